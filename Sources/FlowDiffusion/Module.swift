@@ -1,0 +1,1 @@
+// FlowDiffusion: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// FlowKernels: see docs/ARCHITECTURE.md

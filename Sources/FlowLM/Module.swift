@@ -1,0 +1,1 @@
+// FlowLM: see docs/ARCHITECTURE.md

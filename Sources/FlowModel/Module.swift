@@ -1,0 +1,1 @@
+// FlowModel: see docs/ARCHITECTURE.md

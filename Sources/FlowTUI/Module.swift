@@ -1,0 +1,1 @@
+// FlowTUI: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// FlowTerminal: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// FlowTokenizer: see docs/ARCHITECTURE.md

@@ -1,0 +1,1 @@
+// FlowTrain: see docs/ARCHITECTURE.md

@@ -1,0 +1,11 @@
+import ArgumentParser
+import FlowLM
+
+@main
+struct FlowLMCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flowlm",
+        abstract: "Watch a diffusion language model think: refine text step by step with corruption-and-correction.",
+        subcommands: []
+    )
+}
