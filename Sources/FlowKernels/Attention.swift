@@ -14,6 +14,17 @@ public enum AttentionWindow: Sendable, Equatable {
             return lower < upper ? lower..<upper : 0..<0
         }
     }
+
+    /// Keys visible to at least one query of `queries` (the union of their ranges, which is contiguous).
+    @inlinable
+    public func visibleKeys(queries: Range<Int>, keyCount: Int) -> Range<Int> {
+        switch self {
+        case .global: return 0..<keyCount
+        case let .sliding(w):
+            let lower = Swift.max(0, queries.lowerBound - w), upper = Swift.min(keyCount, queries.upperBound + w)
+            return lower < upper ? lower..<upper : 0..<0
+        }
+    }
 }
 
 /// One head of bidirectional attention over one sequence of `length` rows:
@@ -21,7 +32,8 @@ public enum AttentionWindow: Sendable, Equatable {
 /// `outStride`) so heads are read straight out of the fused QKV buffer. Only the first `keyCount` keys are
 /// real; everything outside a query's visible range gets probability 0. A query that sees no key (a padded
 /// row beyond the window) gets a zero output. `probabilities` [length, length] receives the attention
-/// weights, which a backward pass can keep.
+/// weights, which a backward pass can keep. Sliding windows run in query blocks whose GEMMs cover only the
+/// keys the block can see, so long sequences cost O(T·window), not O(T²).
 public func attentionForward(
     q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, rowStride: Int,
     out: UnsafeMutablePointer<Float>, outStride: Int,
@@ -30,19 +42,36 @@ public func attentionForward(
 ) {
     guard length > 0 else { return }
     let scale = 1 / Float(headDim).squareRoot()
-    gemm(.normal, .transposed, m: length, n: keyCount, k: headDim,
-         a: q, lda: rowStride, b: k, ldb: rowStride, c: probabilities, ldc: length)
-    for t in 0..<length {
-        let row = probabilities + t * length
-        let visible = window.visibleKeys(query: t, keyCount: keyCount)
-        if visible.isEmpty {
-            row.update(repeating: 0, count: length)
-            continue
-        }
-        softmaxForward(row: row + visible.lowerBound, count: visible.count, scale: scale)
-        if visible.lowerBound > 0 { row.update(repeating: 0, count: visible.lowerBound) }
-        if visible.upperBound < length { (row + visible.upperBound).update(repeating: 0, count: length - visible.upperBound) }
+    let blockSize: Int
+    switch window {
+    case .global: blockSize = length
+    case let .sliding(w): blockSize = Swift.max(16, Swift.min(length, w))
     }
-    gemm(.normal, .normal, m: length, n: headDim, k: keyCount,
-         a: probabilities, lda: length, b: v, ldb: rowStride, c: out, ldc: outStride)
+    var blockStart = 0
+    while blockStart < length {
+        let blockEnd = Swift.min(length, blockStart + blockSize)
+        let keys = window.visibleKeys(queries: blockStart..<blockEnd, keyCount: keyCount)
+        let rows = probabilities + blockStart * length
+        if !keys.isEmpty {
+            gemm(.normal, .transposed, m: blockEnd - blockStart, n: keys.count, k: headDim,
+                 a: q + blockStart * rowStride, lda: rowStride, b: k + keys.lowerBound * rowStride, ldb: rowStride,
+                 c: rows + keys.lowerBound, ldc: length)
+        }
+        for t in blockStart..<blockEnd {
+            let row = probabilities + t * length
+            let visible = window.visibleKeys(query: t, keyCount: keyCount)
+            if visible.isEmpty { row.update(repeating: 0, count: length); continue }
+            softmaxForward(row: row + visible.lowerBound, count: visible.count, scale: scale)
+            if visible.lowerBound > 0 { row.update(repeating: 0, count: visible.lowerBound) }
+            if visible.upperBound < length { (row + visible.upperBound).update(repeating: 0, count: length - visible.upperBound) }
+        }
+        if keys.isEmpty {
+            for t in blockStart..<blockEnd { (out + t * outStride).update(repeating: 0, count: headDim) }
+        } else {
+            gemm(.normal, .normal, m: blockEnd - blockStart, n: headDim, k: keys.count,
+                 a: rows + keys.lowerBound, lda: length, b: v + keys.lowerBound * rowStride, ldb: rowStride,
+                 c: out + blockStart * outStride, ldc: outStride)
+        }
+        blockStart = blockEnd
+    }
 }

@@ -3,9 +3,12 @@ import FlowKernels
 import FlowTestSupport
 
 @Suite struct AttentionTests {
-    @Test(arguments: [AttentionWindow.global, .sliding(halfWidth: 2)], [11, 7])
-    func matchesReference(window: AttentionWindow, keyCount: Int) {
-        let length = 11, headDim = 6
+    // 11 fits in one query block; 53 with a narrow window runs several blocks and padded rows that see no key.
+    @Test(arguments: [(AttentionWindow.global, 11, 11), (.global, 11, 7), (.sliding(halfWidth: 2), 11, 11),
+                      (.sliding(halfWidth: 2), 11, 7), (.sliding(halfWidth: 3), 53, 53), (.sliding(halfWidth: 3), 53, 30),
+                      (.global, 53, 30)])
+    func matchesReference(window: AttentionWindow, length: Int, keyCount: Int) {
+        let headDim = 6
         let q = randomFloats(length * headDim, seed: 50), k = randomFloats(length * headDim, seed: 51)
         let v = randomFloats(length * headDim, seed: 52)
         var out = [Float](repeating: 0, count: length * headDim)
@@ -31,5 +34,7 @@ import FlowTestSupport
         #expect(AttentionWindow.sliding(halfWidth: 4).visibleKeys(query: 2, keyCount: 5) == 0..<5)
         #expect(AttentionWindow.sliding(halfWidth: 1).visibleKeys(query: 9, keyCount: 5).isEmpty)
         #expect(AttentionWindow.global.visibleKeys(query: 9, keyCount: 5) == 0..<5)
+        #expect(AttentionWindow.sliding(halfWidth: 4).visibleKeys(queries: 10..<20, keyCount: 40) == 6..<24)
+        #expect(AttentionWindow.sliding(halfWidth: 4).visibleKeys(queries: 30..<40, keyCount: 20) == 0..<0)
     }
 }
