@@ -1,1 +1,0 @@
-// FlowKernels: see docs/ARCHITECTURE.md

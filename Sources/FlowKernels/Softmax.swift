@@ -1,0 +1,34 @@
+/// In-place softmax of `row[0..<count]` after multiplying by `scale`, in float32 with a vectorised exp.
+/// The maximum is subtracted first, so large scores do not overflow.
+public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1) {
+    guard count > 0 else { return }
+    let lanes = FloatVector.scalarCount
+    let vectorEnd = count - count % lanes
+    var maxVector = FloatVector(repeating: -.infinity)
+    var i = 0
+    while i < vectorEnd {
+        let v = loadVector(row + i)
+        maxVector.replace(with: v, where: v .> maxVector)
+        i += lanes
+    }
+    var maximum = horizontalMax(maxVector)
+    while i < count { maximum = Swift.max(maximum, row[i]); i += 1 }
+
+    let shift = FloatVector(repeating: maximum * scale)
+    let scaleVector = FloatVector(repeating: scale)
+    var sums = FloatVector.zero
+    i = 0
+    while i < vectorEnd {
+        let e = fastExp(loadVector(row + i) * scaleVector - shift)
+        storeVector(e, row + i)
+        sums += e
+        i += lanes
+    }
+    var total = horizontalSum(sums)
+    while i < count { let e = fastExp(row[i] * scale - maximum * scale); row[i] = e; total += e; i += 1 }
+
+    let inverse = FloatVector(repeating: 1 / total)
+    i = 0
+    while i < vectorEnd { storeVector(loadVector(row + i) * inverse, row + i); i += lanes }
+    while i < count { row[i] = row[i] / total; i += 1 }
+}

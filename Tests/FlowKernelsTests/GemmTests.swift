@@ -1,0 +1,53 @@
+import Testing
+import FlowKernels
+import FlowTestSupport
+
+@Suite struct GemmTests {
+    @Test(arguments: [(MatrixOrientation.normal, MatrixOrientation.normal), (.normal, .transposed),
+                      (.transposed, .normal), (.transposed, .transposed)])
+    func matchesReference(orientations: (MatrixOrientation, MatrixOrientation)) {
+        let (oa, ob) = orientations
+        let m = 7, n = 5, k = 9
+        // Strides wider than the operands, as when reading a head out of a fused buffer.
+        let lda = (oa == .normal ? k : m) + 3, ldb = (ob == .normal ? n : k) + 2, ldc = n + 4
+        let a = randomFloats((oa == .normal ? m : k) * lda, seed: 1)
+        let b = randomFloats((ob == .normal ? k : n) * ldb, seed: 2)
+        let start = randomFloats(m * ldc, seed: 3)
+        var fast = start, expected = start
+        fast.withUnsafeMutableBufferPointer { c in
+            gemm(oa, ob, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: ldb, beta: 2, c: c.baseAddress!, ldc: ldc)
+        }
+        Reference.gemm(oa, ob, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: ldb, beta: 2, c: &expected, ldc: ldc)
+        #expect(maxAbsDifference(fast, expected) < 1e-5)
+    }
+
+    @Test(arguments: [(96, 40), (40, 96)])
+    func parallelSplitMatchesSingleCall(shape: (Int, Int)) {
+        let (m, n) = shape, k = 80
+        let a = randomFloats(m * k, seed: 4), w = randomFloats(n * k, seed: 5)
+        var single = [Float](repeating: 0, count: m * n), split = single
+        single.withUnsafeMutableBufferPointer { c in
+            gemm(.normal, .transposed, m: m, n: n, k: k, a: a, lda: k, b: w, ldb: k, c: c.baseAddress!, ldc: n)
+        }
+        split.withUnsafeMutableBufferPointer { c in
+            parallelGemm(.normal, .transposed, m: m, n: n, k: k, a: a, lda: k, b: w, ldb: k, c: c.baseAddress!, ldc: n,
+                         policy: ComputePolicy(threads: 2))
+        }
+        #expect(maxAbsDifference(single, split) < 1e-5)
+    }
+
+    @Test func linearAddsBiasToEveryRow() {
+        let rows = 3, inF = 4, outF = 5
+        let x = randomFloats(rows * inF, seed: 6), w = randomFloats(outF * inF, seed: 7), bias = randomFloats(outF, seed: 8)
+        var y = [Float](repeating: 0, count: rows * outF)
+        y.withUnsafeMutableBufferPointer { out in
+            linearForward(input: x, rows: rows, inFeatures: inF, weight: w, bias: bias, outFeatures: outF,
+                          output: out.baseAddress!, policy: .serial)
+        }
+        var expected = [Float](repeating: 0, count: rows * outF)
+        Reference.gemm(.normal, .transposed, m: rows, n: outF, k: inF, alpha: 1, a: x, lda: inF, b: w, ldb: inF,
+                       beta: 0, c: &expected, ldc: outF)
+        for r in 0..<rows { for j in 0..<outF { expected[r * outF + j] += bias[j] } }
+        #expect(maxAbsDifference(y, expected) < 1e-5)
+    }
+}
