@@ -8,8 +8,8 @@
 #   config.json, model.safetensors   the model exactly as save_pretrained writes it (5.x spelling), or
 #                                    the config rewritten in the 4.x hub spelling (case "legacy_4x")
 #   golden.safetensors               input_ids [B,T] I64, attention_mask [B,T] I64, logits [B,T,V] F32,
-#                                    hidden.0 (embeddings output) .. hidden.L (output of layer L-1) [B,T,H],
-#                                    final_norm [B,T,H]
+#                                    hidden.0 (embeddings output) .. hidden.L (output of layer L-1, before
+#                                    the final norm) [B,T,H], final_norm [B,T,H]
 # Weights are drawn with larger spreads than HF's init (norm weights around 1, non-zero biases) so every
 # parameter visibly matters. Run: python3 Tools/make_model_fixtures.py
 import json
@@ -92,11 +92,22 @@ def write_case(name, config_kwargs, lengths, seed, legacy=False, store_dtype=Non
     # Goldens come from the model as HF loads it back from disk.
     model = ModernBertForMaskedLM.from_pretrained(out, dtype=torch.float32).eval()
     ids, mask = make_inputs(config.vocab_size, lengths, config.pad_token_id, seed)
+    # transformers 5.24 replaces the last entry of hidden_states by the final norm's output, so each
+    # layer's raw output is captured with hooks instead; hidden_states[0] is the embeddings output.
+    layer_outputs = []
+    hooks = [layer.register_forward_hook(lambda _m, _i, out: layer_outputs.append(out[0] if isinstance(out, tuple) else out))
+             for layer in model.model.layers]
     with torch.no_grad():
         result = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
         final = model.model(input_ids=ids, attention_mask=mask).last_hidden_state
-    hidden = result.hidden_states
-    assert len(hidden) == config.num_hidden_layers + 1, len(hidden)
+    for hook in hooks:
+        hook.remove()
+    layer_outputs = layer_outputs[:config.num_hidden_layers]
+    assert len(result.hidden_states) == config.num_hidden_layers + 1
+    assert torch.equal(result.hidden_states[-1], final)
+    for a, b in zip(result.hidden_states[1:-1], layer_outputs[:-1]):
+        assert torch.equal(a, b)
+    hidden = [result.hidden_states[0]] + layer_outputs
     golden = {
         "input_ids": ids.contiguous(),
         "attention_mask": mask.contiguous(),

@@ -23,7 +23,7 @@ public func fastExp(_ x: FloatVector) -> FloatVector {
     p = p * r + 1.666_666_55e-1
     p = p * r + 5.000_000_12e-1
     p = p * (r * r) + r + 1
-    let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- unsafeBitCast(roundingMagic, to: Int32.self)
+    let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- Int32(bitPattern: roundingMagic.bitPattern)
     let scale = unsafeBitCast((exponent &+ 127) &<< 23, to: FloatVector.self)
     var result = p * scale
     result.replace(with: 0, where: tooSmall)

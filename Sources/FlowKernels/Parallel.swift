@@ -12,20 +12,35 @@ public struct SendableConstPointer<Pointee>: @unchecked Sendable {
     @inlinable public init(_ pointer: UnsafePointer<Pointee>) { self.pointer = pointer }
 }
 
-/// How the forward pass uses the cores (docs/DECISIONS.md, "Threading"): `threads` workers split work at
-/// the outer level (GEMM rows or columns, attention heads) while OpenBLAS itself runs single-threaded.
+/// How the forward pass uses the cores (docs/DECISIONS.md, "Threading"). `.outer`: `threads` workers
+/// split the work at the outer level (GEMM rows or columns, attention heads, rows of elementwise kernels)
+/// while OpenBLAS runs single-threaded. `.blas`: one worker, OpenBLAS threads inside each GEMM.
 public struct ComputePolicy: Sendable, Equatable {
-    public var threads: Int
+    public enum Strategy: String, Sendable, CaseIterable { case outer, blas }
 
-    public init(threads: Int) { self.threads = max(1, threads) }
+    public let threads: Int
+    public let strategy: Strategy
+
+    public init(threads: Int, strategy: Strategy = .outer) {
+        self.threads = max(1, threads); self.strategy = strategy
+    }
 
     public static var allCores: ComputePolicy { ComputePolicy(threads: ProcessInfo.processInfo.activeProcessorCount) }
     public static let serial = ComputePolicy(threads: 1)
 
-    /// Runs `body(i)` for i in 0..<count, on up to `threads` workers. OpenBLAS is pinned to one thread
-    /// because mixing its pool with ours oversubscribes the cores.
+    /// Workers our own loops use.
+    public var workers: Int { strategy == .outer ? threads : 1 }
+    /// Threads OpenBLAS uses inside one call.
+    public var blasThreads: Int { strategy == .outer ? 1 : threads }
+
+    /// Sets OpenBLAS's (process-wide) thread count for this policy; cheap when already set.
+    public func activate() {
+        if BLASThreads.current != blasThreads { BLASThreads.set(blasThreads) }
+    }
+
+    /// Runs `body(i)` for i in 0..<count, on up to `workers` threads.
     public func forEach(_ count: Int, _ body: (Int) -> Void) {
-        if threads <= 1 || count <= 1 {
+        if workers <= 1 || count <= 1 {
             for i in 0..<count { body(i) }
             return
         }
@@ -37,7 +52,7 @@ public struct ComputePolicy: Sendable, Equatable {
 
     /// Splits 0..<total into `threads` near-equal contiguous chunks and runs them in parallel.
     public func forEachChunk(_ total: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(threads, total / max(1, minimumChunk)))
+        let parts = max(1, min(workers, total / max(1, minimumChunk)))
         if parts <= 1 { if total > 0 { body(0..<total) }; return }
         forEach(parts) { p in
             let lower = total * p / parts, upper = total * (p + 1) / parts

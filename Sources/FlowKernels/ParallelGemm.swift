@@ -11,7 +11,7 @@ public func parallelGemm(
     policy: ComputePolicy
 ) {
     let work = m * n * k
-    if policy.threads <= 1 || work < 1 << 18 {
+    if policy.workers <= 1 || work < 1 << 18 {
         gemm(orientationA, orientationB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
              beta: beta, c: c, ldc: ldc)
         return

@@ -39,15 +39,15 @@ public struct RotaryTable: Sendable {
 
 /// Rotates every head of `values` in place with the rotate_half (GPT-NeoX) convention:
 /// for j < d/2, `x'[j] = x[j]·cos − x[j+d/2]·sin` and `x'[j+d/2] = x[j+d/2]·cos + x[j]·sin`.
-/// Rows are `rows` tokens with stride `rowStride`; row r sits at position `r % sequenceLength`
-/// (right-padded batches keep positions 0..T-1 in every row, as HF does).
+/// Rows are `rows` tokens with stride `rowStride`, the first being row `firstRow` of a [B, T] batch; row r
+/// sits at position `r % sequenceLength` (right-padded batches keep positions 0..T-1 in every row, as HF).
 public func ropeForward(
-    values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int,
+    values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
     heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
 ) {
     let half = headDim / 2
     for r in 0..<rows {
-        let position = r % sequenceLength
+        let position = (firstRow + r) % sequenceLength
         let c = cos + position * half, s = sin + position * half
         for h in 0..<heads {
             let x = values + r * rowStride + h * headDim

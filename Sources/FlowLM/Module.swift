@@ -1,1 +1,0 @@
-// FlowLM: see docs/ARCHITECTURE.md

@@ -1,0 +1,109 @@
+import FlowCore
+import FlowKernels
+
+/// Logits of a forward pass, and on request every layer's hidden states, all [batchSize, length, ·]
+/// row-major. Rows of padding positions are computed but meaningless.
+public struct ForwardOutput: Sendable {
+    public let batchSize: Int
+    public let length: Int
+    public let vocabularySize: Int
+    /// [batchSize, length, vocabularySize].
+    public let logits: [Float]
+    /// L + 1 entries when requested: the embeddings output, then each layer's output, each [B, T, H].
+    public let hiddenStates: [[Float]]
+    /// The final norm's output (HF's `last_hidden_state`) when hidden states were requested.
+    public let finalHidden: [Float]?
+
+    /// Logits of one position.
+    public func logits(batch b: Int, position t: Int) -> ArraySlice<Float> {
+        let start = (b * length + t) * vocabularySize
+        return logits[start..<(start + vocabularySize)]
+    }
+}
+
+extension ModernBertModel {
+    /// Runs the masked-LM forward pass over a right-padded batch. Throws only on bad input (ids outside the
+    /// vocabulary). `workspace` must have been made for this model's config.
+    public func forward(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
+                        collectHiddenStates: Bool = false) throws(ModelInputError) -> ForwardOutput {
+        precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
+        let v = config.vocabularySize, h = config.hiddenSize
+        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
+            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
+        }
+        let n = batch.tokenCount
+        guard n > 0 else {
+            return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: v, logits: [],
+                                 hiddenStates: [], finalHidden: nil)
+        }
+        workspace.prepare(batchSize: batch.batchSize, length: batch.length)
+        policy.activate()
+        var hiddenStates: [[Float]] = []
+        func snapshot(_ p: UnsafeMutablePointer<Float>) { hiddenStates.append(Array(UnsafeBufferPointer(start: p, count: n * h))) }
+        let head = workspace.head!  // set by prepare
+        parameters.withUnsafeBufferPointer { arena in
+            let p = arena.baseAddress!
+            batch.ids.withUnsafeBufferPointer { ids in
+                embeddingForward(ids: ids.baseAddress!, count: n, table: p + layout.tokenEmbeddings.offset, width: h,
+                                 output: head.embedded)
+            }
+            normalize(head.embedded, into: workspace.residuals[0], rows: n, layout.embeddingNorm, p,
+                      mean: head.embeddingNormMean, rstd: head.embeddingNormRstd, policy: policy)
+            if collectHiddenStates { snapshot(workspace.residuals[0]) }
+            for l in 0..<config.layerCount {
+                layerForward(l, batch: batch, buffers: workspace.buffers(layer: l), output: workspace.residuals[l + 1],
+                             scratch: head.projected, workspace: workspace, arena: p, policy: policy)
+                if collectHiddenStates { snapshot(workspace.residuals[l + 1]) }
+            }
+            headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p, policy: policy)
+        }
+        return ForwardOutput(
+            batchSize: batch.batchSize, length: batch.length, vocabularySize: v,
+            logits: Array(UnsafeBufferPointer(start: head.logits, count: n * v)),
+            hiddenStates: hiddenStates,
+            finalHidden: collectHiddenStates ? Array(UnsafeBufferPointer(start: head.finalNormed, count: n * h)) : nil)
+    }
+
+    /// Convenience for one-off calls: a fresh workspace each time.
+    public func forward(_ batch: TokenBatch, policy: ComputePolicy = .allCores,
+                        collectHiddenStates: Bool = false) throws(ModelInputError) -> ForwardOutput {
+        try forward(batch, workspace: ForwardWorkspace(config: config), policy: policy, collectHiddenStates: collectHiddenStates)
+    }
+
+    func normalize(_ input: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int,
+                   _ slots: NormSlots, _ arena: UnsafePointer<Float>,
+                   mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, policy: ComputePolicy) {
+        let h = config.hiddenSize, eps = config.normEps
+        let x = SendablePointer(input), y = SendablePointer(output), m = SendablePointer(mean), s = SendablePointer(rstd)
+        let weight = SendableConstPointer(arena + slots.weight.offset)
+        let bias = slots.bias.map { SendableConstPointer(arena + $0.offset) }
+        policy.forEachChunk(rows, minimumChunk: 32) { r in
+            layerNormForward(input: x.pointer + r.lowerBound * h, output: y.pointer + r.lowerBound * h, rows: r.count,
+                             width: h, weight: weight.pointer, bias: bias?.pointer, eps: eps,
+                             mean: m.pointer + r.lowerBound, rstd: s.pointer + r.lowerBound)
+        }
+    }
+
+    func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
+                output: UnsafeMutablePointer<Float>, policy: ComputePolicy) {
+        linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
+                      bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
+                      output: output, policy: policy)
+    }
+
+    func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,
+                     policy: ComputePolicy) {
+        let h = config.hiddenSize
+        normalize(input, into: head.finalNormed, rows: n, layout.finalNorm, p,
+                  mean: head.finalNormMean, rstd: head.finalNormRstd, policy: policy)
+        linear(head.finalNormed, rows: n, layout.headDense, p, output: head.dense, policy: policy)
+        let dense = SendableConstPointer(head.dense), activated = SendablePointer(head.activated)
+        policy.forEachChunk(n, minimumChunk: 32) { r in
+            geluForward(input: dense.pointer + r.lowerBound * h, output: activated.pointer + r.lowerBound * h, count: r.count * h)
+        }
+        normalize(head.activated, into: head.headNormed, rows: n, layout.headNorm, p,
+                  mean: head.headNormMean, rstd: head.headNormRstd, policy: policy)
+        let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
+        linear(head.headNormed, rows: n, decoder, p, output: head.logits, policy: policy)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import FlowCore
+
+extension ModernBertModel {
+    /// Binds every tensor of an HF checkpoint to the arena, strictly: names with or without the `model.`
+    /// prefix, F32/F16/BF16 converted to F32; a missing, mis-shaped, non-float, duplicated or unexpected
+    /// tensor is an error naming the file and the tensor. A tied model may carry `decoder.weight` only if it
+    /// equals the token embeddings.
+    public init(config: ModernBertConfig, weights file: SafeTensorsFile) throws(ModelFileError) {
+        let layout = ParameterLayout(config: config)
+        var parameters = [Float](repeating: 0, count: layout.totalCount)
+        func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
+            ModelFileError(path: file.path, kind: kind, detail: detail)
+        }
+        var byName: [String: ParameterSlot] = [:]
+        for slot in layout.slots { byName[slot.name] = slot }
+        var bound: [String: String] = [:]  // arena name → file name
+        var tiedDecoderCopy: TensorInfo?
+
+        for info in file.tensors {
+            let canonical = byName[info.name] != nil ? info.name : "model." + info.name
+            if config.tiedDecoder, info.name == "decoder.weight" { tiedDecoderCopy = info; continue }
+            guard let slot = byName[canonical] else {
+                throw fail(.unexpectedTensor(info.name), "unexpected tensor '\(info.name)' (not part of this ModernBERT config)")
+            }
+            if let previous = bound[canonical] {
+                throw fail(.unexpectedTensor(info.name), "tensors '\(previous)' and '\(info.name)' both name '\(canonical)'")
+            }
+            guard info.dtype.isFloatingPoint else {
+                throw fail(.wrongDType(info.name), "tensor '\(info.name)' has dtype \(info.dtype.rawValue); expected F32, F16 or BF16")
+            }
+            guard info.shape == slot.shape else {
+                throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(slot.shape)")
+            }
+            let values: [Float]
+            do { values = try file.floats(info.name) } catch {
+                throw fail(.unreadableFile, "tensor '\(info.name)': \(error)")
+            }
+            parameters.replaceSubrange(slot.range, with: values)
+            bound[canonical] = info.name
+        }
+        for slot in layout.slots where bound[slot.name] == nil {
+            throw fail(.missingTensor(slot.name), "missing tensor '\(slot.name)' with shape \(slot.shape)")
+        }
+        if let copy = tiedDecoderCopy {
+            let values = try? file.floats(copy.name)
+            guard copy.shape == layout.tokenEmbeddings.shape,
+                  values.map({ $0[...] == parameters[layout.tokenEmbeddings.range] }) == true else {
+                throw fail(.unexpectedTensor(copy.name),
+                           "tensor 'decoder.weight' differs from the token embeddings, but tie_word_embeddings is true")
+            }
+        }
+        self.init(config: config, parameters: parameters)
+    }
+
+    /// The tensors HF's `save_pretrained` would write for this model (tied decoder omitted).
+    public func tensorPayloads(dtype: DType = .f32) -> [TensorPayload] {
+        layout.slots.map { slot in
+            TensorPayload(name: slot.name, shape: slot.shape, floats: Array(values(slot)), as: dtype)
+        }
+    }
+
+    /// Writes `config.json` and `model.safetensors` into `directory` (created if needed), loadable by
+    /// HF `AutoModelForMaskedLM.from_pretrained`.
+    public func save(to directory: URL, dtype: DType = .f32) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var json = config.json
+        // HF records the stored precision as `dtype`; the forward still runs in float32.
+        if dtype != .f32, case var .object(members) = json, let k = members.firstIndex(where: { $0.key == "dtype" }) {
+            members[k].value = .string(dtype == .f16 ? "float16" : "bfloat16")
+            json = .object(members)
+        }
+        try AtomicFile.write(json.serialized + "\n", to: directory.appendingPathComponent(ModelDirectory.configName))
+        try SafeTensorsWriter.write(tensorPayloads(dtype: dtype), to: directory.appendingPathComponent(ModelDirectory.weightsName))
+    }
+}

@@ -1,0 +1,50 @@
+import FlowCore
+
+/// A ModernBERT masked-LM: its config, the arena layout and the parameters themselves (one flat array,
+/// see ParameterLayout). A value type: the trainer mutates `parameters` in place.
+public struct ModernBertModel: Sendable {
+    public let config: ModernBertConfig
+    public let layout: ParameterLayout
+    public var parameters: [Float]
+
+    public init(config: ModernBertConfig, parameters: [Float]) {
+        let layout = ParameterLayout(config: config)
+        precondition(parameters.count == layout.totalCount, "ModernBertModel: parameter arena has the wrong size")
+        self.config = config; self.layout = layout; self.parameters = parameters
+    }
+
+    /// Values of one tensor.
+    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
+
+    /// HF's initialisation: truncated normal (±2σ), σ = 0.02 for embeddings, Wqkv and Wi, 0.02/√(2L) for
+    /// the output projections and the head's dense layer; norms at 1, biases at 0.
+    public static func randomlyInitialized(config: ModernBertConfig, seed: UInt64) -> ModernBertModel {
+        let layout = ParameterLayout(config: config)
+        var parameters = [Float](repeating: 0, count: layout.totalCount)
+        var random = FlowRandom(seed: seed)
+        let outputStd = 0.02 / (2 * Double(config.layerCount)).squareRoot()
+        func fill(_ slot: ParameterSlot, std: Double) {
+            for k in slot.range {
+                var g = random.nextGaussian()
+                while abs(g) > 2 { g = random.nextGaussian() }
+                parameters[k] = Float(g * std)
+            }
+        }
+        func ones(_ norm: NormSlots) { for k in norm.weight.range { parameters[k] = 1 } }
+        fill(layout.tokenEmbeddings, std: 0.02)
+        ones(layout.embeddingNorm)
+        for layer in layout.layers {
+            if let n = layer.attentionNorm { ones(n) }
+            fill(layer.qkv.weight, std: 0.02)
+            fill(layer.attentionOutput.weight, std: outputStd)
+            ones(layer.mlpNorm)
+            fill(layer.mlpInput.weight, std: 0.02)
+            fill(layer.mlpOutput.weight, std: outputStd)
+        }
+        ones(layout.finalNorm)
+        fill(layout.headDense.weight, std: outputStd)
+        ones(layout.headNorm)
+        if let d = layout.decoderWeight { fill(d, std: 0.02) }
+        return ModernBertModel(config: config, parameters: parameters)
+    }
+}

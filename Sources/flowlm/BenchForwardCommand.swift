@@ -1,0 +1,38 @@
+import ArgumentParser
+import FlowKernels
+import FlowLM
+import FlowModel
+
+extension ModelPreset: ExpressibleByArgument {}
+extension ComputePolicy.Strategy: ExpressibleByArgument {}
+
+struct BenchForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Time the forward pass of a preset with random weights (median of repeats after warm-up).")
+
+    @Option(help: "toy, small or base.") var preset: ModelPreset = .toy
+    @Option(help: "Sequences per batch.") var batch: Int = 1
+    @Option(help: "Tokens per sequence.") var length: Int = 128
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(help: "outer: our workers with single-threaded OpenBLAS; blas: OpenBLAS threads only.")
+    var strategy: ComputePolicy.Strategy = .outer
+    @Option(help: "Timed runs.") var repeats: Int = 10
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard batch > 0, length > 0, repeats > 0 else { throw ValidationError("--batch, --length and --repeats must be positive") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
+            let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()
+            if json {
+                print(result.json)
+            } else {
+                print("flowlm \(preset.rawValue) \(batch)x\(length), \(policy.threads) thread(s) [\(strategy.rawValue)]: median \(result.medianMilliseconds) ms, \(Int(result.tokensPerSecond)) tokens/s")
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import FlowCore
+import FlowKernels
+import FlowLM
+import FlowModel
+
+struct ForwardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Run the masked-LM forward pass on one sequence and show the most likely token at each position.")
+
+    @Option(help: "An HF model directory.") var model: String
+    @Option(help: "Text to encode with the model's tokenizer.json.") var text: String?
+    @Option(help: "Comma-separated token ids, e.g. 1,2,3 (needs no tokenizer).") var ids: String?
+    @Option(name: .customLong("top-k"), help: "Candidates to show per position.") var topK: Int = 1
+    @Flag(help: "Print {\"ids\", \"argmax\", \"logits\"} as JSON.") var json = false
+    @Option(help: "Write float32 logits [T, vocab] to this .npy file.") var out: String?
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+
+    func validate() throws {
+        guard (text == nil) != (ids == nil) else { throw ValidationError("give exactly one of --text and --ids") }
+        guard topK >= 0 else { throw ValidationError("--top-k must not be negative") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let directory = try ModelDirectory(URL(fileURLWithPath: model))
+            let tokenIDs: [TokenID]
+            if let ids {
+                tokenIDs = try parseIDs(ids)
+            } else {
+                // TODO(FlowTokenizer): encode --text with directory.tokenizerURL once FlowTokenizer lands.
+                throw FileProblem(directory.tokenizerURL.path, "--text needs FlowTokenizer, which is not built yet; pass --ids")
+            }
+            let loaded = try directory.loadModel()
+            let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
+            let output = try loaded.forward(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
+            let report = LogitsReport(ids: tokenIDs, output: output)
+            if let out { try NumpyFile.write(report.logits, shape: [tokenIDs.count, report.vocabularySize], to: URL(fileURLWithPath: out)) }
+            print(json ? report.json(topK: topK) : report.textLines(topK: topK).joined(separator: "\n"))
+        }
+    }
+
+    private func parseIDs(_ text: String) throws -> [TokenID] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var result: [TokenID] = []
+        for part in parts {
+            guard let id = TokenID(part), id >= 0 else { throw ValidationError("--ids: '\(part)' is not a token id") }
+            result.append(id)
+        }
+        guard !result.isEmpty else { throw ValidationError("--ids is empty") }
+        return result
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import FlowCore
+import FlowKernels
+import FlowModel
+import FlowTestSupport
+
+/// One fixture case written by Tools/make_model_fixtures.py from HF transformers 5.24.
+struct GoldenCase {
+    let name: String
+    let model: ModernBertModel
+    let golden: SafeTensorsFile
+    let batch: TokenBatch
+
+    init(_ name: String) throws {
+        self.name = name
+        model = try ModelDirectory(FixturePath.url("model/\(name)")).loadModel()
+        golden = try SafeTensorsFile(contentsOf: FixturePath.url("model/\(name)/golden.safetensors"))
+        let shape = try #require(golden.info("input_ids")).shape
+        batch = try TokenBatch(ids: try golden.integers("input_ids").map { TokenID($0) },
+                               attentionMask: try golden.integers("attention_mask"), batchSize: shape[0], length: shape[1])
+    }
+
+    /// Values of a [B, T, width] tensor at real (unpadded) positions only.
+    func realRows(_ values: [Float], width: Int) -> [Float] {
+        var out: [Float] = []
+        for b in 0..<batch.batchSize {
+            let start = b * batch.length * width
+            out += values[start..<(start + batch.lengths[b] * width)]
+        }
+        return out
+    }
+
+    func argmaxes(_ values: [Float], width: Int) -> [Int] {
+        stride(from: 0, to: values.count, by: width).map { s in
+            (s..<(s + width)).max { values[$0] < values[$1] }! - s
+        }
+    }
+}
+
+@Suite struct GoldenForwardTests {
+    static let cases = ["nobias", "allbias", "legacy_4x", "padded_batch", "bf16", "f16"]
+
+    @Test(arguments: cases)
+    func logitsAndHiddenStatesMatchTransformers(name: String) throws {
+        let c = try GoldenCase(name)
+        let output = try c.model.forward(c.batch, policy: .serial, collectHiddenStates: true)
+        let v = c.model.config.vocabularySize, h = c.model.config.hiddenSize
+        let logits = c.realRows(output.logits, width: v)
+        let expected = c.realRows(try c.golden.floats("logits"), width: v)
+        #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
+        #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
+        #expect(output.hiddenStates.count == c.model.config.layerCount + 1)
+        for (i, state) in output.hiddenStates.enumerated() {
+            let reference = c.realRows(try c.golden.floats("hidden.\(i)"), width: h)
+            #expect(maxAbsDifference(c.realRows(state, width: h), reference) < 1e-4, "\(name): hidden state \(i)")
+        }
+        let final = c.realRows(try #require(output.finalHidden), width: h)
+        #expect(maxAbsDifference(final, c.realRows(try c.golden.floats("final_norm"), width: h)) < 1e-4, "\(name): final norm")
+    }
+
+    @Test func twoWorkersGiveTheSameLogits() throws {
+        let c = try GoldenCase("nobias")
+        let serial = try c.model.forward(c.batch, policy: .serial)
+        let parallel = try c.model.forward(c.batch, policy: ComputePolicy(threads: 2))
+        #expect(maxAbsDifference(serial.logits, parallel.logits) < 1e-5)
+    }
+
+    @Test func paddedBatchEqualsEachSequenceAlone() throws {
+        let c = try GoldenCase("padded_batch")
+        let batched = try c.model.forward(c.batch, policy: ComputePolicy(threads: 2))
+        let v = c.model.config.vocabularySize
+        for b in 0..<c.batch.batchSize {
+            let n = c.batch.lengths[b]
+            let row = Array(c.batch.ids[(b * c.batch.length)..<(b * c.batch.length + n)])
+            let alone = try c.model.forward(TokenBatch(sequences: [row], padID: 0), policy: .serial)
+            let start = b * c.batch.length * v
+            #expect(maxAbsDifference(Array(batched.logits[start..<(start + n * v)]), alone.logits) < 1e-4, "row \(b)")
+        }
+    }
+
+    @Test func workspaceIsReusedAcrossShapes() throws {
+        let c = try GoldenCase("allbias")
+        let workspace = ForwardWorkspace(config: c.model.config)
+        let first = try c.model.forward(c.batch, workspace: workspace, policy: .serial)
+        _ = try c.model.forward(TokenBatch(sequences: [[5, 6, 7], [8]], padID: 0), workspace: workspace, policy: .serial)
+        let again = try c.model.forward(c.batch, workspace: workspace, policy: .serial)
+        #expect(first.logits == again.logits)
+    }
+
+    @Test func keptActivationsGiveTheSameLogits() throws {
+        let c = try GoldenCase("legacy_4x")
+        let keeping = ForwardWorkspace(config: c.model.config, keepsActivations: true)
+        let kept = try c.model.forward(c.batch, workspace: keeping, policy: .serial)
+        let plain = try c.model.forward(c.batch, policy: .serial)
+        #expect(kept.logits == plain.logits)
+        // Each layer's input is kept separately: layer 1's input differs from layer 0's.
+        let h = c.model.config.hiddenSize
+        #expect(keeping.residuals[0][h] != keeping.residuals[1][h])
+    }
+
+    @Test func outOfVocabularyIdIsAnError() throws {
+        let c = try GoldenCase("bf16")
+        #expect(throws: ModelInputError.self) {
+            try c.model.forward(TokenBatch(sequences: [[1, 5000]], padID: 0), policy: .serial)
+        }
+    }
+}
