@@ -1,12 +1,12 @@
 /// Backward of `ropeForward`: a rotation's gradient is the inverse rotation of the output gradient,
 /// applied in place to `gradients` (same layout as the forward's `values`).
 public func ropeBackward(
-    gradients: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int,
+    gradients: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
     heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
 ) {
     let half = headDim / 2
     for r in 0..<rows {
-        let position = r % sequenceLength
+        let position = (firstRow + r) % sequenceLength
         let c = cos + position * half, s = sin + position * half
         for h in 0..<heads {
             let g = gradients + r * rowStride + h * headDim
