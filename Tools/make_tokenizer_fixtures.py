@@ -81,6 +81,12 @@ TEST_STRINGS = [
     "12 345 6789 0",
 ]
 
+PAIRS = [
+    ("Is this the question?", "To be, or not to be."),
+    ("Café 😀", "  two  spaces\r\n"),
+    ("[MASK] first", ""),
+]
+
 
 def corpus_lines():
     """Deterministic training text: the sentences, shuffled word salads of them, and digit runs."""
@@ -179,16 +185,32 @@ def golden(tok):
         case["decoded"] = tok.decode(ids, skip_special_tokens=False)
         case["decoded_skip_special"] = tok.decode(ids, skip_special_tokens=True)
         cases.append(case)
-    return {"tokenizers_version": tokenizers.__version__, "cases": cases}
+    pairs = []
+    for first, second in PAIRS:
+        pair = {"first": first, "second": second}
+        for key, add in (("with_special", True), ("without_special", False)):
+            enc = tok.encode(first, second, add_special_tokens=add)
+            pair[key] = {"ids": enc.ids, "tokens": enc.tokens, "offsets": [list(o) for o in enc.offsets]}
+        pairs.append(pair)
+    return {"tokenizers_version": tokenizers.__version__, "cases": cases, "pairs": pairs}
 
 
 def write_json(path, value, compact=False):
+    """Compact JSON; golden files (objects of lists) get one list item per line to stay diffable."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
+    dump = lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))
     with open(path, "w", encoding="utf-8") as f:
-        if compact:
-            json.dump(value, f, ensure_ascii=False, separators=(",", ":"))
+        if compact or not isinstance(value, dict):
+            f.write(dump(value))
         else:
-            json.dump(value, f, ensure_ascii=False, indent=1)
+            parts = []
+            for key, item in value.items():
+                if isinstance(item, list):
+                    body = ",\n".join(dump(x) for x in item)
+                    parts.append(f"{dump(key)}:[\n{body}\n]")
+                else:
+                    parts.append(f"{dump(key)}:{dump(item)}")
+            f.write("{" + ",\n".join(parts) + "}")
         f.write("\n")
 
 

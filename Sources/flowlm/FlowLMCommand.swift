@@ -6,6 +6,6 @@ struct FlowLMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowlm",
         abstract: "Watch a diffusion language model think: refine text step by step with corruption-and-correction.",
-        subcommands: []
+        subcommands: [TokenizeCommand.self, TokenizerCommand.self]
     )
 }
