@@ -87,6 +87,24 @@ PAIRS = [
     ("[MASK] first", ""),
 ]
 
+# Seeded random strings over the characters the pipeline treats differently, for a few variants.
+RANDOM_VARIANTS = {"bytelevel-prefix-string-merges", "added-tokens-nfc", "split-digits-isolated",
+                   "bytelevel-postprocessor-trim"}
+RANDOM_ALPHABET = (
+    list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789") + list(" " * 12) + list("'" * 5)
+    + list("stmdrvle") + list(".,;:!?-_()[]<>/\\\"#$%&*+=@^`|~")
+    + ["\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000",
+       "\u2028", "\u2029", "\u202f", "\u3000", "\u200b", "\u200d", "\ufeff"]
+    + list("éèüßçñøåÆŒ") + ["e\u0301", "a\u0308", "\u0301", "\u0323\u0301", "\u1100\u1161", "\u0b47\u0b3e"]
+    + list("日本語中文한국어") + ["😀", "👍🏽", "👨\u200d👩", "🇫🇷", "\U0001d518", "\U0001d7d9"]
+    + list("٣½Ⅻ²①") + list("ǅΩΩÅ") + ["[MASK]", "[CLS]", "<mask>", "cat", "New York", " there", "résumé"]
+)
+
+
+def random_strings(count=160, seed=7):
+    rng = random.Random(seed)
+    return ["".join(rng.choice(RANDOM_ALPHABET) for _ in range(rng.randint(1, 24))) for _ in range(count)]
+
 
 def corpus_lines():
     """Deterministic training text: the sentences, shuffled word salads of them, and digit runs."""
@@ -174,9 +192,9 @@ def variants(lines):
     return out
 
 
-def golden(tok):
+def golden(tok, with_random=False):
     cases = []
-    for text in TEST_STRINGS:
+    for text in TEST_STRINGS + (random_strings() if with_random else []):
         case = {"text": text}
         for key, add in (("with_special", True), ("without_special", False)):
             enc = tok.encode(text, add_special_tokens=add)
@@ -246,7 +264,7 @@ def main():
         text = json.dumps(doc, ensure_ascii=False)
         tok = Tokenizer.from_str(text)
         write_json(os.path.join(OUT, name, "tokenizer.json"), doc, compact=True)
-        write_json(os.path.join(OUT, name, "golden.json"), golden(tok))
+        write_json(os.path.join(OUT, name, "golden.json"), golden(tok, with_random=name in RANDOM_VARIANTS))
         print(f"wrote {name}")
 
     write_json(os.path.join(OUT, "hf-trainer-merges.json"), hf_trainer_merges(lines))
@@ -261,7 +279,7 @@ def main():
                         "--out", swift_json], check=True)
     if os.path.exists(swift_json):
         tok = Tokenizer.from_file(swift_json)
-        write_json(os.path.join(swift_dir, "golden.json"), golden(tok))
+        write_json(os.path.join(swift_dir, "golden.json"), golden(tok, with_random=True))
         print("wrote swift-trained golden (HF's encodings of the Swift-trained tokenizer)")
     else:
         print("no flowlm binary and no swift-trained/tokenizer.json: skipped the Swift-trained check", file=sys.stderr)
