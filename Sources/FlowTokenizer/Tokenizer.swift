@@ -54,6 +54,11 @@ public final class Tokenizer: Sendable {
         normalizedMatcher = AddedTokenMatcher(tokens: parts.addedTokens.filter(\.normalized),
                                               normalize: normalizer.map { n in { n.apply($0) } })
         let maxID = max(parts.model.vocab.values.max() ?? -1, parts.addedTokens.map(\.id).max() ?? -1)
+        // Ids index a table; a few holes are fine, a hostile id of 16 million is not.
+        let tokenCount = parts.model.vocab.count + parts.addedTokens.count
+        guard Int(maxID) < 2 * tokenCount + 1024 else {
+            throw TokenizerError(path, "token ids are too sparse: largest id \(maxID) for \(tokenCount) tokens")
+        }
         var table = [String?](repeating: nil, count: Int(maxID) + 1)
         for (token, id) in parts.model.vocab { table[Int(id)] = token }
         for token in parts.addedTokens { table[Int(token.id)] = token.content }
