@@ -7,6 +7,10 @@ public enum GradientClipping {
         return sum.squareRoot()
     }
 
+    public static func globalNorm(_ gradients: [Float]) -> Double {
+        gradients.withUnsafeBufferPointer { globalNorm($0) }
+    }
+
     /// Scales the gradients as `torch.nn.utils.clip_grad_norm_` does (coefficient max/(norm + 1e-6),
     /// applied only when below 1) and returns the norm before clipping. A non-finite norm is returned
     /// untouched with the gradients left as they are: the caller stops training on it.
