@@ -68,12 +68,12 @@ public struct ShuffledExamples: ExampleSource {
 }
 
 /// Endless examples of a synthetic task from its own generator.
-public struct SyntheticExamples<Task: SyntheticTask>: ExampleSource {
-    public let task: Task
+public struct SyntheticExamples: ExampleSource {
+    public let task: any SyntheticTask
     private var random: FlowRandom
     private var produced = 0
 
-    public init(task: Task, seed: UInt64, contextLength: Int) throws(DataError) {
+    public init(task: any SyntheticTask, seed: UInt64, contextLength: Int) throws(DataError) {
         guard task.maximumSequenceLength <= contextLength else {
             throw DataError(path: task.name, "examples reach \(task.maximumSequenceLength) tokens, the context holds \(contextLength)")
         }
@@ -95,4 +95,13 @@ public struct SyntheticExamples<Task: SyntheticTask>: ExampleSource {
         random = restored
         produced = saved.produced
     }
+}
+
+/// Any source behind one type, for code that picks the source at run time (text, pairs or a task).
+public struct AnyExampleSource: ExampleSource {
+    private var base: any ExampleSource
+    public init(_ base: any ExampleSource) { self.base = base }
+    public mutating func next() -> TrainingExample { base.next() }
+    public var position: DataPosition { base.position }
+    public mutating func restore(_ position: DataPosition) throws(DataError) { try base.restore(position) }
 }
