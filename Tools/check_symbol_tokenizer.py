@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # Checks that HF tokenizers loads the tokenizer.json files FlowTrain writes for its synthetic tasks
 # (Fixtures/train/tokenizers/<task>.json, written by SymbolVocabulary.writeTokenizer; regenerate them
-# with `FLOWLM_UPDATE_FIXTURES=1 swift test --filter SymbolTokenizerTests`), and records HF's ids for
-# sample texts in Fixtures/train/tokenizers/encodings.json, which Tests/FlowTrainTests/SymbolTokenizerTests
+# with `FLOWLM_UPDATE_FIXTURES=1 swift test --filter SymbolVocabularyTests`), and records HF's ids for
+# sample texts in Fixtures/train/tokenizers/encodings.json, which Tests/FlowTrainTests/SymbolVocabularyTests
 # compares with the Swift encoder.
 #
 # Pinned peer (see Tools/requirements.txt): tokenizers==0.23.3, transformers==5.24.0

@@ -180,15 +180,15 @@ struct CorruptorTests {
     @Test func badKnobsAreRefused() {
         var knobs = CorruptionKnobs(objective: .flowlm)
         knobs.substitutionPeak = 1.5
-        #expect(throws: CorruptionKnobError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
+        #expect(throws: SettingError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
         knobs = CorruptionKnobs(objective: .bert)
         knobs.selectionRateLow = 0.9
         knobs.selectionRateHigh = 0.2
-        #expect(throws: CorruptionKnobError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
+        #expect(throws: SettingError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
         knobs = CorruptionKnobs(objective: .llada)
         knobs.minimumNoise = 0
-        #expect(throws: CorruptionKnobError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
-        #expect(throws: CorruptionKnobError.self) {
+        #expect(throws: SettingError.self) { try Corruptor(knobs: knobs, specials: testSpecials, vocabularySize: 50) }
+        #expect(throws: SettingError.self) {
             try Corruptor(knobs: CorruptionKnobs(objective: .uniform), specials: testSpecials, vocabularySize: 6)
         }
     }

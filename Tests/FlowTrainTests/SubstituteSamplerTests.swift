@@ -38,10 +38,10 @@ struct SubstituteSamplerTests {
     }
 
     @Test func badUnigramCountsAreRefused() {
-        #expect(throws: CorruptionKnobError.self) {
+        #expect(throws: SettingError.self) {
             try SubstituteSampler(vocabularySize: 8, excluded: [], distribution: .unigram(counts: [1, 2]))
         }
-        #expect(throws: CorruptionKnobError.self) {
+        #expect(throws: SettingError.self) {
             try SubstituteSampler(vocabularySize: 8, excluded: testSpecials.reserved,
                                   distribution: .unigram(counts: [0, 0, 0, 0, 0, 5, 0, 0]))
         }

@@ -50,8 +50,8 @@ struct SyntheticTasksTests {
     }
 
     @Test func badTaskSettingsAreRefused() {
-        #expect(throws: CorruptionKnobError.self) { try PalindromeTask(lengths: 0...3) }
-        #expect(throws: CorruptionKnobError.self) { try BracketTask(lengths: 3...3) }
-        #expect(throws: CorruptionKnobError.self) { try AdditionTask(maximumDigits: 0) }
+        #expect(throws: SettingError.self) { try PalindromeTask(lengths: 0...3) }
+        #expect(throws: SettingError.self) { try BracketTask(lengths: 3...3) }
+        #expect(throws: SettingError.self) { try AdditionTask(maximumDigits: 0) }
     }
 }

@@ -59,9 +59,9 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
     }
 
     /// Checks ranges; the message names the knob.
-    public func validate() throws(CorruptionKnobError) {
-        func require(_ ok: Bool, _ message: String) throws(CorruptionKnobError) {
-            if !ok { throw CorruptionKnobError(message: message) }
+    public func validate() throws(SettingError) {
+        func require(_ ok: Bool, _ message: String) throws(SettingError) {
+            if !ok { throw SettingError(message: message) }
         }
         try require(minimumNoise > 0 && minimumNoise <= 1, "minimum noise must be in (0, 1], got \(minimumNoise)")
         try require((0...1).contains(substitutionPeak), "substitution peak must be in [0, 1], got \(substitutionPeak)")
@@ -84,7 +84,8 @@ extension SubstituteDistribution {
     }
 }
 
-public struct CorruptionKnobError: FlowLMError, Equatable {
+/// A training setting out of range (corruption knobs, task settings, symbol sets); the message names it.
+public struct SettingError: FlowLMError, Equatable {
     public let message: String
-    public var description: String { "corruption: \(message)" }
+    public var description: String { "invalid setting: \(message)" }
 }

@@ -11,7 +11,7 @@ public struct Corruptor: Sendable {
     /// `excluded` lists ids besides `specials.reserved` that must never be drawn as substitutes
     /// (e.g. unused added tokens).
     public init(knobs: CorruptionKnobs, specials: SpecialTokens, vocabularySize: Int,
-                excluded: [TokenID] = []) throws(CorruptionKnobError) {
+                excluded: [TokenID] = []) throws(SettingError) {
         try knobs.validate()
         self.knobs = knobs
         self.specials = specials

@@ -15,7 +15,7 @@ public struct SubstituteSampler: Sendable {
     /// (only reachable when one token holds almost all the mass).
     static let unigramRetries = 64
 
-    public init(vocabularySize: Int, excluded: [TokenID], distribution: SubstituteDistribution = .uniform) throws(CorruptionKnobError) {
+    public init(vocabularySize: Int, excluded: [TokenID], distribution: SubstituteDistribution = .uniform) throws(SettingError) {
         var isExcluded = [Bool](repeating: false, count: max(vocabularySize, 0))
         for id in excluded where id >= 0 && Int(id) < vocabularySize { isExcluded[Int(id)] = true }
         var ordinary: [TokenID] = []
@@ -25,25 +25,25 @@ public struct SubstituteSampler: Sendable {
             ordinary.append(TokenID(id))
         }
         guard ordinary.count >= 2 else {
-            throw CorruptionKnobError(message: "substitution needs at least 2 ordinary tokens, the vocabulary has \(ordinary.count)")
+            throw SettingError(message: "substitution needs at least 2 ordinary tokens, the vocabulary has \(ordinary.count)")
         }
         var cumulative: [Double] = []
         if case let .unigram(counts) = distribution {
             guard counts.count == vocabularySize else {
-                throw CorruptionKnobError(message: "unigram counts cover \(counts.count) ids, the vocabulary has \(vocabularySize)")
+                throw SettingError(message: "unigram counts cover \(counts.count) ids, the vocabulary has \(vocabularySize)")
             }
             var total = 0.0
             var positive = 0
             cumulative.reserveCapacity(ordinary.count)
             for id in ordinary {
                 let c = counts[Int(id)]
-                guard c.isFinite, c >= 0 else { throw CorruptionKnobError(message: "unigram count of id \(id) is \(c)") }
+                guard c.isFinite, c >= 0 else { throw SettingError(message: "unigram count of id \(id) is \(c)") }
                 if c > 0 { positive += 1 }
                 total += c
                 cumulative.append(total)
             }
             guard positive >= 2 else {
-                throw CorruptionKnobError(message: "unigram substitutes need at least 2 ordinary tokens with a positive count")
+                throw SettingError(message: "unigram substitutes need at least 2 ordinary tokens with a positive count")
             }
         }
         self.ordinary = ordinary

@@ -11,14 +11,14 @@ public struct SymbolVocabulary: Sendable, Equatable {
     public let symbols: [UInt8]
     private let idOfByte: [TokenID]
 
-    public init(symbols: String) throws(CorruptionKnobError) {
+    public init(symbols: String) throws(SettingError) {
         let bytes = Array(symbols.utf8)
-        guard !bytes.isEmpty else { throw CorruptionKnobError(message: "a symbol vocabulary needs at least one symbol") }
+        guard !bytes.isEmpty else { throw SettingError(message: "a symbol vocabulary needs at least one symbol") }
         var idOfByte = [TokenID](repeating: Self.specials.unk ?? 1, count: 256)
         var seen = Set<UInt8>()
         for (k, b) in bytes.enumerated() {
-            guard b > 0x20, b < 0x7F else { throw CorruptionKnobError(message: "symbol \(String(UnicodeScalar(b))) is not printable ASCII") }
-            guard seen.insert(b).inserted else { throw CorruptionKnobError(message: "symbol \(String(UnicodeScalar(b))) appears twice") }
+            guard b > 0x20, b < 0x7F else { throw SettingError(message: "symbol \(String(UnicodeScalar(b))) is not printable ASCII") }
+            guard seen.insert(b).inserted else { throw SettingError(message: "symbol \(String(UnicodeScalar(b))) appears twice") }
             idOfByte[Int(b)] = TokenID(Self.specialNames.count + k)
         }
         self.symbols = bytes

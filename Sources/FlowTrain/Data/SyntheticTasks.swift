@@ -35,8 +35,8 @@ public struct PalindromeTask: SyntheticTask {
     public let vocabulary: SymbolVocabulary
     public let lengths: ClosedRange<Int>
 
-    public init(alphabet: String = "abcdefgh", lengths: ClosedRange<Int> = 4...16) throws(CorruptionKnobError) {
-        guard lengths.lowerBound >= 1 else { throw CorruptionKnobError(message: "palindrome lengths must be at least 1") }
+    public init(alphabet: String = "abcdefgh", lengths: ClosedRange<Int> = 4...16) throws(SettingError) {
+        guard lengths.lowerBound >= 1 else { throw SettingError(message: "palindrome lengths must be at least 1") }
         vocabulary = try SymbolVocabulary(symbols: alphabet)
         self.lengths = lengths
     }
@@ -62,9 +62,9 @@ public struct BracketTask: SyntheticTask {
     public let vocabulary: SymbolVocabulary
     public let lengths: ClosedRange<Int>
 
-    public init(lengths: ClosedRange<Int> = 4...16) throws(CorruptionKnobError) {
+    public init(lengths: ClosedRange<Int> = 4...16) throws(SettingError) {
         guard lengths.lowerBound >= 2, lengths.upperBound >= lengths.lowerBound + (lengths.lowerBound % 2) else {
-            throw CorruptionKnobError(message: "bracket lengths must include an even length of at least 2")
+            throw SettingError(message: "bracket lengths must include an even length of at least 2")
         }
         vocabulary = try SymbolVocabulary(symbols: "()[]")
         self.lengths = lengths
@@ -112,8 +112,8 @@ public struct AdditionTask: SyntheticTask {
     public let vocabulary: SymbolVocabulary
     public let maximumDigits: Int
 
-    public init(maximumDigits: Int = 3) throws(CorruptionKnobError) {
-        guard (1...9).contains(maximumDigits) else { throw CorruptionKnobError(message: "addition digits must be in 1…9") }
+    public init(maximumDigits: Int = 3) throws(SettingError) {
+        guard (1...9).contains(maximumDigits) else { throw SettingError(message: "addition digits must be in 1…9") }
         vocabulary = try SymbolVocabulary(symbols: "0123456789+=")
         self.maximumDigits = maximumDigits
     }

@@ -8,7 +8,7 @@ import FlowTestSupport
 /// checked by Tools/check_symbol_tokenizer.py with HF tokenizers, which records HF's ids for sample texts
 /// in encodings.json. These tests tie the Swift side to both: same file bytes, same ids.
 /// Set FLOWLM_UPDATE_FIXTURES=1 to rewrite the tokenizer files (then rerun the Python check).
-struct SymbolTokenizerTests {
+struct SymbolVocabularyTests {
     static func tasks() throws -> [any SyntheticTask] {
         [try PalindromeTask(), try BracketTask(), try AdditionTask()]
     }
@@ -54,9 +54,9 @@ struct SymbolTokenizerTests {
     }
 
     @Test func badSymbolSetsAreRefused() {
-        #expect(throws: CorruptionKnobError.self) { try SymbolVocabulary(symbols: "") }
-        #expect(throws: CorruptionKnobError.self) { try SymbolVocabulary(symbols: "a b") }
-        #expect(throws: CorruptionKnobError.self) { try SymbolVocabulary(symbols: "abca") }
-        #expect(throws: CorruptionKnobError.self) { try SymbolVocabulary(symbols: "aé") }
+        #expect(throws: SettingError.self) { try SymbolVocabulary(symbols: "") }
+        #expect(throws: SettingError.self) { try SymbolVocabulary(symbols: "a b") }
+        #expect(throws: SettingError.self) { try SymbolVocabulary(symbols: "abca") }
+        #expect(throws: SettingError.self) { try SymbolVocabulary(symbols: "aé") }
     }
 }
