@@ -8,9 +8,19 @@ extension ModernBertModel {
     /// lookup's, and the padding token's row gets none from the lookup (PyTorch's `padding_idx`).
     public func backward(_ batch: TokenBatch, forward: ForwardWorkspace, logitsGradient: UnsafePointer<Float>,
                          gradients: inout [Float], workspace: BackwardWorkspace, policy: ComputePolicy = .allCores) {
+        precondition(gradients.count == layout.totalCount, "gradient arena has the wrong size")
+        gradients.withUnsafeMutableBufferPointer { g in
+            backward(batch, forward: forward, logitsGradient: logitsGradient, gradients: g.baseAddress!,
+                     workspace: workspace, policy: policy)
+        }
+    }
+
+    /// `backward` into a gradient arena given as a pointer (`layout.totalCount` floats).
+    public func backward(_ batch: TokenBatch, forward: ForwardWorkspace, logitsGradient: UnsafePointer<Float>,
+                         gradients g: UnsafeMutablePointer<Float>, workspace: BackwardWorkspace,
+                         policy: ComputePolicy = .allCores) {
         precondition(forward.keepsActivations && forward.config == config && workspace.config == config,
                      "backward needs the forward workspace (with kept activations) of this model")
-        precondition(gradients.count == layout.totalCount, "gradient arena has the wrong size")
         precondition(forward.batchSize == batch.batchSize && forward.length == batch.length,
                      "backward must follow a forward pass over the same batch")
         let n = batch.tokenCount, h = config.hiddenSize
@@ -19,8 +29,8 @@ extension ModernBertModel {
         policy.activate()
         let head = forward.head!
         parameters.withUnsafeBufferPointer { arenaBuffer in
-            gradients.withUnsafeMutableBufferPointer { gradientBuffer in
-                let p = arenaBuffer.baseAddress!, g = gradientBuffer.baseAddress!
+            do {
+                let p = arenaBuffer.baseAddress!
                 headBackward(rows: n, head: head, residual: forward.residuals[config.layerCount], logitsGradient: logitsGradient,
                              workspace: workspace, arena: p, gradients: g, policy: policy)
                 for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
