@@ -19,20 +19,4 @@ import Testing
     func absurdHoleRunsAreErrors(text: String) {
         #expect(throws: DiffusionError.self) { try PromptTemplate.parse(text) }
     }
-
-    @Test func generationCanvasLayout() throws {
-        let canvas = try Canvas.generation(prompt: [.tokens([7, 8]), .holes(2), .tokens([9])], answerLength: 3,
-                                           specialTokens: testSpecials)
-        #expect(canvas.tokens == [1, 7, 8, 3, 3, 9, 3, 3, 3, 2])
-        #expect(canvas.roles == [.special, .prompt, .prompt, .hole, .hole, .prompt, .answer, .answer, .answer, .special])
-        #expect(canvas.editablePositions == [3, 4, 6, 7, 8])
-        #expect(canvas.maskedCount == 5)
-        #expect(canvas.visibleFraction == 0)
-    }
-
-    @Test func frozenMaskIsRejected() {
-        #expect(throws: DiffusionError.self) {
-            _ = try Canvas(tokens: [1, 3, 2], roles: [.special, .prompt, .special], specialTokens: testSpecials)
-        }
-    }
 }
