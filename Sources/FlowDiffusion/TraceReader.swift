@@ -105,7 +105,10 @@ public enum TraceReader {
             confidence: try line.floats("confidence", count: n), pCurrent: try line.floats("p_current", count: n),
             candidates: CandidateTable(k: k, ids: candidateIDs, probabilities: try line.floats("candidate_p", count: n * k)),
             changes: changes)
-        guard before == previous else { throw line.fail("before differs from the previous step's canvas") }
+        // A user force between steps is the only way `before` may differ from the previous canvas.
+        var expected = previous
+        for change in changes where change.kind == .force { expected[change.position] = change.to }
+        guard before == expected else { throw line.fail("before differs from the previous step's canvas") }
         try checkChanges(step, line: line)
         return TraceStep(knobs: knobs, step: step)
     }
