@@ -45,7 +45,9 @@ public enum TraceReader {
             throw line.fail("sampler or seed disagree with the knobs")
         }
         let vocabulary = try line.int("vocab_size")
-        guard vocabulary > 0 else { throw line.fail("vocab_size \(vocabulary) must be positive") }
+        guard vocabulary > 0, vocabulary <= Int(TokenID.max) else {
+            throw line.fail("vocab_size \(vocabulary) is outside [1, \(TokenID.max)]")
+        }
         let specialObject = try line.member("special_tokens")
         func special(_ key: String) throws(DiffusionError) -> TokenID {
             guard let id = specialObject[key]?.intValue, id >= 0, id < vocabulary else {
