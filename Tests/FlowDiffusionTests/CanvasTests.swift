@@ -25,4 +25,23 @@ import Testing
         #expect(throws: DiffusionError.self) { try canvas.checkEditable(99) }
         try canvas.checkEditable(2)
     }
+
+    @Test func repairCanvasMarksOnlyTheEditablePositions() throws {
+        let canvas = try Canvas.repair(tokens: [1, 9, 3, 10, 2], editable: [1, 2, 3], specialTokens: testSpecials)
+        #expect(canvas.roles == [.special, .answer, .answer, .answer, .special])
+        #expect(canvas.maskedCount == 1)
+        #expect(throws: DiffusionError.self) { try Canvas.repair(tokens: [1, 2], editable: [5], specialTokens: testSpecials) }
+        // A MASK outside the editable positions cannot be frozen.
+        #expect(throws: DiffusionError.self) { try Canvas.repair(tokens: [1, 3, 2], editable: [], specialTokens: testSpecials) }
+    }
+
+    @Test func promptPiecesTokenizeOnlyTheText() throws {
+        var seen: [String] = []
+        let pieces = try PromptTemplate.pieces(from: "ab{{2}}c") { text in
+            seen.append(text)
+            return text.unicodeScalars.map { TokenID($0.value - 90) }
+        }
+        #expect(seen == ["ab", "c"])
+        #expect(pieces == [.tokens([7, 8]), .holes(2), .tokens([9])])
+    }
 }
