@@ -81,7 +81,9 @@ struct StepPlanner {
         }
         guard quota > 0 else { return }
         let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
-        for (rank, p) in ranked.prefix(quota).enumerated() {
+        var rankOf = [Int: Int]()
+        for (rank, p) in ranked.prefix(quota).enumerated() { rankOf[p] = rank }
+        for (p, rank) in rankOf.sorted(by: { $0.key < $1.key }) {
             let token = proposals[p]
             let text: String
             switch reason {
