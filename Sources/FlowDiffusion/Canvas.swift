@@ -74,6 +74,17 @@ public struct Canvas: Sendable, Hashable {
         return try Canvas(tokens: tokens, roles: roles, specialTokens: specialTokens)
     }
 
+    /// A canvas for repair mode: `tokens` as they are (damaged, possibly with MASKs), `editable` positions
+    /// as answer, reserved ids elsewhere as special, everything else as frozen prompt.
+    public static func repair(tokens: [TokenID], editable: [Int], specialTokens: SpecialTokens) throws(DiffusionError) -> Canvas {
+        var roles = tokens.map { specialTokens.isReserved($0) ? PositionRole.special : .prompt }
+        for p in editable {
+            guard tokens.indices.contains(p) else { throw .invalidCanvas("editable position \(p) is outside the \(tokens.count) tokens") }
+            roles[p] = .answer
+        }
+        return try Canvas(tokens: tokens, roles: roles, specialTokens: specialTokens)
+    }
+
     public var count: Int { tokens.count }
 
     public func isMasked(_ position: Int) -> Bool {

@@ -23,6 +23,7 @@ public enum Damage {
         guard substituteRate + maskRate <= 1 else {
             throw .invalidDamage("substitute rate \(substituteRate) + mask rate \(maskRate) exceed 1")
         }
+        guard vocabularySize > 0 else { throw .invalidDamage("vocabulary size \(vocabularySize) must be positive") }
         let ordinary = (0..<vocabularySize).filter { !specialTokens.isReserved(TokenID($0)) }
         guard ordinary.count >= 2 else { throw .invalidDamage("the vocabulary has fewer than two ordinary tokens to substitute") }
         for p in editable where !ids.indices.contains(p) {

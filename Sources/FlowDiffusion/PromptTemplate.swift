@@ -1,3 +1,5 @@
+import FlowCore
+
 /// A prompt as the user typed it, split into literal text and infill holes, so the composition root
 /// tokenizes only the text segments and the canvas places MASK runs where the holes were.
 public enum PromptSegment: Sendable, Hashable {
@@ -45,5 +47,18 @@ public enum PromptTemplate {
         }
         if !literal.isEmpty { segments.append(.text(String(literal))) }
         return segments
+    }
+}
+
+extension PromptTemplate {
+    /// Parses `text` and tokenizes each literal segment with `encode` (which must add no special tokens),
+    /// giving the pieces `Canvas.generation` takes.
+    public static func pieces(from text: String, encode: (String) throws -> [TokenID]) throws -> [PromptPiece] {
+        try parse(text).map { segment in
+            switch segment {
+            case let .text(literal): .tokens(try encode(literal))
+            case let .holes(count): .holes(count)
+            }
+        }
     }
 }

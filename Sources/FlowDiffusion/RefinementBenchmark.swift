@@ -32,6 +32,14 @@ public struct StepBenchmarkResult: Sendable, Hashable {
     /// Processor time (all threads) per step; unlike wall time it barely moves when other work shares the cores.
     public var cpuMillisecondsPerStep: Double
     public var threads: Int
+
+    /// One JSON object for `flowlm bench step --json` (keys in a fixed order).
+    public var json: String {
+        func ms(_ x: Double) -> String { String(format: "%.3f", x) }
+        return "{\"bench\":\"step\",\"positions\":\(positions),\"vocab_size\":\(vocabularySize),\"samples\":\(samples)"
+            + ",\"median_ms\":\(ms(medianMilliseconds)),\"min_ms\":\(ms(minimumMilliseconds)),\"mean_ms\":\(ms(meanMilliseconds))"
+            + ",\"cpu_ms_per_step\":\(ms(cpuMillisecondsPerStep)),\"threads\":\(threads)}"
+    }
 }
 
 public enum RefinementBenchmark {

@@ -98,7 +98,7 @@ public struct RefinementStep: Sendable, Hashable {
     public var confidence: [Float]
     public var pCurrent: [Float]
     public var candidates: CandidateTable
-    /// Changes in position order within each kind: forces, commits, edits/remasks, freezes.
+    /// Forces, then commits (by position), then edits or remasks (by gain, as applied), then freezes.
     public var changes: [TokenChange]
 
     public init(index: Int, phase: RefinementPhase, phaseAfter: RefinementPhase, forwardPasses: Int,

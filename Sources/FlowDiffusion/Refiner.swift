@@ -38,6 +38,9 @@ public final class Refiner {
         self.knobs = knobs
         self.initialCanvas = canvas
         self.initialState = LoopState(canvas: canvas, seed: knobs.seed)
+        guard !canvas.editablePositions.isEmpty else {
+            throw .invalidCanvas("no hole or answer position to generate (give a length or a [MASK] hole)")
+        }
         guard canvas.specialTokens == denoiser.specialTokens else {
             throw .invalidCanvas("its special tokens differ from the model's")
         }
@@ -187,6 +190,7 @@ public final class Refiner {
     // MARK: User actions
 
     /// Puts `token` at an editable position and pins it; the next step reports it as a `force` change.
+    /// After a FlowLM run ended because nothing passed, this re-opens correction (budget permitting).
     public func force(token: TokenID, at position: Int) throws(DiffusionError) {
         var state = headState
         try state.canvas.checkEditable(position)
@@ -200,6 +204,8 @@ public final class Refiner {
         state.canvas.set(token, at: position)
         state.canvas.setPinned(true, at: position)
         state.frozen[position] = false
+        // The neighbours may now read differently: a content correction phase gets another look.
+        state.correctionEnded = false
         editedHead = state
     }
 

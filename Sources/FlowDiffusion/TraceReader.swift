@@ -45,7 +45,9 @@ public enum TraceReader {
             throw line.fail("sampler or seed disagree with the knobs")
         }
         let vocabulary = try line.int("vocab_size")
-        guard vocabulary > 0 else { throw line.fail("vocab_size \(vocabulary) must be positive") }
+        guard vocabulary > 0, vocabulary <= Int(TokenID.max) else {
+            throw line.fail("vocab_size \(vocabulary) is outside [1, \(TokenID.max)]")
+        }
         let specialObject = try line.member("special_tokens")
         func special(_ key: String) throws(DiffusionError) -> TokenID {
             guard let id = specialObject[key]?.intValue, id >= 0, id < vocabulary else {
@@ -105,7 +107,10 @@ public enum TraceReader {
             confidence: try line.floats("confidence", count: n), pCurrent: try line.floats("p_current", count: n),
             candidates: CandidateTable(k: k, ids: candidateIDs, probabilities: try line.floats("candidate_p", count: n * k)),
             changes: changes)
-        guard before == previous else { throw line.fail("before differs from the previous step's canvas") }
+        // A user force between steps is the only way `before` may differ from the previous canvas.
+        var expected = previous
+        for change in changes where change.kind == .force { expected[change.position] = change.to }
+        guard before == expected else { throw line.fail("before differs from the previous step's canvas") }
         try checkChanges(step, line: line)
         return TraceStep(knobs: knobs, step: step)
     }

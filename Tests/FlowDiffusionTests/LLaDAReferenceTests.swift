@@ -54,7 +54,10 @@ private let seedCount: UInt64 = ProcessInfo.processInfo.environment["FLOWLM_SLOW
             let canvas = try makeCanvas(answer: length)
             let temperature = [0.5, 1.0, 2.0][Int(seed % 3)]
             let denoiser = ScriptedDenoiser(vocabularySize: vocabulary, script: script)
-            var settings = knobs(.llada, steps: steps, length: length) { $0.blockLength = block; $0.temperature = temperature }
+            // Odd seeds: the FlowLM sampler with edits switched off (E = 0) must be the same loop.
+            var settings = knobs(seed % 2 == 0 ? .llada : .flowlm, steps: steps, length: length) {
+                $0.blockLength = block; $0.temperature = temperature; $0.maxEditsPerStep = 0
+            }
             settings.seed = seed
             let refiner = try Refiner(denoiser: denoiser, canvas: canvas, knobs: settings)
             let loop = try refiner.run().map(\.after)

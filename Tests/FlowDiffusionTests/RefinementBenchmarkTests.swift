@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 import Testing
 @testable import FlowDiffusion
@@ -8,6 +9,10 @@ import Testing
         #expect(result.samples == 3)
         #expect(result.minimumMilliseconds > 0)
         #expect(result.minimumMilliseconds <= result.medianMilliseconds)
+        let json = try JSONValue.parse(result.json)
+        #expect(json["positions"]?.intValue == 16)
+        #expect(json["vocab_size"]?.intValue == 64)
+        #expect((json["median_ms"]?.doubleValue ?? -1) >= 0)
     }
 
     /// The real measurement (512 × 50k); meaningful only in a release build:

@@ -96,4 +96,18 @@ import Testing
         #expect(!refiner.stepBack())
         #expect(refiner.canvas == refiner.initialCanvas)
     }
+
+    @Test func forcingAfterTheEndReopensCorrection() throws {
+        let target: [TokenID] = [1, 4, 5, 6] + (10..<22).map { TokenID($0) } + [2]
+        let denoiser = ScriptedDenoiser(script: targetLogits(target, vocabularySize: 32))
+        let refiner = try Refiner(denoiser: denoiser, canvas: try makeCanvas(answer: 12), knobs: knobs(steps: 4, length: 12))
+        let taken = try refiner.run()
+        #expect(taken.last?.phase == .correction && taken.last?.changes.isEmpty == true)
+        #expect(refiner.isFinished)
+        try refiner.force(token: 28, at: refiner.initialCanvas.editablePositions[0])
+        #expect(!refiner.isFinished)
+        let step = try #require(try refiner.step())
+        #expect(step.phase == .correction)
+        #expect(step.changes.first?.kind == .force)
+    }
 }

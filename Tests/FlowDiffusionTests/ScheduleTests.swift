@@ -41,6 +41,7 @@ import Testing
         #expect(taken.count == steps)
         #expect(taken.reduce(0) { $0 + $1.changes(of: .commit).count } == length)
         #expect(refiner.canvas.maskedCount == 0)
+        #expect(taken.allSatisfy { step in step.changes.map(\.position) == step.changes.map(\.position).sorted() })
         if block == 0 {
             #expect(taken.map { $0.changes(of: .commit).count } == schedule.commitsPerStep(steps: steps, initialMasks: length))
         }

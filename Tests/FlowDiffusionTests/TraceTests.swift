@@ -40,6 +40,17 @@ import Testing
         #expect(try TraceReader.read(contentsOf: url) == trace)
     }
 
+    @Test func forcedTokensSurviveTheRoundTrip() throws {
+        let denoiser = ScriptedDenoiser(script: randomLogits(seed: 13, vocabularySize: 32))
+        let refiner = try Refiner(denoiser: denoiser, canvas: try makeCanvas(answer: 6), knobs: knobs(steps: 3, length: 6))
+        try refiner.step()
+        try refiner.force(token: 27, at: refiner.initialCanvas.editablePositions[4])
+        _ = try refiner.run()
+        let trace = refiner.trace(model: "fake")
+        #expect(trace.steps[1].step.changes.first?.kind == .force)
+        #expect(try TraceReader.parse(Array(TraceWriter.document(trace).utf8), path: "t.jsonl") == trace)
+    }
+
     @Test func aReplannedStepRecordsItsOwnKnobs() throws {
         let denoiser = ScriptedDenoiser(script: randomLogits(seed: 3, vocabularySize: 32))
         let refiner = try Refiner(denoiser: denoiser, canvas: try makeCanvas(answer: 6), knobs: knobs(steps: 3, length: 6))
