@@ -1,0 +1,35 @@
+import FlowCore
+
+/// Which canvas a request is for: the visualizer's, or one side of the A/B view.
+public enum Lane: Int, Sendable, Hashable { case main = 0, a = 1, b = 2 }
+
+/// A request for one refinement step from the viewed frame of a branch.
+public struct StepRequest: Sendable, Hashable {
+    public var lane: Lane
+    public var branchID: Int
+    /// The frame to continue from (its canvas and cached logits, when the app has them).
+    public var from: StepFrame
+    public var knobs: KnobSettings
+    public var pinned: Set<Int>
+    /// Identifies the request so stale results (after a restart) are dropped.
+    public var generation: Int
+}
+
+/// Work that `reduce` asks the app layer to do; results come back as `Action`s.
+public enum Effect: Sendable, Hashable {
+    /// Run a forward pass and plan the next step.
+    case step(StepRequest)
+    /// Re-plan the viewed step under new knobs from the logits cached for its starting canvas.
+    case replan(StepRequest)
+    /// Start a fresh canvas: prompt (with infill holes), knobs (length, seed) → frame 0.
+    case restart(lane: Lane, prompt: String, knobs: KnobSettings, generation: Int)
+    case saveTrace(path: String)
+    case openTrace(path: String)
+    case startTraining(TrainSettings)
+    case pauseTraining
+    case resumeTraining
+    case saveTraining
+    /// Load a model directory into the visualizer (e.g. the one just trained).
+    case openModel(directory: String)
+    case quit
+}

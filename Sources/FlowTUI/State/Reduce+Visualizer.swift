@@ -1,0 +1,153 @@
+extension AppState {
+    mutating func runVisualizer(_ command: Command) -> [Effect] {
+        switch command {
+        case .step: return stepVisualizer(fromAutoplay: false)
+        case .historyBack: history?.move(by: -1)
+        case .historyForward: history?.move(by: 1)
+        case .historyFirst: history?.view(0)
+        case .historyLast: history?.view(Int.max)
+        case let .raise(knob): return changeKnob(knob, by: 1)
+        case let .lower(knob): return changeKnob(knob, by: -1)
+        case .cycleMeasure:
+            knobs.measure = cycled(ConfidenceChoice.allCases, knobs.measure)
+            return replanCurrent()
+        case .cycleSampler:
+            knobs.sampler = cycled(SamplerChoice.allCases, knobs.sampler)
+            return replanCurrent()
+        case .cursorPrevious: moveCursor(to: cursor - 1)
+        case .cursorNext: moveCursor(to: cursor + 1)
+        case .cursorUp, .cursorDown:
+            let direction = command == .cursorUp ? -1 : 1
+            if focus == .inspector {
+                let count = currentFrame.map { cursor < $0.topK.count ? $0.topK[cursor].count : 0 } ?? 0
+                candidateIndex = min(max(0, candidateIndex + direction), max(0, count - 1))
+            } else if let target = CanvasLayout.verticalNeighbour(of: cursor, direction: direction, state: self) {
+                moveCursor(to: target)
+            }
+        case .pin:
+            guard let frame = currentFrame, cursor < frame.editable.count, frame.editable[cursor] else { return [] }
+            if pinned.remove(cursor) == nil { pinned.insert(cursor) }
+        case .force: forceCandidate()
+        case .cycleBranch: history?.cycleBranch()
+        case .discardBranches: history?.discardOtherBranches()
+        default: break
+        }
+        return []
+    }
+
+    mutating func moveCursor(to position: Int) {
+        let count = currentFrame?.tokens.count ?? 0
+        cursor = min(max(0, position), max(0, count - 1))
+        candidateIndex = 0
+    }
+
+    /// A fresh canvas for the visualizer from the prompt and knobs (length, seed).
+    mutating func restart() -> [Effect] {
+        guard hasModel else {
+            setStatus("no model loaded: open a trace with o to replay it", error: true)
+            return []
+        }
+        generation += 1
+        autoplay = false
+        pinned = []
+        busy.insert(.main)
+        return [.restart(lane: .main, prompt: prompt, knobs: knobs, generation: generation)]
+    }
+
+    mutating func restartAB() -> [Effect] {
+        guard hasModel else {
+            setStatus("no model loaded: the A/B view needs one", error: true)
+            return []
+        }
+        generation += 1
+        abHistories = [nil, nil]
+        busy.formUnion([.a, .b])
+        return [Lane.a, Lane.b].map { lane in
+            var sideKnobs = knobs
+            sideKnobs.sampler = abSamplers[lane.rawValue - 1]
+            return .restart(lane: lane, prompt: prompt, knobs: sideKnobs, generation: generation)
+        }
+    }
+
+    func isFinished(_ frame: StepFrame) -> Bool {
+        frame.index > 0 && frame.maskCount(mask: maskToken) == 0 && frame.changes.isEmpty
+    }
+
+    /// Space: show the next step. Where a computed future already follows under the same knobs this
+    /// only moves forward; otherwise it asks for a step (which forks when not at the end).
+    mutating func stepVisualizer(fromAutoplay: Bool) -> [Effect] {
+        guard var history, !busy.contains(.main) else { return [] }
+        if !history.isAtEnd, !history.frames[history.viewIndex + 1].knobs.plansDifferently(from: knobs) {
+            history.view(history.viewIndex + 1)
+            self.history = history
+            return []
+        }
+        if history.isAtEnd, isFinished(history.current) || history.current.index >= knobs.steps * 4 {
+            if fromAutoplay { autoplay = false }
+            setStatus("done: no masks left and nothing passes the edit thresholds")
+            return []
+        }
+        guard hasModel else {
+            autoplay = false
+            setStatus(history.isAtEnd ? "end of the replayed trace" : "replay only: no model to fork with", error: !history.isAtEnd)
+            return []
+        }
+        busy.insert(.main)
+        return [.step(request(lane: .main, from: history.current, branchID: history.branchID))]
+    }
+
+    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: KnobSettings? = nil) -> StepRequest {
+        StepRequest(lane: lane, branchID: branchID, from: frame, knobs: override ?? knobs,
+                    pinned: lane == .main ? pinned : [], generation: generation)
+    }
+
+    mutating func changeKnob(_ knob: Knob, by direction: Int) -> [Effect] {
+        knob.adjust(&knobs, by: direction)
+        return knob.restarts ? restart() : replanCurrent()
+    }
+
+    /// Re-plans the viewed step from the logits of the canvas before it, at once, with the new knobs.
+    mutating func replanCurrent() -> [Effect] {
+        guard let history, history.viewIndex > 0 else { return [] }
+        guard hasModel else {
+            setStatus("replay: new knobs apply once a model is loaded")
+            return []
+        }
+        guard !busy.contains(.main) else { return [] }
+        busy.insert(.main)
+        return [.replan(request(lane: .main, from: history.frames[history.viewIndex - 1], branchID: history.branchID))]
+    }
+
+    /// Puts the inspector's chosen candidate at the cursor as a user edit, pins it, and records the
+    /// result as a new step (a branch when not at the end), so later steps continue from it.
+    mutating func forceCandidate() {
+        guard var frame = currentFrame, cursor < frame.tokens.count, cursor < frame.editable.count,
+              frame.editable[cursor], cursor < frame.topK.count, candidateIndex < frame.topK[cursor].count
+        else { setStatus("no candidate to force here", error: true); return }
+        let candidate = frame.topK[cursor][candidateIndex]
+        let before = frame.tokens[cursor]
+        let pBefore = cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0
+        frame.index += 1
+        frame.tokens[cursor] = candidate.token
+        if cursor < frame.pCurrent.count { frame.pCurrent[cursor] = candidate.probability }
+        if cursor < frame.confidence.count { frame.confidence[cursor] = candidate.probability }
+        frame.changes = [FrameChange(position: cursor, mark: .edit, from: before, to: candidate.token,
+                                     pFrom: pBefore, pTo: candidate.probability, reason: "forced by user")]
+        frame.knobs = knobs
+        history?.append(frame)
+        pinned.insert(cursor)
+    }
+
+    mutating func record(_ frame: StepFrame, lane: Lane, replanned: Bool) -> [Effect] {
+        if lane == .main {
+            guard history != nil else { return [] }
+            if replanned { history?.replaceCurrent(with: frame) } else { history?.append(frame) }
+            if isFinished(frame) { autoplay = false }
+        } else {
+            let side = lane.rawValue - 1
+            guard abHistories[side] != nil else { return [] }
+            abHistories[side]?.append(frame)
+        }
+        return []
+    }
+}
