@@ -1,33 +1,37 @@
 import FlowCore
+import FlowDiffusion
 
 /// Marker glyphs drawn after a changed or pinned token; each change style also has an attribute
-/// (see `ChangeMark.attributes`) so the two together read without colour.
+/// (see `ChangeKind.attributes`) so the two together read without colour.
 public enum Markers {
     public static let edit: Character = "✎"
     public static let remask: Character = "↺"
     public static let freeze: Character = "∎"
+    public static let force: Character = "⚑"
     public static let pinned: Character = "⌖"
     public static let maskEven = "▒▒"
     public static let maskOdd = "░░"
 
-    public static func glyph(for mark: ChangeMark) -> Character? {
+    public static func glyph(for mark: ChangeKind) -> Character? {
         switch mark {
         case .commit: return nil
         case .edit: return edit
         case .remask: return remask
         case .freeze: return freeze
+        case .force: return force
         }
     }
 }
 
-extension ChangeMark {
-    /// commit underlined, edit reversed, remask dimmed, freeze bold.
+extension ChangeKind {
+    /// commit underlined, edit reversed, remask dimmed, freeze bold, a user force reversed and bold.
     public var attributes: TextAttributes {
         switch self {
         case .commit: return .underline
         case .edit: return .reverse
         case .remask: return .dim
         case .freeze: return .bold
+        case .force: return [.reverse, .bold]
         }
     }
 }
@@ -47,7 +51,7 @@ public struct CanvasLayout {
             var piece = token == mask
                 ? DisplayPiece(text: position % 2 == 0 ? Markers.maskEven : Markers.maskOdd)
                 : TokenWrap.visible(pieces(token))
-            if let mark = frame.change(at: position)?.mark, let glyph = Markers.glyph(for: mark) {
+            if let mark = frame.change(at: position)?.kind, let glyph = Markers.glyph(for: mark) {
                 piece.text.append(glyph)
             }
             if pinned.contains(position) { piece.text.append(Markers.pinned) }

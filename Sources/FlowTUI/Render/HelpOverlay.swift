@@ -1,3 +1,4 @@
+import FlowDiffusion
 /// `?`: every binding of the screen underneath (from the KeyMap) and the colour legend, in as many
 /// columns as the box needs.
 func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
@@ -16,10 +17,10 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
     lines.append(.legend([("prompt", theme.style(.prompt)), ("unsure", theme.confidence(0.1)),
                           ("so-so", theme.confidence(0.5)), ("sure", theme.confidence(0.95)),
                           (Markers.maskEven + " mask", theme.style(.mask))]))
-    lines.append(.legend([("commit", theme.confidence(0.8).adding(ChangeMark.commit.attributes)),
-                          ("edit\(Markers.edit)", theme.confidence(0.8).adding(ChangeMark.edit.attributes)),
-                          ("remask\(Markers.remask)", theme.style(.mask).adding(ChangeMark.remask.attributes)),
-                          ("freeze\(Markers.freeze)", theme.confidence(0.8).adding(ChangeMark.freeze.attributes)),
+    lines.append(.legend([("commit", theme.confidence(0.8).adding(ChangeKind.commit.attributes)),
+                          ("edit\(Markers.edit)", theme.confidence(0.8).adding(ChangeKind.edit.attributes)),
+                          ("remask\(Markers.remask)", theme.style(.mask).adding(ChangeKind.remask.attributes)),
+                          ("freeze\(Markers.freeze)", theme.confidence(0.8).adding(ChangeKind.freeze.attributes)),
                           ("pinned\(Markers.pinned)", theme.style(.pinned))]))
 
     let innerHeight = rect.height - 2

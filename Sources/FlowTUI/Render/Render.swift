@@ -33,9 +33,9 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     let knobs = state.knobs
     var parts = ["FlowLM", state.modelName]
     if state.screen == .visualizer {
-        parts.append(knobs.sampler.rawValue)
+        parts.append(SamplerChoice(knobs).rawValue)
         if let history = state.history {
-            parts.append("step \(history.current.index)/\(knobs.steps)")
+            parts.append("step \(history.current.index)/\(knobs.steps) \(history.current.phaseAfter.rawValue)")
             parts.append("fwd \(history.current.forwardPasses)")
             if history.branches.count > 1 { parts.append("branch \(history.branchID + 1)/\(history.branches.count)") }
         } else {
@@ -44,7 +44,7 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     }
     if let extra { parts.append(extra) }
     parts.append("τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) τu \(format(knobs.tauUnmask)) "
-                 + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEdits) \(knobs.measure.rawValue)")
+                 + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEditsPerStep) \(state.colorMeasure.rawValue)")
     if let rate = state.tokensPerSecond { parts.append("\(Int(rate.rounded())) tok/s") }
     let text = " " + parts.joined(separator: " │ ")
     grid.write(text, x: 0, y: 0, style: style, clipRight: grid.width)

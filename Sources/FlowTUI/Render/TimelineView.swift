@@ -1,3 +1,4 @@
+import FlowDiffusion
 /// Sparkline glyphs from low to high; zero is drawn as a blank so "nothing happened" stands out.
 let sparkGlyphs: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
@@ -69,9 +70,9 @@ func drawHeatmap(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
         for column in 0..<min(columns, (count + perColumn - 1) / perColumn) {
             let positions = (column * perColumn)..<min(count, (column + 1) * perColumn)
             var sum: Float = 0, visible = 0
-            var mark: ChangeMark?
+            var mark: ChangeKind?
             for p in positions {
-                if let change = frame.change(at: p) { mark = change.mark }
+                if let change = frame.change(at: p) { mark = change.kind }
                 guard frame.tokens[p] != state.maskToken, p < frame.confidence.count else { continue }
                 sum += frame.confidence[p]; visible += 1
             }

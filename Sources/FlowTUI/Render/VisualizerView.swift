@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDiffusion
 
 func drawVisualizer(_ grid: inout CellGrid, _ state: AppState) {
     let layout = VisualizerLayout(width: grid.width, height: grid.height)
@@ -25,9 +26,9 @@ func tokenStyle(_ frame: StepFrame, position: Int, state: AppState) -> CellStyle
     } else if !editable {
         style = theme.style(.prompt)
     } else {
-        style = theme.confidence(position < frame.confidence.count ? Double(frame.confidence[position]) : 0)
+        style = theme.confidence(colorValue(frame, position: position, measure: state.colorMeasure))
     }
-    if let mark = frame.change(at: position)?.mark { style = style.adding(mark.attributes) }
+    if let mark = frame.change(at: position)?.kind { style = style.adding(mark.attributes) }
     return style
 }
 
@@ -84,17 +85,17 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let cf = p < frame.confidence.count ? format(Double(frame.confidence[p])) : "–"
     line("p(current) \(pc)  conf \(cf)")
     if let change = frame.change(at: p) {
-        line("\(change.mark.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
+        line("\(change.kind.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
              theme.style(.accent))
-        line("  \(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason)", theme.style(.muted))
+        line("  \(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)", theme.style(.muted))
     }
     y += 1
-    let candidates = p < frame.topK.count ? frame.topK[p] : []
+    let candidates = frame.candidates(at: p)
     line("Top-k" + (state.focus == .inspector ? " (↑/↓ choose, f force)" : ""), theme.style(.title))
     let barWidth = max(4, rect.width - 22)
     for (i, candidate) in candidates.prefix(max(0, min(8, (rect.bottom - y) - 4))).enumerated() {
         let chosen = state.focus == .inspector && i == state.candidateIndex
-        let name = String(displayName(candidate.token, state).prefix(12))
+        let name = String(displayName(candidate.id, state).prefix(12))
         let pad = String(repeating: " ", count: max(0, 12 - DisplayWidth.of(name)))
         let bar = String(repeating: "█", count: Int((Double(candidate.probability) * Double(barWidth)).rounded()))
         let row = "\(chosen ? "▸" : " ")\(name)\(pad) \(format(Double(candidate.probability))) "
@@ -113,6 +114,13 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     for piece in wrapped.placed where piece.line >= firstLine {
         grid.write(piece.text, x: rect.x + 1 + piece.column, y: y + piece.line - firstLine, style: theme.style(.text), clipRight: right)
     }
+}
+
+/// The value the ramp colours by: p(current), or the step's confidence measure (a negative margin,
+/// a token the model would replace, sits at the red end).
+func colorValue(_ frame: StepFrame, position: Int, measure: ColorMeasure) -> Double {
+    let values = measure == .pCurrent ? frame.pCurrent : frame.confidence
+    return position < values.count ? max(0, Double(values[position])) : 0
 }
 
 /// A token as the inspector names it: MASK, or its visible piece.

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDiffusion
 
 public enum Screen: String, Sendable, Hashable, CaseIterable { case visualizer, ab, train }
 public enum Panel: String, Sendable, Hashable, CaseIterable { case canvas, inspector, timeline }
@@ -36,7 +37,9 @@ public struct AppState: Sendable {
 
     public var prompt: String
     /// The knobs the next step or re-plan uses.
-    public var knobs: KnobSettings
+    public var knobs: SamplerKnobs
+    /// What colours the canvas (three sampler measures or p(current)).
+    public var colorMeasure: ColorMeasure = .probability
     /// The visualizer's steps; nil until the first canvas arrives.
     public var history: History?
     /// The A/B view's two sides (same prompt and seed, two samplers), stepped in lockstep.
@@ -68,7 +71,7 @@ public struct AppState: Sendable {
     public static let autoplayDelays = [1000, 600, 300, 150, 80, 40]
 
     public init(modelName: String, hasModel: Bool, pieces: PieceLookup, maskToken: TokenID, theme: Theme,
-                prompt: String = "", knobs: KnobSettings = KnobSettings()) {
+                prompt: String = "", knobs: SamplerKnobs = SamplerKnobs()) {
         self.modelName = modelName; self.hasModel = hasModel; self.pieces = pieces; self.maskToken = maskToken
         self.theme = theme; self.prompt = prompt; self.knobs = knobs
     }

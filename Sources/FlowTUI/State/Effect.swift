@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDiffusion
 
 /// Which canvas a request is for: the visualizer's, or one side of the A/B view.
 public enum Lane: Int, Sendable, Hashable { case main = 0, a = 1, b = 2 }
@@ -7,9 +8,9 @@ public enum Lane: Int, Sendable, Hashable { case main = 0, a = 1, b = 2 }
 public struct StepRequest: Sendable, Hashable {
     public var lane: Lane
     public var branchID: Int
-    /// The frame to continue from (its canvas and cached logits, when the app has them).
+    /// For `.step`, the frame to continue from; for `.replan`, the frame to re-plan (its Refiner node).
     public var from: StepFrame
-    public var knobs: KnobSettings
+    public var knobs: SamplerKnobs
     public var pinned: Set<Int>
     /// Identifies the request so stale results (after a restart) are dropped.
     public var generation: Int
@@ -19,10 +20,10 @@ public struct StepRequest: Sendable, Hashable {
 public enum Effect: Sendable, Hashable {
     /// Run a forward pass and plan the next step.
     case step(StepRequest)
-    /// Re-plan the viewed step under new knobs from the logits cached for its starting canvas.
+    /// Re-plan the viewed step (`from`) under new knobs from the logits cached for the canvas before it.
     case replan(StepRequest)
     /// Start a fresh canvas: prompt (with infill holes), knobs (length, seed) → frame 0.
-    case restart(lane: Lane, prompt: String, knobs: KnobSettings, generation: Int)
+    case restart(lane: Lane, prompt: String, knobs: SamplerKnobs, generation: Int)
     case saveTrace(path: String)
     case openTrace(path: String)
     case startTraining(TrainSettings)

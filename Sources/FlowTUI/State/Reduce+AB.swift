@@ -20,7 +20,9 @@ extension AppState {
             knob.adjust(&knobs, by: command == .raise(knob) ? 1 : -1)
             return restartAB()
         case .cycleMeasure:
-            knobs.measure = cycled(ConfidenceChoice.allCases, knobs.measure)
+            colorMeasure = cycled(ColorMeasure.allCases, colorMeasure)
+            guard let measure = colorMeasure.samplerMeasure else { return [] }
+            knobs.confidence = measure
             return restartAB()
         default:
             return []
@@ -39,7 +41,7 @@ extension AppState {
             }
             if isFinished(history.current) || history.current.index >= knobs.steps * 4 { continue }
             var sideKnobs = knobs
-            sideKnobs.sampler = abSamplers[lane.rawValue - 1]
+            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
             busy.insert(lane)
             effects.append(.step(request(lane: lane, from: history.current, branchID: history.branchID, knobs: sideKnobs)))
         }

@@ -1,3 +1,4 @@
+import FlowDiffusion
 extension AppState {
     mutating func runVisualizer(_ command: Command) -> [Effect] {
         switch command {
@@ -9,17 +10,19 @@ extension AppState {
         case let .raise(knob): return changeKnob(knob, by: 1)
         case let .lower(knob): return changeKnob(knob, by: -1)
         case .cycleMeasure:
-            knobs.measure = cycled(ConfidenceChoice.allCases, knobs.measure)
+            colorMeasure = cycled(ColorMeasure.allCases, colorMeasure)
+            guard let measure = colorMeasure.samplerMeasure else { return [] }
+            knobs.confidence = measure
             return replanCurrent()
         case .cycleSampler:
-            knobs.sampler = cycled(SamplerChoice.allCases, knobs.sampler)
+            cycled(SamplerChoice.allCases, SamplerChoice(knobs)).apply(to: &knobs)
             return replanCurrent()
         case .cursorPrevious: moveCursor(to: cursor - 1)
         case .cursorNext: moveCursor(to: cursor + 1)
         case .cursorUp, .cursorDown:
             let direction = command == .cursorUp ? -1 : 1
             if focus == .inspector {
-                let count = currentFrame.map { cursor < $0.topK.count ? $0.topK[cursor].count : 0 } ?? 0
+                let count = currentFrame?.candidates(at: cursor).count ?? 0
                 candidateIndex = min(max(0, candidateIndex + direction), max(0, count - 1))
             } else if let target = CanvasLayout.verticalNeighbour(of: cursor, direction: direction, state: self) {
                 moveCursor(to: target)
@@ -64,7 +67,7 @@ extension AppState {
         busy.formUnion([.a, .b])
         return [Lane.a, Lane.b].map { lane in
             var sideKnobs = knobs
-            sideKnobs.sampler = abSamplers[lane.rawValue - 1]
+            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
             return .restart(lane: lane, prompt: prompt, knobs: sideKnobs, generation: generation)
         }
     }
@@ -77,7 +80,7 @@ extension AppState {
     /// only moves forward; otherwise it asks for a step (which forks when not at the end).
     mutating func stepVisualizer(fromAutoplay: Bool) -> [Effect] {
         guard var history, !busy.contains(.main) else { return [] }
-        if !history.isAtEnd, !history.frames[history.viewIndex + 1].knobs.plansDifferently(from: knobs) {
+        if !history.isAtEnd, history.frames[history.viewIndex + 1].knobs == knobs {
             history.view(history.viewIndex + 1)
             self.history = history
             return []
@@ -96,7 +99,7 @@ extension AppState {
         return [.step(request(lane: .main, from: history.current, branchID: history.branchID))]
     }
 
-    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: KnobSettings? = nil) -> StepRequest {
+    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: SamplerKnobs? = nil) -> StepRequest {
         StepRequest(lane: lane, branchID: branchID, from: frame, knobs: override ?? knobs,
                     pinned: lane == .main ? pinned : [], generation: generation)
     }
@@ -109,30 +112,38 @@ extension AppState {
     /// Re-plans the viewed step from the logits of the canvas before it, at once, with the new knobs.
     mutating func replanCurrent() -> [Effect] {
         guard let history, history.viewIndex > 0 else { return [] }
+        guard history.current.pendingForces.isEmpty else {
+            setStatus("knobs apply from the next step (this one is a user force)")
+            return []
+        }
         guard hasModel else {
             setStatus("replay: new knobs apply once a model is loaded")
             return []
         }
         guard !busy.contains(.main) else { return [] }
         busy.insert(.main)
-        return [.replan(request(lane: .main, from: history.frames[history.viewIndex - 1], branchID: history.branchID))]
+        return [.replan(request(lane: .main, from: history.current, branchID: history.branchID))]
     }
 
-    /// Puts the inspector's chosen candidate at the cursor as a user edit, pins it, and records the
-    /// result as a new step (a branch when not at the end), so later steps continue from it.
+    /// Puts the inspector's chosen candidate at the cursor as a user force (pinned), recorded as a frame
+    /// of its own (a branch when not at the end); the app replays the force into the Refiner before the
+    /// next step, which then reports it as a `force` change.
     mutating func forceCandidate() {
         guard var frame = currentFrame, cursor < frame.tokens.count, cursor < frame.editable.count,
-              frame.editable[cursor], cursor < frame.topK.count, candidateIndex < frame.topK[cursor].count
-        else { setStatus("no candidate to force here", error: true); return }
-        let candidate = frame.topK[cursor][candidateIndex]
+              frame.editable[cursor] else { setStatus("only generated positions can be forced", error: true); return }
+        let candidates = frame.candidates(at: cursor)
+        guard candidateIndex < candidates.count else { setStatus("no candidate to force here", error: true); return }
+        let candidate = candidates[candidateIndex]
         let before = frame.tokens[cursor]
         let pBefore = cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0
+        let force = TokenChange(position: cursor, kind: .force, from: before, to: candidate.id, pFrom: pBefore,
+                                pTo: candidate.probability, reason: ChangeReason(.user, "forced by the user"))
         frame.index += 1
-        frame.tokens[cursor] = candidate.token
+        frame.tokens[cursor] = candidate.id
         if cursor < frame.pCurrent.count { frame.pCurrent[cursor] = candidate.probability }
         if cursor < frame.confidence.count { frame.confidence[cursor] = candidate.probability }
-        frame.changes = [FrameChange(position: cursor, mark: .edit, from: before, to: candidate.token,
-                                     pFrom: pBefore, pTo: candidate.probability, reason: "forced by user")]
+        frame.changes = [force]
+        frame.pendingForces.append(force)
         frame.knobs = knobs
         history?.append(frame)
         pinned.insert(cursor)

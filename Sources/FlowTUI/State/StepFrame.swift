@@ -1,59 +1,55 @@
 import FlowCore
-
-/// How a position changed in one step, as the screen shows it (one style each, see `Theme.changeStyle`).
-public enum ChangeMark: String, Sendable, Hashable, CaseIterable {
-    case commit, edit, remask, freeze
-}
-
-/// One change of one step, as the inspector and canvas show it.
-public struct FrameChange: Sendable, Hashable {
-    public var position: Int
-    public var mark: ChangeMark
-    public var from: TokenID
-    public var to: TokenID
-    public var pFrom: Float
-    public var pTo: Float
-    public var reason: String
-
-    public init(position: Int, mark: ChangeMark, from: TokenID, to: TokenID, pFrom: Float, pTo: Float, reason: String = "") {
-        self.position = position; self.mark = mark; self.from = from; self.to = to
-        self.pFrom = pFrom; self.pTo = pTo; self.reason = reason
-    }
-}
-
-/// A candidate token with its probability, for the inspector's top-k list.
-public struct Candidate: Sendable, Hashable {
-    public var token: TokenID
-    public var probability: Float
-    public init(token: TokenID, probability: Float) { self.token = token; self.probability = probability }
-}
+import FlowDiffusion
 
 /// Everything the screen needs about the canvas after one step (index 0 = the starting canvas).
-/// The app layer builds these from FlowDiffusion's steps or from a replayed trace, so FlowTUI renders
-/// both the same way and never needs a model.
+/// Built from FlowDiffusion's `RefinementStep` (live) or from a trace (replay), so FlowTUI draws both
+/// the same way and never needs a model.
 public struct StepFrame: Sendable, Hashable {
     public var index: Int
     public var tokens: [TokenID]
     /// Positions the sampler may change (false for the prompt and special tokens).
     public var editable: [Bool]
-    /// Confidence of each position by the measure in `knobs.measure`, in [0, 1] (higher = surer).
+    /// Confidence of each position by the step's measure, in [-1, 1] (higher = surer).
     public var confidence: [Float]
-    /// The model's probability of the token currently at each position.
+    /// The model's probability of the token currently at each position (0 for MASK).
     public var pCurrent: [Float]
-    /// Best candidates per position (may be empty when not recorded).
-    public var topK: [[Candidate]]
-    public var changes: [FrameChange]
-    public var knobs: KnobSettings
+    /// Best candidates per position, when recorded.
+    public var candidates: CandidateTable?
+    public var changes: [TokenChange]
+    public var knobs: SamplerKnobs
     public var forwardPasses: Int
+    public var phaseAfter: RefinementPhase
+    /// The Refiner history node this frame shows (nil = its initial canvas, or a replayed trace).
+    public var nodeID: Int?
+    /// User forces applied on top of `nodeID` that no step has consumed yet (the app replays them
+    /// into the Refiner before the next step).
+    public var pendingForces: [TokenChange]
 
     public init(index: Int, tokens: [TokenID], editable: [Bool], confidence: [Float], pCurrent: [Float],
-                topK: [[Candidate]] = [], changes: [FrameChange] = [], knobs: KnobSettings, forwardPasses: Int) {
+                candidates: CandidateTable? = nil, changes: [TokenChange] = [], knobs: SamplerKnobs,
+                forwardPasses: Int, phaseAfter: RefinementPhase = .unmask, nodeID: Int? = nil,
+                pendingForces: [TokenChange] = []) {
         self.index = index; self.tokens = tokens; self.editable = editable; self.confidence = confidence
-        self.pCurrent = pCurrent; self.topK = topK; self.changes = changes; self.knobs = knobs
-        self.forwardPasses = forwardPasses
+        self.pCurrent = pCurrent; self.candidates = candidates; self.changes = changes; self.knobs = knobs
+        self.forwardPasses = forwardPasses; self.phaseAfter = phaseAfter; self.nodeID = nodeID
+        self.pendingForces = pendingForces
     }
 
-    public func count(_ mark: ChangeMark) -> Int { changes.reduce(0) { $0 + ($1.mark == mark ? 1 : 0) } }
+    /// Frame 0: a fresh canvas before any step.
+    public init(initial canvas: Canvas, knobs: SamplerKnobs) {
+        self.init(index: 0, tokens: canvas.tokens, editable: canvas.roles.map(\.isEditable),
+                  confidence: [Float](repeating: 0, count: canvas.count),
+                  pCurrent: [Float](repeating: 0, count: canvas.count), knobs: knobs, forwardPasses: 0)
+    }
+
+    /// A computed step (`step.index` is 0-based along its branch, so the frame is one later).
+    public init(step: RefinementStep, editable: [Bool], knobs: SamplerKnobs, nodeID: Int?) {
+        self.init(index: step.index + 1, tokens: step.after, editable: editable, confidence: step.confidence,
+                  pCurrent: step.pCurrent, candidates: step.candidates, changes: step.changes, knobs: knobs,
+                  forwardPasses: step.forwardPasses, phaseAfter: step.phaseAfter, nodeID: nodeID)
+    }
+
+    public func count(_ kind: ChangeKind) -> Int { changes.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
 
     /// Mean confidence over editable positions that are not masked.
     public func meanConfidence(mask: TokenID) -> Float {
@@ -66,10 +62,16 @@ public struct StepFrame: Sendable, Hashable {
 
     public func maskCount(mask: TokenID) -> Int {
         var n = 0
-        for token in tokens where token == mask { n += 1 }
+        for (i, token) in tokens.enumerated() where token == mask && i < editable.count && editable[i] { n += 1 }
         return n
     }
 
     /// The change at a position in this step, if any (the last one wins when a policy logs several).
-    public func change(at position: Int) -> FrameChange? { changes.last { $0.position == position } }
+    public func change(at position: Int) -> TokenChange? { changes.last { $0.position == position } }
+
+    /// Top candidates at a position, best first (empty when not recorded).
+    public func candidates(at position: Int) -> [(id: TokenID, probability: Float)] {
+        guard let candidates, position >= 0, position < candidates.positions else { return [] }
+        return candidates.candidates(at: position)
+    }
 }
