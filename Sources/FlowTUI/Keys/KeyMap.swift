@@ -71,7 +71,7 @@ public enum KeyMap {
         bind([char("e")], .editPrompt, "prompt", "Edit the prompt ({{8}} or [MASK] make infill holes)",
              group: "Canvas", both, footer: 7),
         bind([char("h")], .toggleHeatmap, "heatmap", "Toggle the steps × positions heatmap", group: "Views", viz, footer: 8),
-        bind([.tab, .backTab], .nextPanel, "panel", "Next / previous panel", group: "Views", viz,
+        bind([.backTab, .tab], .nextPanel, "panel", "Next / previous panel", group: "Views", viz,
              value: { $0.focus.rawValue }),
         bind([char("1")], .showVisualizer, "visualizer", "Visualizer screen", group: "Views", anywhere),
         bind([char("2")], .showAB, "A/B", "A/B view: two samplers, same prompt and seed, in lockstep", group: "Views", anywhere),
