@@ -48,6 +48,11 @@ public struct CanvasLayout {
         var display: [DisplayPiece] = []
         display.reserveCapacity(frame.tokens.count)
         for (position, token) in frame.tokens.enumerated() {
+            // [CLS]/[SEP] frame the model's input; showing them would only add noise to the text.
+            if position < frame.roles.count, frame.roles[position] == .special {
+                display.append(DisplayPiece(text: ""))
+                continue
+            }
             var piece = token == mask
                 ? DisplayPiece(text: position % 2 == 0 ? Markers.maskEven : Markers.maskOdd)
                 : TokenWrap.visible(pieces(token))

@@ -14,19 +14,20 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
         for binding in bindings { lines.append(.binding(binding.keyLabel, binding.help)) }
     }
     lines.append(.heading("Legend"))
+    let sure = theme.confidence(0.8)
     lines.append(.legend([("prompt", theme.style(.prompt)), ("unsure", theme.confidence(0.1)),
-                          ("so-so", theme.confidence(0.5)), ("sure", theme.confidence(0.95)),
-                          (Markers.maskEven + " mask", theme.style(.mask))]))
-    lines.append(.legend([("commit", theme.confidence(0.8).adding(ChangeKind.commit.attributes)),
-                          ("edit\(Markers.edit)", theme.confidence(0.8).adding(ChangeKind.edit.attributes)),
+                          ("so-so", theme.confidence(0.5)), ("sure", theme.confidence(0.95))]))
+    lines.append(.legend([(Markers.maskEven + " mask", theme.style(.mask)), ("pinned\(Markers.pinned)", theme.style(.pinned)),
+                          ("commit", sure.adding(ChangeKind.commit.attributes))]))
+    lines.append(.legend([("edit\(Markers.edit)", sure.adding(ChangeKind.edit.attributes)),
                           ("remask\(Markers.remask)", theme.style(.mask).adding(ChangeKind.remask.attributes)),
-                          ("freeze\(Markers.freeze)", theme.confidence(0.8).adding(ChangeKind.freeze.attributes)),
-                          ("pinned\(Markers.pinned)", theme.style(.pinned))]))
+                          ("freeze\(Markers.freeze)", sure.adding(ChangeKind.freeze.attributes)),
+                          ("force\(Markers.force)", sure.adding(ChangeKind.force.attributes))]))
 
     let innerHeight = rect.height - 2
     let columnCount = max(1, (lines.count + innerHeight - 1) / innerHeight)
     let columnWidth = (rect.width - 2) / columnCount
-    let keyWidth = 9
+    let keyWidth = 10
     for (i, line) in lines.enumerated() {
         let column = i / innerHeight
         let x = rect.x + 2 + column * columnWidth
@@ -37,7 +38,7 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
             grid.write(text, x: x, y: y, style: theme.style(.title), clipRight: right)
         case let .binding(keys, help):
             grid.write(keys, x: x, y: y, style: theme.style(.footerValue), clipRight: right)
-            grid.write(help, x: x + keyWidth, y: y, style: theme.style(.text), clipRight: right)
+            grid.writeTruncated(help, x: x + keyWidth, y: y, style: theme.style(.text), clipRight: right)
         case let .legend(samples):
             var sx = x
             for (text, style) in samples {

@@ -50,6 +50,13 @@ extension CellGrid {
         write(" \(title) ", x: rect.x + 1, y: rect.y, style: focused ? style : theme.style(.title), clipRight: rect.right)
     }
 
+    /// Writes text that ends in `…` when it does not fit before `clipRight`.
+    mutating func writeTruncated(_ text: String, x: Int, y: Int, style: CellStyle, clipRight: Int) {
+        guard DisplayWidth.of(text) > clipRight - x else { write(text, x: x, y: y, style: style, clipRight: clipRight); return }
+        let end = write(text, x: x, y: y, style: style, clipRight: clipRight - 1)
+        put("…", x: end, y: y, style: style, clipRight: clipRight)
+    }
+
     /// A framed box with a title, cleared inside (overlays).
     mutating func box(_ rect: Rect, title: String, theme: Theme) {
         let border = theme.style(.focusedBorder)

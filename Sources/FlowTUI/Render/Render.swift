@@ -31,7 +31,7 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     let style = state.theme.style(.statusBar)
     grid.fill(x: 0, y: 0, width: grid.width, height: 1, style: style)
     let knobs = state.knobs
-    var parts = ["FlowLM", state.modelName]
+    var parts = [state.modelName]
     if state.screen == .visualizer {
         parts.append(SamplerChoice(knobs).rawValue)
         if let history = state.history {
@@ -43,10 +43,15 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
         }
     }
     if let extra { parts.append(extra) }
-    parts.append("τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) τu \(format(knobs.tauUnmask)) "
-                 + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEditsPerStep) \(state.colorMeasure.rawValue)")
-    if let rate = state.tokensPerSecond { parts.append("\(Int(rate.rounded())) tok/s") }
-    let text = " " + parts.joined(separator: " │ ")
+    let rate = state.tokensPerSecond.map { "\(Int($0.rounded())) tok/s" }
+    let allKnobs = "τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) τu \(format(knobs.tauUnmask)) "
+        + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEditsPerStep) \(state.colorMeasure.rawValue)"
+    // tau_edit, delta and E are also in the footer, so a narrow terminal drops them here first.
+    let fewKnobs = "τu \(format(knobs.tauUnmask)) T \(format(knobs.temperature, digits: 1)) \(state.colorMeasure.rawValue)"
+    var text = " " + (parts + [allKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
+    if DisplayWidth.of(text) > grid.width - 11 {
+        text = " " + (parts + [fewKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
+    }
     grid.write(text, x: 0, y: 0, style: style, clipRight: grid.width)
     let activity = state.busy.isEmpty ? (state.autoplay ? "▶ auto" : "") : "⟳ working"
     if !activity.isEmpty {

@@ -19,7 +19,7 @@ func drawVisualizer(_ grid: inout CellGrid, _ state: AppState) {
 func tokenStyle(_ frame: StepFrame, position: Int, state: AppState) -> CellStyle {
     let theme = state.theme
     let token = frame.tokens[position]
-    let editable = position < frame.editable.count && frame.editable[position]
+    let editable = frame.isEditable(position)
     var style: CellStyle
     if token == state.maskToken {
         style = theme.style(.mask)
@@ -77,8 +77,8 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
         grid.write(text, x: rect.x + 1, y: y, style: style, clipRight: right)
         y += 1
     }
-    let editable = p < frame.editable.count && frame.editable[p]
-    let kind = editable ? (state.pinned.contains(p) ? "generated, pinned" : "generated") : "prompt"
+    let role = p < frame.roles.count ? frame.roles[p].rawValue : "?"
+    let kind = state.pinned.contains(p) ? "\(role), pinned" : role
     line("pos \(p) · \(kind)", theme.style(.muted))
     line("token  \(displayName(frame.tokens[p], state))", tokenStyle(frame, position: p, state: state))
     let pc = p < frame.pCurrent.count ? format(Double(frame.pCurrent[p])) : "–"

@@ -6,11 +6,11 @@ import FlowDiffusion
 /// directly with a scripted denoiser. Not thread-safe; one driver per lane, used from one thread.
 public final class RefinerDriver {
     public let refiner: Refiner
-    private let editable: [Bool]
+    private let roles: [PositionRole]
 
     public init(refiner: Refiner) {
         self.refiner = refiner
-        editable = refiner.initialCanvas.roles.map(\.isEditable)
+        roles = refiner.initialCanvas.roles
     }
 
     /// Builds the canvas for a prompt typed by the user (text with `[MASK]` / `{{N}}` holes) and
@@ -41,7 +41,7 @@ public final class RefinerDriver {
         try applyUserState(request)
         try refiner.setKnobs(request.knobs)
         guard let step = try refiner.step() else { return nil }
-        return StepFrame(step: step, editable: editable, knobs: request.knobs, nodeID: refiner.cursor)
+        return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
     }
 
     /// Re-plans the step shown by `request.from` with new knobs, from the logits of the canvas before it.
@@ -49,7 +49,7 @@ public final class RefinerDriver {
         guard request.from.nodeID != nil else { return nil }
         try refiner.select(node: request.from.nodeID)
         guard let step = try refiner.replan(knobs: request.knobs) else { return nil }
-        return StepFrame(step: step, editable: editable, knobs: request.knobs, nodeID: refiner.cursor)
+        return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
     }
 
     /// Forces recorded in the UI since the node, then the pin set (only where it differs, so an

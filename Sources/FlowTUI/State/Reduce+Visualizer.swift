@@ -28,7 +28,7 @@ extension AppState {
                 moveCursor(to: target)
             }
         case .pin:
-            guard let frame = currentFrame, cursor < frame.editable.count, frame.editable[cursor] else { return [] }
+            guard let frame = currentFrame, frame.isEditable(cursor) else { return [] }
             if pinned.remove(cursor) == nil { pinned.insert(cursor) }
         case .force: forceCandidate()
         case .cycleBranch: history?.cycleBranch()
@@ -38,9 +38,12 @@ extension AppState {
         return []
     }
 
+    /// Moves the cursor, skipping the hidden [CLS]/[SEP] positions at the ends.
     mutating func moveCursor(to position: Int) {
-        let count = currentFrame?.tokens.count ?? 0
-        cursor = min(max(0, position), max(0, count - 1))
+        guard let roles = currentFrame?.roles, !roles.isEmpty else { cursor = 0; return }
+        let first = roles.firstIndex { $0 != .special } ?? 0
+        let last = roles.lastIndex { $0 != .special } ?? roles.count - 1
+        cursor = min(max(first, position), last)
         candidateIndex = 0
     }
 
@@ -129,8 +132,7 @@ extension AppState {
     /// of its own (a branch when not at the end); the app replays the force into the Refiner before the
     /// next step, which then reports it as a `force` change.
     mutating func forceCandidate() {
-        guard var frame = currentFrame, cursor < frame.tokens.count, cursor < frame.editable.count,
-              frame.editable[cursor] else { setStatus("only generated positions can be forced", error: true); return }
+        guard var frame = currentFrame, cursor < frame.tokens.count, frame.isEditable(cursor) else { setStatus("only generated positions can be forced", error: true); return }
         let candidates = frame.candidates(at: cursor)
         guard candidateIndex < candidates.count else { setStatus("no candidate to force here", error: true); return }
         let candidate = candidates[candidateIndex]

@@ -23,7 +23,7 @@ extension AppState {
             busy.remove(lane)
             if lane == .main {
                 history = History(start: frame)
-                cursor = min(cursor, max(0, frame.tokens.count - 1))
+                moveCursor(to: frame.roles.firstIndex { $0.isEditable } ?? 0)
             } else {
                 abHistories[lane.rawValue - 1] = History(start: frame)
             }

@@ -7,8 +7,8 @@ import FlowDiffusion
 public struct StepFrame: Sendable, Hashable {
     public var index: Int
     public var tokens: [TokenID]
-    /// Positions the sampler may change (false for the prompt and special tokens).
-    public var editable: [Bool]
+    /// What each position is (special, prompt, hole, answer).
+    public var roles: [PositionRole]
     /// Confidence of each position by the step's measure, in [-1, 1] (higher = surer).
     public var confidence: [Float]
     /// The model's probability of the token currently at each position (0 for MASK).
@@ -25,11 +25,11 @@ public struct StepFrame: Sendable, Hashable {
     /// into the Refiner before the next step).
     public var pendingForces: [TokenChange]
 
-    public init(index: Int, tokens: [TokenID], editable: [Bool], confidence: [Float], pCurrent: [Float],
+    public init(index: Int, tokens: [TokenID], roles: [PositionRole], confidence: [Float], pCurrent: [Float],
                 candidates: CandidateTable? = nil, changes: [TokenChange] = [], knobs: SamplerKnobs,
                 forwardPasses: Int, phaseAfter: RefinementPhase = .unmask, nodeID: Int? = nil,
                 pendingForces: [TokenChange] = []) {
-        self.index = index; self.tokens = tokens; self.editable = editable; self.confidence = confidence
+        self.index = index; self.tokens = tokens; self.roles = roles; self.confidence = confidence
         self.pCurrent = pCurrent; self.candidates = candidates; self.changes = changes; self.knobs = knobs
         self.forwardPasses = forwardPasses; self.phaseAfter = phaseAfter; self.nodeID = nodeID
         self.pendingForces = pendingForces
@@ -37,24 +37,29 @@ public struct StepFrame: Sendable, Hashable {
 
     /// Frame 0: a fresh canvas before any step.
     public init(initial canvas: Canvas, knobs: SamplerKnobs) {
-        self.init(index: 0, tokens: canvas.tokens, editable: canvas.roles.map(\.isEditable),
+        self.init(index: 0, tokens: canvas.tokens, roles: canvas.roles,
                   confidence: [Float](repeating: 0, count: canvas.count),
                   pCurrent: [Float](repeating: 0, count: canvas.count), knobs: knobs, forwardPasses: 0)
     }
 
     /// A computed step (`step.index` is 0-based along its branch, so the frame is one later).
-    public init(step: RefinementStep, editable: [Bool], knobs: SamplerKnobs, nodeID: Int?) {
-        self.init(index: step.index + 1, tokens: step.after, editable: editable, confidence: step.confidence,
+    public init(step: RefinementStep, roles: [PositionRole], knobs: SamplerKnobs, nodeID: Int?) {
+        self.init(index: step.index + 1, tokens: step.after, roles: roles, confidence: step.confidence,
                   pCurrent: step.pCurrent, candidates: step.candidates, changes: step.changes, knobs: knobs,
                   forwardPasses: step.forwardPasses, phaseAfter: step.phaseAfter, nodeID: nodeID)
     }
+
+    /// Positions the sampler may change (false for the prompt and special tokens).
+    public var editable: [Bool] { roles.map(\.isEditable) }
+
+    public func isEditable(_ position: Int) -> Bool { position >= 0 && position < roles.count && roles[position].isEditable }
 
     public func count(_ kind: ChangeKind) -> Int { changes.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
 
     /// Mean confidence over editable positions that are not masked.
     public func meanConfidence(mask: TokenID) -> Float {
         var sum: Float = 0, n = 0
-        for i in tokens.indices where i < editable.count && editable[i] && tokens[i] != mask && i < confidence.count {
+        for i in tokens.indices where isEditable(i) && tokens[i] != mask && i < confidence.count {
             sum += confidence[i]; n += 1
         }
         return n == 0 ? 0 : sum / Float(n)
@@ -62,7 +67,7 @@ public struct StepFrame: Sendable, Hashable {
 
     public func maskCount(mask: TokenID) -> Int {
         var n = 0
-        for (i, token) in tokens.enumerated() where token == mask && i < editable.count && editable[i] { n += 1 }
+        for (i, token) in tokens.enumerated() where token == mask && isEditable(i) { n += 1 }
         return n
     }
 
