@@ -52,12 +52,10 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     if DisplayWidth.of(text) > grid.width - 11 {
         text = " " + (parts + [fewKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
     }
-    grid.write(text, x: 0, y: 0, style: style, clipRight: grid.width)
     let activity = state.busy.isEmpty ? (state.autoplay ? "▶ auto" : "") : "⟳ working"
-    if !activity.isEmpty {
-        let x = grid.width - DisplayWidth.of(activity) - 1
-        grid.write(activity, x: x, y: 0, style: style.adding(.bold))
-    }
+    let activityX = grid.width - DisplayWidth.of(activity) - 1
+    grid.write(text, x: 0, y: 0, style: style, clipRight: activity.isEmpty ? grid.width : activityX - 1)
+    if !activity.isEmpty { grid.write(activity, x: activityX, y: 0, style: style.adding(.bold)) }
 }
 
 /// The footer: the keys that matter on this screen now, with their current values.
