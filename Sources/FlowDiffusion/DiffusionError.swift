@@ -10,7 +10,7 @@ public enum DiffusionError: FlowLMError, Equatable {
     case invalidPrompt(String)
     /// The denoiser returned something unusable (wrong shape, non-finite scores).
     case denoiser(String)
-    /// A trace file problem, with the 1-based line number it was found on.
+    /// A trace file problem, with the 1-based line number it was found on (0: the file as a whole).
     case trace(path: String, line: Int, problem: String)
     /// Damage parameters that cannot be applied.
     case invalidDamage(String)
@@ -21,7 +21,7 @@ public enum DiffusionError: FlowLMError, Equatable {
         case let .invalidCanvas(text): "canvas: \(text)"
         case let .invalidPrompt(text): "prompt: \(text)"
         case let .denoiser(text): "denoiser: \(text)"
-        case let .trace(path, line, problem): "\(path):\(line): \(problem)"
+        case let .trace(path, line, problem): line > 0 ? "\(path):\(line): \(problem)" : "\(path): \(problem)"
         case let .invalidDamage(text): "damage: \(text)"
         }
     }

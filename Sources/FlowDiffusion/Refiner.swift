@@ -215,7 +215,7 @@ public final class Refiner {
         let clock = ContinuousClock()
         let start = clock.now
         try statistics.compute(logits, temperature: Float(knobs.temperature), keep: max(knobs.topK, 2),
-                               special: state.canvas.specialTokens)
+                               special: state.canvas.specialTokens, entropy: knobs.confidence == .negativeEntropy)
         let layout = BlockLayout(canvas: state.canvas, blockLength: knobs.blockLength, steps: knobs.steps)
         let result = StepPlanner(knobs: knobs, layout: layout, logits: logits, stats: statistics).plan(state)
         lastPlanningTime = clock.now - start
