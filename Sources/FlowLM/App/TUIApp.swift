@@ -25,6 +25,8 @@ struct AppLoop {
     let mailbox = Mailbox()
     let worker: RefinementWorker
     var state: AppState
+    /// Model label, vocabulary size and special tokens for trace headers (from the model or the trace).
+    var traceContext: TraceFiles.Context?
 
     init(options: TUIOptions, terminal: Terminal) {
         self.options = options
@@ -35,6 +37,10 @@ struct AppLoop {
                          pieces: model?.pieces ?? PieceLookup { "#\($0)" },
                          maskToken: model?.denoiser.specialTokens.mask ?? -1,
                          theme: Theme(depth: terminal.depth), prompt: options.prompt, knobs: options.knobs)
+        traceContext = model.map {
+            TraceFiles.Context(model: $0.name, vocabularySize: $0.denoiser.vocabularySize,
+                               specialTokens: $0.denoiser.specialTokens)
+        }
         let (width, height) = terminal.size
         state.screenWidth = width
         state.screenHeight = height
@@ -97,12 +103,12 @@ struct AppLoop {
     }
 
     mutating func saveTrace(_ path: String) {
-        guard let store = options.traceStore, let frames = state.history?.frames else {
-            dispatch(.workFailed(lane: nil, message: "saving traces is not available in this build"))
+        guard let frames = state.history?.frames, let context = traceContext else {
+            dispatch(.workFailed(lane: nil, message: "nothing to save yet"))
             return
         }
         do {
-            try store.save(prompt: state.prompt, frames: frames, to: path)
+            try TraceFiles.save(frames, context: context, to: path)
             dispatch(.traceSaved(path: path))
         } catch {
             dispatch(.workFailed(lane: nil, message: "\(error)"))
@@ -110,18 +116,16 @@ struct AppLoop {
     }
 
     mutating func openTrace(_ path: String) {
-        guard let store = options.traceStore else {
-            dispatch(.workFailed(lane: nil, message: "replaying traces is not available in this build"))
-            return
-        }
         do {
-            let trace = try store.load(path: path)
+            let trace = try TraceFiles.load(path)
             if options.model == nil {
-                state.pieces = trace.pieces
-                state.maskToken = trace.mask
-                state.modelName = "replay"
+                state.pieces = options.replayPieces ?? PieceLookup { "#\($0)" }
+                state.maskToken = trace.context.specialTokens.mask
+                state.modelName = "replay: \(trace.context.model)"
+                traceContext = trace.context
             }
-            dispatch(.traceOpened(path: path, prompt: trace.prompt, frames: trace.frames))
+            let prompt = trace.prompt.map { state.pieces($0) }.joined()
+            dispatch(.traceOpened(path: path, prompt: prompt, frames: trace.frames))
         } catch {
             dispatch(.workFailed(lane: nil, message: "\(error)"))
         }
@@ -148,6 +152,8 @@ struct AppLoop {
         do {
             let model = try load(directory)
             worker.replaceModel(model)
+            traceContext = TraceFiles.Context(model: model.name, vocabularySize: model.denoiser.vocabularySize,
+                                              specialTokens: model.denoiser.specialTokens)
             dispatch(.modelOpened(name: model.name, maskToken: model.denoiser.specialTokens.mask, pieces: model.pieces))
         } catch {
             dispatch(.workFailed(lane: nil, message: "\(error)"))

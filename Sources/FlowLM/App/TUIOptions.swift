@@ -21,14 +21,6 @@ public struct TUIModel: @unchecked Sendable {
     }
 }
 
-/// Saving and replaying traces (JSON Lines). Implemented over FlowDiffusion's trace format by the
-/// composition root, so the TUI and `flowlm generate --trace` write the same files.
-public protocol TUITraceStore {
-    func save(prompt: String, frames: [StepFrame], to path: String) throws
-    /// The frames of a trace, with the token pieces to draw them (a replay needs no model).
-    func load(path: String) throws -> (prompt: String, frames: [StepFrame], pieces: PieceLookup, mask: TokenID)
-}
-
 /// The trainer behind the train screen. `report` may be called from any thread.
 public protocol TUITrainer: AnyObject {
     func start(_ settings: TrainSettings, report: @escaping @Sendable (TrainingProgress) -> Void) throws
@@ -49,16 +41,18 @@ public struct TUIOptions {
     public var theme: ColorDepth?
     /// A trace to replay at start (works without a model).
     public var replayTrace: String?
-    public var traceStore: TUITraceStore?
+    /// Token pieces for replaying without a model (e.g. from the checkpoint's tokenizer.json alone);
+    /// without them a replay shows token ids.
+    public var replayPieces: PieceLookup?
     public var trainer: TUITrainer?
     public var environment: [String: String]
 
     public init(model: TUIModel? = nil, loadModel: ((String) throws -> TUIModel)? = nil, prompt: String = "",
                 knobs: SamplerKnobs = SamplerKnobs(), theme: ColorDepth? = nil, replayTrace: String? = nil,
-                traceStore: TUITraceStore? = nil, trainer: TUITrainer? = nil,
+                replayPieces: PieceLookup? = nil, trainer: TUITrainer? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.model = model; self.loadModel = loadModel; self.prompt = prompt; self.knobs = knobs; self.theme = theme
-        self.replayTrace = replayTrace; self.traceStore = traceStore; self.trainer = trainer
+        self.replayTrace = replayTrace; self.replayPieces = replayPieces; self.trainer = trainer
         self.environment = environment
     }
 }

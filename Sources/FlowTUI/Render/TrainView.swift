@@ -7,7 +7,7 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
     let progress = state.training
     let settings = state.trainSettings
     drawStatusLine(&grid, state, extra: "train: \(progress.phaseLabel)")
-    let sideWidth = grid.width >= 110 ? 34 : 26
+    let sideWidth = grid.width >= 100 ? 36 : 28
     let bottomRows = 6
     let plotRect = Rect(x: sideWidth + 1, y: 1, width: grid.width - sideWidth - 1, height: grid.height - 2 - bottomRows)
     let sideRect = Rect(x: 0, y: 1, width: sideWidth, height: plotRect.height)

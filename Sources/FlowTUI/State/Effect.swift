@@ -14,6 +14,11 @@ public struct StepRequest: Sendable, Hashable {
     public var pinned: Set<Int>
     /// Identifies the request so stale results (after a restart) are dropped.
     public var generation: Int
+
+    public init(lane: Lane, branchID: Int, from: StepFrame, knobs: SamplerKnobs, pinned: Set<Int>, generation: Int) {
+        self.lane = lane; self.branchID = branchID; self.from = from; self.knobs = knobs
+        self.pinned = pinned; self.generation = generation
+    }
 }
 
 /// Work that `reduce` asks the app layer to do; results come back as `Action`s.

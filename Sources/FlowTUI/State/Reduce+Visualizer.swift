@@ -146,6 +146,7 @@ extension AppState {
         if cursor < frame.confidence.count { frame.confidence[cursor] = candidate.probability }
         frame.changes = [force]
         frame.pendingForces.append(force)
+        frame.source = nil
         frame.knobs = knobs
         history?.append(frame)
         pinned.insert(cursor)

@@ -49,6 +49,7 @@ extension AppState {
             for frame in frames.dropFirst() { replay.append(frame) }
             replay.view(0)
             history = replay
+            moveCursor(to: first.roles.firstIndex { $0.isEditable } ?? 0)
             self.prompt = prompt
             if let knobs = frames.last?.knobs { self.knobs = knobs }
             busy.removeAll()

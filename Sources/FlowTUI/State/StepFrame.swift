@@ -24,6 +24,9 @@ public struct StepFrame: Sendable, Hashable {
     /// User forces applied on top of `nodeID` that no step has consumed yet (the app replays them
     /// into the Refiner before the next step).
     public var pendingForces: [TokenChange]
+    /// The step this frame shows, as the Refiner produced it (nil for frame 0 and for user forces);
+    /// kept so a saved trace holds exactly what was computed. Its arrays share storage with the frame's.
+    public var source: RefinementStep?
 
     public init(index: Int, tokens: [TokenID], roles: [PositionRole], confidence: [Float], pCurrent: [Float],
                 candidates: CandidateTable? = nil, changes: [TokenChange] = [], knobs: SamplerKnobs,
@@ -47,6 +50,7 @@ public struct StepFrame: Sendable, Hashable {
         self.init(index: step.index + 1, tokens: step.after, roles: roles, confidence: step.confidence,
                   pCurrent: step.pCurrent, candidates: step.candidates, changes: step.changes, knobs: knobs,
                   forwardPasses: step.forwardPasses, phaseAfter: step.phaseAfter, nodeID: nodeID)
+        source = step
     }
 
     /// Positions the sampler may change (false for the prompt and special tokens).
