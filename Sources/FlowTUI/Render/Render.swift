@@ -49,7 +49,9 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     // tau_edit, delta and E are also in the footer, so a narrow terminal drops them here first.
     let fewKnobs = "τu \(format(knobs.tauUnmask)) T \(format(knobs.temperature, digits: 1)) \(state.colorMeasure.rawValue)"
     var text = " " + (parts + [allKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
-    if DisplayWidth.of(text) > grid.width - 11 {
+    if state.screen == .train {
+        text = " " + parts.joined(separator: " │ ")
+    } else if DisplayWidth.of(text) > grid.width - 11 {
         text = " " + (parts + [fewKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
     }
     let activity = state.busy.isEmpty ? (state.autoplay ? "▶ auto" : "") : "⟳ working"
