@@ -81,9 +81,12 @@ func drawTextField(_ grid: inout CellGrid, _ field: TextField, state: AppState) 
     let theme = state.theme
     let width = min(grid.width - 4, 100)
     let rect = Rect(x: (grid.width - width) / 2, y: grid.height / 2 - 2, width: width, height: 5)
-    let (title, hint) = field.purpose == .prompt
-        ? ("Prompt", "Enter run · Esc cancel · {{8}} = 8 infill holes · [MASK] = one hole")
-        : ("Open trace", "Enter open · Esc cancel · a JSON Lines trace written by w or flowlm generate --trace")
+    let (title, hint): (String, String)
+    switch field.purpose {
+    case .prompt: (title, hint) = ("Prompt", "Enter run · Esc cancel · {{8}} = 8 infill holes · [MASK] = one hole")
+    case .openTrace: (title, hint) = ("Open trace", "Enter open · Esc cancel · a JSON Lines trace written by w or flowlm generate --trace")
+    case .corpusPath: (title, hint) = ("Corpus", "Enter set · Esc cancel · a text file, or JSONL with prompt/response")
+    }
     grid.box(rect, title: title, theme: theme)
     let inner = rect.width - 4
     let characters = Array(field.text)

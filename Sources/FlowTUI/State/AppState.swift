@@ -6,7 +6,7 @@ public enum Panel: String, Sendable, Hashable, CaseIterable { case canvas, inspe
 
 /// A one-line text field (prompt editor, trace path); Enter submits, Esc cancels.
 public struct TextField: Sendable, Hashable {
-    public enum Purpose: Sendable, Hashable { case prompt, openTrace }
+    public enum Purpose: Sendable, Hashable { case prompt, openTrace, corpusPath }
     public var purpose: Purpose
     public var text: String
     public var cursor: Int
@@ -78,6 +78,9 @@ public struct AppState: Sendable {
 
     /// Milliseconds between autoplay steps.
     public var autoplayDelay: Int { AppState.autoplayDelays[min(max(0, speedIndex), AppState.autoplayDelays.count - 1)] }
+
+    /// The history the current screen steps through (the A/B view reports its left side).
+    public var visibleHistory: History? { screen == .ab ? abHistories[0] : history }
 
     /// The frame on screen in the visualizer.
     public var currentFrame: StepFrame? { history?.current }

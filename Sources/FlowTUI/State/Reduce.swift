@@ -101,6 +101,7 @@ extension AppState {
             knobs.seed = knobs.seed &* 6364136223846793005 &+ 1442695040888963407
             return screen == .ab ? restartAB() : restart()
         case .cycleCorpus: trainSettings.corpus = cycled(TrainSettings.corpora, trainSettings.corpus); return []
+        case .editCorpusPath: textField = TextField(purpose: .corpusPath, text: trainSettings.corpus); return []
         case .cycleObjective: trainSettings.objective = cycled(TrainSettings.objectives, trainSettings.objective); return []
         case .cyclePreset: trainSettings.preset = cycled(TrainSettings.presets, trainSettings.preset); return []
         case .trainStartPause:
@@ -138,6 +139,9 @@ extension AppState {
             case .openTrace:
                 tracePath = field.text
                 return [.openTrace(path: field.text)]
+            case .corpusPath:
+                if !field.text.isEmpty { trainSettings.corpus = field.text }
+                return []
             }
         case .left: field.cursor = max(0, field.cursor - 1)
         case .right: field.cursor = min(characters.count, field.cursor + 1)
