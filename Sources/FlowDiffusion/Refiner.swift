@@ -68,6 +68,9 @@ public final class Refiner {
     /// (knobs, step) along the path, for traces.
     public var recordedSteps: [(knobs: SamplerKnobs, step: RefinementStep)] { pathNodes.map { ($0.knobs, $0.step) } }
 
+    /// Node ids from the first step to the cursor.
+    public var path: [Int] { pathNodes.map(\.id) }
+
     private var pathNodes: [StepNode] {
         var path: [StepNode] = []
         var id = cursor
@@ -146,6 +149,14 @@ public final class Refiner {
             doomed += children(of: next)
             nodes[next] = nil
         }
+    }
+
+    /// Drops the branch that ends at `leaf`: from where it leaves the current path down to its tip.
+    public func discardBranch(endingAt leaf: Int) throws(DiffusionError) {
+        let onPath = Set(pathNodes.map(\.id))
+        guard var top = node(leaf) else { throw .invalidCanvas("no step node \(leaf)") }
+        while let parent = top.parent, !onPath.contains(parent), let up = node(parent) { top = up }
+        try discard(node: top.id)
     }
 
     // MARK: Knobs
