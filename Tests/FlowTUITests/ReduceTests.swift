@@ -121,9 +121,25 @@ import Testing
     @Test func staleResultsOfAnOlderCanvasAreDropped() throws {
         let harness = try started()
         let frame = try #require(harness.state.currentFrame)
-        let old = harness.state.generation - 1
-        try harness.send(.stepped(lane: .main, generation: old, frame: frame, replanned: false, tokensPerSecond: nil))
+        let stale = StepRequest(lane: .main, branchID: 0, from: frame, knobs: harness.state.knobs, pinned: [],
+                                generation: harness.state.generation - 1)
+        try harness.send(.stepped(request: stale, frame: frame, replanned: false, tokensPerSecond: nil))
         #expect(harness.state.history?.frames.count == 1)
+    }
+
+    @Test func aSlowResultLandsAfterItsSourceEvenIfTheUserNavigatedAway() throws {
+        let harness = try started()
+        try harness.press(.character(" "), .character(" "))
+        harness.holdsWork = true
+        try harness.press(.character(" "))  // asks for step 3 from frame 2 …
+        #expect(harness.state.busy.contains(.main))
+        try harness.press(.character(" "))  // … a second Space while busy is ignored, not queued
+        try harness.press(.left, .left)  // … and the user looks back meanwhile
+        try harness.release()
+        let history = try #require(harness.state.history)
+        #expect(history.branches.count == 1, "a late result must extend its branch, not fork from the viewed step")
+        #expect(history.frames.map(\.index) == [0, 1, 2, 3] && history.viewIndex == 3)
+        #expect(!harness.state.busy.contains(.main))
     }
 
     @Test func replayWithoutAModelNavigatesButCannotStepPastTheEnd() throws {

@@ -49,12 +49,11 @@ final class RefinementWorker: @unchecked Sendable {
                 let frame = replan ? try driver.replan(request) : try driver.step(request)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 guard let frame else {
-                    self.mailbox.post(.workFailed(lane: request.lane, message: "done: the sampler has nothing left to do"))
+                    self.mailbox.post(.finished(request: request))
                     return
                 }
                 let rate = replan || seconds <= 0 ? nil : Double(frame.tokens.count) / seconds
-                self.mailbox.post(.stepped(lane: request.lane, generation: request.generation, frame: frame,
-                                           replanned: replan, tokensPerSecond: rate))
+                self.mailbox.post(.stepped(request: request, frame: frame, replanned: replan, tokensPerSecond: rate))
             } catch {
                 self.mailbox.post(.workFailed(lane: request.lane, message: "\(error)"))
             }

@@ -6,8 +6,11 @@ public enum Action: Sendable {
     case tick
     /// A fresh canvas (frame 0) after `Effect.restart`.
     case started(lane: Lane, generation: Int, frame: StepFrame)
-    /// A step computed for `Effect.step` (appended) or `Effect.replan` (replaces the viewed frame).
-    case stepped(lane: Lane, generation: Int, frame: StepFrame, replanned: Bool, tokensPerSecond: Double?)
+    /// A step computed for `Effect.step` (placed after `request.from`) or `Effect.replan` (replacing it),
+    /// in the branch it was asked for, wherever the user has navigated since.
+    case stepped(request: StepRequest, frame: StepFrame, replanned: Bool, tokensPerSecond: Double?)
+    /// The sampler has nothing left to do after `request.from`.
+    case finished(request: StepRequest)
     case workFailed(lane: Lane?, message: String)
     case traceSaved(path: String)
     /// A replayed trace: its frames become one branch; `hasModel` stays as it was.

@@ -59,6 +59,15 @@ public struct History: Sendable, Hashable {
         }
     }
 
+    /// Shows frame `index` of the branch with `branchID`; false when that branch or frame is gone.
+    public mutating func select(branchID: Int, index: Int) -> Bool {
+        guard let branch = branches.firstIndex(where: { $0.id == branchID }),
+              index >= 0, index < branches[branch].frames.count else { return false }
+        activeBranch = branch
+        viewIndex = index
+        return true
+    }
+
     /// Switches to the next branch, keeping the same step index where it exists.
     public mutating func cycleBranch() {
         guard branches.count > 1 else { return }

@@ -39,7 +39,7 @@ extension AppState {
                 abHistories[lane.rawValue - 1]?.view(history.viewIndex + 1)
                 continue
             }
-            if isFinished(history.current) || history.current.index >= knobs.steps * 4 { continue }
+            if isFinished(history.current) { continue }
             var sideKnobs = knobs
             abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
             busy.insert(lane)

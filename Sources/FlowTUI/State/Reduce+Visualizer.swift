@@ -75,8 +75,9 @@ extension AppState {
         }
     }
 
+    /// The sampler reported that nothing is left to do after this frame.
     func isFinished(_ frame: StepFrame) -> Bool {
-        frame.index > 0 && frame.maskCount(mask: maskToken) == 0 && frame.changes.isEmpty
+        frame.index > 0 && frame.phaseAfter == .done && frame.pendingForces.isEmpty
     }
 
     /// Space: show the next step. Where a computed future already follows under the same knobs this
@@ -88,7 +89,7 @@ extension AppState {
             self.history = history
             return []
         }
-        if history.isAtEnd, isFinished(history.current) || history.current.index >= knobs.steps * 4 {
+        if history.isAtEnd, isFinished(history.current), history.current.knobs == knobs {
             if fromAutoplay { autoplay = false }
             setStatus("done: no masks left and nothing passes the edit thresholds")
             return []
@@ -152,16 +153,18 @@ extension AppState {
         pinned.insert(cursor)
     }
 
-    mutating func record(_ frame: StepFrame, lane: Lane, replanned: Bool) -> [Effect] {
-        if lane == .main {
-            guard history != nil else { return [] }
-            if replanned { history?.replaceCurrent(with: frame) } else { history?.append(frame) }
+    /// Puts a result where it was asked for: after (or, for a re-plan, in place of) the request's frame
+    /// in the request's branch. A result for a branch discarded meanwhile is dropped.
+    mutating func record(_ frame: StepFrame, for request: StepRequest, replanned: Bool) {
+        let side = request.lane.rawValue - 1
+        guard var target = request.lane == .main ? history : abHistories[side],
+              target.select(branchID: request.branchID, index: request.from.index) else { return }
+        if replanned { target.replaceCurrent(with: frame) } else { target.append(frame) }
+        if request.lane == .main {
+            history = target
             if isFinished(frame) { autoplay = false }
         } else {
-            let side = lane.rawValue - 1
-            guard abHistories[side] != nil else { return [] }
-            abHistories[side]?.append(frame)
+            abHistories[side] = target
         }
-        return []
     }
 }

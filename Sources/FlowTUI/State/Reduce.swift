@@ -28,11 +28,18 @@ extension AppState {
                 abHistories[lane.rawValue - 1] = History(start: frame)
             }
             return []
-        case let .stepped(lane, generation, frame, replanned, rate):
-            guard generation == self.generation else { return [] }
-            busy.remove(lane)
+        case let .stepped(request, frame, replanned, rate):
+            guard request.generation == generation else { return [] }
+            busy.remove(request.lane)
             if let rate { tokensPerSecond = rate }
-            return record(frame, lane: lane, replanned: replanned)
+            record(frame, for: request, replanned: replanned)
+            return []
+        case let .finished(request):
+            guard request.generation == generation else { return [] }
+            busy.remove(request.lane)
+            autoplay = false
+            setStatus("done: no masks left and nothing passes the edit thresholds")
+            return []
         case let .workFailed(lane, message):
             if let lane { busy.remove(lane) }
             autoplay = false

@@ -10,6 +10,9 @@ final class Harness {
     var effects: [Effect] = []
     private var drivers: [Lane: RefinerDriver] = [:]
     let denoiser = ScriptedDenoiser()
+    /// When true, step and re-plan effects wait in `held` until `release()`, like a slow forward pass.
+    var holdsWork = false
+    private var held: [Effect] = []
 
     init(prompt: String = "the mind is", depth: ColorDepth = .palette256) {
         state = AppState(modelName: "scripted", hasModel: true, pieces: ScriptedDenoiser.pieces,
@@ -27,7 +30,19 @@ final class Harness {
     func press(_ keys: KeyPress...) throws { for key in keys { try send(.key(key)) } }
     func type(_ text: String) throws { for c in text { try send(.key(.character(c))) } }
 
-    func perform(_ effect: Effect) throws {
+    func release() throws {
+        let work = held
+        held = []
+        for effect in work { try perform(effect, now: true) }
+    }
+
+    func perform(_ effect: Effect, now: Bool = false) throws {
+        if holdsWork, !now {
+            switch effect {
+            case .step, .replan: held.append(effect); return
+            default: break
+            }
+        }
         switch effect {
         case let .restart(lane, prompt, knobs, generation):
             let driver = try RefinerDriver.start(prompt: prompt, knobs: knobs, denoiser: denoiser,
@@ -40,10 +55,9 @@ final class Harness {
             if case .replan = effect { isReplan = true } else { isReplan = false }
             let frame = isReplan ? try driver.replan(request) : try driver.step(request)
             if let frame {
-                try send(.stepped(lane: request.lane, generation: request.generation, frame: frame,
-                                  replanned: isReplan, tokensPerSecond: nil))
+                try send(.stepped(request: request, frame: frame, replanned: isReplan, tokensPerSecond: nil))
             } else {
-                try send(.workFailed(lane: request.lane, message: "finished"))
+                try send(.finished(request: request))
             }
         default:
             break
