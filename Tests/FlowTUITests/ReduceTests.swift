@@ -181,3 +181,36 @@ import Testing
         #expect(harness.effects.last == .quit)
     }
 }
+
+@Suite struct TrainScreenReduceTests {
+    @Test func settingsKeysAndStartPauseResume() throws {
+        let harness = Harness()
+        try harness.press(.character("3"), .character("c"), .character("j"), .character("k"), .character("]"),
+                          .character("{"))
+        let settings = harness.state.trainSettings
+        #expect(settings.corpus == TrainSettings.corpora[1] && settings.objective == TrainSettings.objectives[1])
+        #expect(settings.preset == TrainSettings.presets[1])
+        #expect(settings.substituteRate == 0.25 && settings.keepWeight == 0.9)
+        try harness.press(.character(" "))
+        #expect(harness.effects.last == .startTraining(settings))
+        var progress = TrainingProgress()
+        progress.phase = .running
+        try harness.send(.training(progress))
+        try harness.press(.character(" "))
+        #expect(harness.effects.last == .pauseTraining)
+        progress.phase = .saved(directory: "checkpoints/mine")
+        try harness.send(.training(progress))
+        try harness.press(.character("v"))
+        #expect(harness.effects.last == .openModel(directory: "checkpoints/mine"))
+    }
+
+    @Test func corpusPathIsTyped() throws {
+        let harness = Harness()
+        try harness.press(.character("3"), .character("d"))
+        harness.state.textField?.text = ""
+        harness.state.textField?.cursor = 0
+        try harness.type("data/shakespeare.txt")
+        try harness.press(.enter)
+        #expect(harness.state.trainSettings.corpus == "data/shakespeare.txt")
+    }
+}

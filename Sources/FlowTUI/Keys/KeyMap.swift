@@ -88,6 +88,10 @@ public enum KeyMap {
              value: { $0.trainSettings.objective }),
         bind([char("k")], .cyclePreset, "preset", "Cycle the model preset", group: "Training", [.train], footer: 3,
              value: { $0.trainSettings.preset }),
+        bind([char("["), char("]")], .raiseSubstitute, "substitute", "Lower / raise the substitution rate p_sub",
+             group: "Training", [.train], value: { format($0.trainSettings.substituteRate) }),
+        bind([char("{"), char("}")], .raiseKeepWeight, "w_keep", "Lower / raise the loss weight on kept tokens",
+             group: "Training", [.train], value: { format($0.trainSettings.keepWeight) }),
         bind([char("S")], .trainSave, "save", "Save a checkpoint now", group: "Training", [.train], footer: 4),
         bind([char("v")], .visualizeTrained, "visualize", "Open the saved model in the visualizer", group: "Training",
              [.train], footer: 5),
@@ -116,6 +120,8 @@ public enum KeyMap {
         case .cursorNext: return .cursorPrevious
         case .cursorDown: return .cursorUp
         case .nextPanel: return .previousPanel
+        case .raiseSubstitute: return .lowerSubstitute
+        case .raiseKeepWeight: return .lowerKeepWeight
         default: return command
         }
     }

@@ -38,5 +38,5 @@ public enum Command: Hashable, Sendable {
     case cursorPrevious, cursorNext, cursorUp, cursorDown
     case cycleBranch, discardBranches
     case showVisualizer, showAB, showTrain
-    case cycleCorpus, editCorpusPath, cycleObjective, cyclePreset, trainStartPause, trainSave, visualizeTrained
+    case cycleCorpus, editCorpusPath, cycleObjective, raiseSubstitute, lowerSubstitute, raiseKeepWeight, lowerKeepWeight, cyclePreset, trainStartPause, trainSave, visualizeTrained
 }

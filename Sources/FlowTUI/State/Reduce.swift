@@ -118,6 +118,14 @@ extension AppState {
             case .saving: return []
             default: return [.startTraining(trainSettings)]
             }
+        case .raiseSubstitute, .lowerSubstitute:
+            let step = command == .raiseSubstitute ? 0.05 : -0.05
+            trainSettings.substituteRate = (min(1, max(0, trainSettings.substituteRate + step)) * 100).rounded() / 100
+            return []
+        case .raiseKeepWeight, .lowerKeepWeight:
+            let step = command == .raiseKeepWeight ? 0.1 : -0.1
+            trainSettings.keepWeight = (min(4, max(0, trainSettings.keepWeight + step)) * 100).rounded() / 100
+            return []
         case .trainSave: return [.saveTraining]
         case .visualizeTrained:
             guard let directory = training.savedDirectory else { setStatus("no saved model yet", error: true); return [] }
