@@ -38,6 +38,9 @@ public final class Refiner {
         self.knobs = knobs
         self.initialCanvas = canvas
         self.initialState = LoopState(canvas: canvas, seed: knobs.seed)
+        guard !canvas.editablePositions.isEmpty else {
+            throw .invalidCanvas("no hole or answer position to generate (give a length or a [MASK] hole)")
+        }
         guard canvas.specialTokens == denoiser.specialTokens else {
             throw .invalidCanvas("its special tokens differ from the model's")
         }

@@ -31,6 +31,7 @@ struct RowStatistics {
         prepare(rows: logits.rows, vocabularySize: logits.vocabularySize, k: k, reserved: special.reserved)
         inverseTemperature = 1 / temperature
         guard !allowedRanges.isEmpty else { throw .denoiser("every token of the vocabulary is reserved") }
+        guard logits.rows > 0 else { return }
         let rows = self.rows, vocabulary = vocabularySize, ranges = allowedRanges, inverseT = inverseTemperature
         let workers = rows * vocabulary >= 1 << 20 ? min(RowStatistics.cores, max(1, rows / 16)) : 1
         var firstFailure = rows

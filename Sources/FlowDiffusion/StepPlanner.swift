@@ -26,7 +26,7 @@ struct StepPlanner {
         state.pendingForces = []
 
         var proposals = [TokenID](repeating: -1, count: before.count)
-        let committed = unmask(&state, phase: phase, proposals: &proposals, changes: &changes)
+        unmask(&state, phase: phase, proposals: &proposals, changes: &changes)
         let edits = edit(&state, phase: phase, before: before, changes: &changes)
 
         switch phase {
@@ -36,7 +36,6 @@ struct StepPlanner {
             if edits == 0 { state.correctionEnded = true }
         case .done: break
         }
-        _ = committed
         if state.canvas.maskedCount == 0 { state.inCorrection = true }
         state.stepIndex += 1
         state.forwardPasses += 1
@@ -48,15 +47,16 @@ struct StepPlanner {
 
     // MARK: Unmask
 
+    /// Commits the masks the schedule allows; `proposals` gets every masked position's candidate token.
     private func unmask(_ state: inout LoopState, phase: RefinementPhase, proposals: inout [TokenID],
-                        changes: inout [TokenChange]) -> Int {
+                        changes: inout [TokenChange]) {
         let canvas = state.canvas
         var scope: [Int] = []
         for p in canvas.editablePositions where canvas.isMasked(p) {
             proposals[p] = stats.topId(row: p)
             if phase == .correction || layout.blockOf[p] <= state.blockIndex { scope.append(p) }
         }
-        guard !scope.isEmpty else { return 0 }
+        guard !scope.isEmpty else { return }
         if knobs.proposal == .sample {
             for p in scope { proposals[p] = sample(row: p, random: &state.random) }
         }
@@ -79,7 +79,7 @@ struct StepPlanner {
             quota = max(0, scope.count - target)
             if target == 0 { reason = .deadline }
         }
-        guard quota > 0 else { return 0 }
+        guard quota > 0 else { return }
         let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
         for (rank, p) in ranked.prefix(quota).enumerated() {
             let token = proposals[p]
@@ -101,11 +101,11 @@ struct StepPlanner {
             state.record(change: p, from: special.mask, window: knobs.cycleWindow)
             state.canvas.set(token, at: p)
         }
-        return quota
     }
 
     // MARK: Edit
 
+    /// Applies up to E edits (or remasks) ranked by gain; cycles become freezes. Returns the edits applied.
     private func edit(_ state: inout LoopState, phase: RefinementPhase, before: [TokenID],
                       changes: inout [TokenChange]) -> Int {
         guard knobs.editsEnabled else { return 0 }
@@ -176,14 +176,12 @@ struct StepPlanner {
                 probabilities[p * k + j] = stats.topProbabilities[p * kept + j]
             }
         }
-        return RefinementStep(index: start(state), phase: phase, phaseAfter: state.phase(under: knobs),
+        return RefinementStep(index: state.stepIndex - 1, phase: phase, phaseAfter: state.phase(under: knobs),
                               forwardPasses: state.forwardPasses, before: before, after: after,
                               confidence: confidence, pCurrent: pCurrent,
                               candidates: CandidateTable(k: k, ids: ids, probabilities: probabilities),
                               changes: changes)
     }
-
-    private func start(_ stateAfter: LoopState) -> Int { stateAfter.stepIndex - 1 }
 
     // MARK: Measures
 
