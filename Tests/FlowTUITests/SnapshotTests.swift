@@ -68,7 +68,8 @@ import Testing
 
     @Test func abView() throws {
         let harness = try steppedHarness()
-        try harness.press(.character("2"), .character(" "), .character(" "), .character(" "))
+        try harness.press(.character("2"))
+        for _ in 0..<6 { try harness.press(.character(" ")) }
         check(harness.state, "ab")
     }
 
