@@ -8,6 +8,10 @@
 #include <locale.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 // Macros Swift cannot import, exposed as functions and constants.
 static const attr_t flow_A_NORMAL = A_NORMAL;
@@ -23,4 +27,39 @@ static inline int flow_COLORS(void) { return COLORS; }
 static inline int flow_COLOR_PAIRS(void) { return COLOR_PAIRS; }
 static inline int flow_COLOR_PAIR(int n) { return COLOR_PAIR(n); }
 static inline void flow_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx(w, yy, xx); *y = yy; *x = xx; }
+
+// Terminal restore on signals: the handler only records the signal (async-signal-safe); the UI loop,
+// which wakes at least every few hundred milliseconds, sees it, restores the terminal and exits.
+static volatile sig_atomic_t flow_received_signal = 0;
+static void flow_record_signal(int signal_number) { flow_received_signal = signal_number; }
+static inline void flow_install_signal_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = flow_record_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+static inline void flow_restore_signal_handlers(void) {
+    signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL); signal(SIGHUP, SIG_DFL);
+}
+static inline int flow_take_signal(void) { int s = flow_received_signal; flow_received_signal = 0; return s; }
+
+// True when LC_CTYPE's codeset is UTF-8 (after setlocale).
+static inline int flow_codeset_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset && (strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0);
+}
+
+// One cell: up to 4 code points of a grapheme, attributes and an extended colour pair.
+static inline int flow_put_cell(int y, int x, const wchar_t *text, attr_t attributes, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, text, attributes, (short)(pair < 256 ? pair : 0), &pair) != OK) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+// newterm on the process's own stdout/stdin (Swift 6 refuses the C globals); NULL when TERM is unknown.
+static inline SCREEN *flow_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+static inline void flow_flush_stdout(void) { fflush(stdout); }
 #endif

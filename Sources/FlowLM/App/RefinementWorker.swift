@@ -1,0 +1,62 @@
+import Foundation
+import FlowCore
+import FlowDiffusion
+import FlowTUI
+
+/// Runs forward passes off the UI thread. Every use of the model and the Refiners happens on one serial
+/// queue, so they need no locks; results go to the mailbox as actions.
+final class RefinementWorker: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "flowlm.refinement")
+    private let mailbox: Mailbox
+    private var model: TUIModel?
+    private var drivers: [Lane: RefinerDriver] = [:]
+
+    init(model: TUIModel?, mailbox: Mailbox) {
+        self.model = model
+        self.mailbox = mailbox
+    }
+
+    /// Swaps the model (e.g. one just trained); later restarts use it.
+    func replaceModel(_ newModel: TUIModel) {
+        queue.async { self.model = newModel; self.drivers = [:] }
+    }
+
+    func restart(lane: Lane, prompt: String, knobs: SamplerKnobs, generation: Int) {
+        queue.async {
+            guard let model = self.model else {
+                self.mailbox.post(.workFailed(lane: lane, message: "no model loaded"))
+                return
+            }
+            do {
+                let driver = try RefinerDriver.start(prompt: prompt, knobs: knobs, denoiser: model.denoiser,
+                                                     encode: model.encode)
+                self.drivers[lane] = driver
+                self.mailbox.post(.started(lane: lane, generation: generation, frame: driver.initialFrame(knobs: knobs)))
+            } catch {
+                self.mailbox.post(.workFailed(lane: lane, message: "\(error)"))
+            }
+        }
+    }
+
+    func run(_ request: StepRequest, replan: Bool) {
+        queue.async {
+            guard let driver = self.drivers[request.lane] else {
+                self.mailbox.post(.workFailed(lane: request.lane, message: "no canvas to step: press e for a prompt"))
+                return
+            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                let frame = replan ? try driver.replan(request) : try driver.step(request)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                guard let frame else {
+                    self.mailbox.post(.finished(request: request))
+                    return
+                }
+                let rate = replan || seconds <= 0 ? nil : Double(frame.tokens.count) / seconds
+                self.mailbox.post(.stepped(request: request, frame: frame, replanned: replan, tokensPerSecond: rate))
+            } catch {
+                self.mailbox.post(.workFailed(lane: request.lane, message: "\(error)"))
+            }
+        }
+    }
+}

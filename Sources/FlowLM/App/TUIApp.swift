@@ -1,0 +1,168 @@
+import Foundation
+import FlowCore
+import FlowDiffusion
+import FlowTerminal
+import FlowTUI
+
+/// The terminal UI's run loop: keys and results go through `reduce`, `render` draws, effects are
+/// performed here (forward passes on the worker, files and training through the injected services).
+public enum TUIApp {
+    /// Runs until `q` or a signal. Returns the process exit status (0, or 128 + signal). Throws
+    /// `TerminalError` (exit code 2) when there is no terminal; the terminal is restored on every path.
+    public static func run(_ options: TUIOptions) throws -> Int32 {
+        let terminal = Terminal()
+        try terminal.start(requested: options.theme, environment: options.environment)
+        defer { terminal.stop() }
+        var loop = AppLoop(options: options, terminal: terminal)
+        return try loop.run()
+    }
+}
+
+/// One run of the UI; separate from `TUIApp` so its state lives in locals of one thread.
+struct AppLoop {
+    let options: TUIOptions
+    let terminal: Terminal
+    let mailbox = Mailbox()
+    let worker: RefinementWorker
+    var state: AppState
+    /// Model label, vocabulary size and special tokens for trace headers (from the model or the trace).
+    var traceContext: TraceFiles.Context?
+
+    init(options: TUIOptions, terminal: Terminal) {
+        self.options = options
+        self.terminal = terminal
+        worker = RefinementWorker(model: options.model, mailbox: mailbox)
+        let model = options.model
+        state = AppState(modelName: model?.name ?? "no model", hasModel: model != nil,
+                         pieces: model?.pieces ?? PieceLookup { "#\($0)" },
+                         maskToken: model?.denoiser.specialTokens.mask ?? -1,
+                         theme: Theme(depth: terminal.depth), prompt: options.prompt, knobs: options.knobs)
+        traceContext = model.map {
+            TraceFiles.Context(model: $0.name, vocabularySize: $0.denoiser.vocabularySize,
+                               specialTokens: $0.denoiser.specialTokens)
+        }
+        let (width, height) = terminal.size
+        state.screenWidth = width
+        state.screenHeight = height
+    }
+
+    mutating func run() throws -> Int32 {
+        if let path = options.replayTrace {
+            openTrace(path)
+        } else if let model = options.model {
+            dispatch(.modelOpened(name: model.name, maskToken: model.denoiser.specialTokens.mask, pieces: model.pieces))
+        }
+        var nextTick = DispatchTime.now().uptimeNanoseconds
+        while !state.shouldQuit {
+            terminal.draw(render(state, width: state.screenWidth, height: state.screenHeight))
+            let now = DispatchTime.now().uptimeNanoseconds
+            // Wake often while work is in flight so results show at once; otherwise only for autoplay.
+            var timeout = state.busy.isEmpty ? 250 : 15
+            if state.autoplay { timeout = min(timeout, max(0, Int((Int64(nextTick) - Int64(now)) / 1_000_000))) }
+            switch terminal.nextEvent(timeoutMilliseconds: timeout) {
+            case let .key(key): dispatch(.key(key))
+            case let .resize(width, height): dispatch(.resized(width: width, height: height))
+            case let .signal(number):
+                saveTrainingOnExit()
+                return 128 + number
+            case .timeout: break
+            }
+            for action in mailbox.drain() { dispatch(action) }
+            let afterEvent = DispatchTime.now().uptimeNanoseconds
+            if state.autoplay, afterEvent >= nextTick {
+                dispatch(.tick)
+                nextTick = afterEvent + UInt64(state.autoplayDelay) * 1_000_000
+            }
+        }
+        saveTrainingOnExit()
+        return 0
+    }
+
+    mutating func dispatch(_ action: Action) {
+        let (next, effects) = reduce(state, action)
+        state = next
+        for effect in effects { perform(effect) }
+    }
+
+    mutating func perform(_ effect: Effect) {
+        switch effect {
+        case let .restart(lane, prompt, knobs, generation):
+            worker.restart(lane: lane, prompt: prompt, knobs: knobs, generation: generation)
+        case let .step(request): worker.run(request, replan: false)
+        case let .replan(request): worker.run(request, replan: true)
+        case let .saveTrace(path): saveTrace(path)
+        case let .openTrace(path): openTrace(path)
+        case let .startTraining(settings): startTraining(settings)
+        case .pauseTraining: options.trainer?.pause()
+        case .resumeTraining: options.trainer?.resume()
+        case .saveTraining:
+            do { try options.trainer?.save() } catch { dispatch(.workFailed(lane: nil, message: "\(error)")) }
+        case let .openModel(directory): openModel(directory)
+        case .quit: break
+        }
+    }
+
+    mutating func saveTrace(_ path: String) {
+        guard let frames = state.history?.frames, let context = traceContext else {
+            dispatch(.workFailed(lane: nil, message: "nothing to save yet"))
+            return
+        }
+        do {
+            try TraceFiles.save(frames, context: context, to: path)
+            dispatch(.traceSaved(path: path))
+        } catch {
+            dispatch(.workFailed(lane: nil, message: "\(error)"))
+        }
+    }
+
+    mutating func openTrace(_ path: String) {
+        do {
+            let trace = try TraceFiles.load(path)
+            if options.model == nil {
+                state.pieces = options.replayPieces ?? PieceLookup { "#\($0)" }
+                state.maskToken = trace.context.specialTokens.mask
+                state.modelName = "replay: \(trace.context.model)"
+                traceContext = trace.context
+            }
+            let prompt = trace.prompt.map { state.pieces($0) }.joined()
+            dispatch(.traceOpened(path: path, prompt: prompt, frames: trace.frames))
+        } catch {
+            dispatch(.workFailed(lane: nil, message: "\(error)"))
+        }
+    }
+
+    mutating func startTraining(_ settings: TrainSettings) {
+        guard let trainer = options.trainer else {
+            dispatch(.workFailed(lane: nil, message: "training from the UI is not available in this build; use flowlm train"))
+            return
+        }
+        let mailbox = self.mailbox
+        do {
+            try trainer.start(settings) { progress in mailbox.post(.training(progress)) }
+        } catch {
+            dispatch(.workFailed(lane: nil, message: "\(error)"))
+        }
+    }
+
+    mutating func openModel(_ directory: String) {
+        guard let load = options.loadModel else {
+            dispatch(.workFailed(lane: nil, message: "cannot load \(directory): no model loader in this build"))
+            return
+        }
+        do {
+            let model = try load(directory)
+            worker.replaceModel(model)
+            traceContext = TraceFiles.Context(model: model.name, vocabularySize: model.denoiser.vocabularySize,
+                                              specialTokens: model.denoiser.specialTokens)
+            dispatch(.modelOpened(name: model.name, maskToken: model.denoiser.specialTokens.mask, pieces: model.pieces))
+        } catch {
+            dispatch(.workFailed(lane: nil, message: "\(error)"))
+        }
+    }
+
+    /// Closing mid-training saves the same way `flowlm train` does on an interrupt.
+    func saveTrainingOnExit() {
+        guard state.training.phase == .running || state.training.phase == .paused else { return }
+        try? options.trainer?.save()
+    }
+}

@@ -1,1 +1,0 @@
-// FlowTUI: see docs/ARCHITECTURE.md

@@ -1,0 +1,155 @@
+import FlowCore
+import FlowDiffusion
+
+func drawVisualizer(_ grid: inout CellGrid, _ state: AppState) {
+    let layout = VisualizerLayout(width: grid.width, height: grid.height)
+    drawStatusLine(&grid, state)
+    let divider = state.theme.style(.border)
+    grid.fill(x: layout.inspector.x - 1, y: layout.canvas.y, width: 1, height: layout.canvas.height, glyph: "│", style: divider)
+    if state.heatmap {
+        drawHeatmap(&grid, state, in: layout.canvas)
+    } else {
+        drawCanvas(&grid, state, in: layout.canvas)
+    }
+    drawInspector(&grid, state, in: layout.inspector)
+    drawTimeline(&grid, state, in: layout.timeline)
+}
+
+/// Style of one generated or prompt token: confidence colour plus its change's attribute.
+func tokenStyle(_ frame: StepFrame, position: Int, state: AppState) -> CellStyle {
+    let theme = state.theme
+    let token = frame.tokens[position]
+    let editable = frame.isEditable(position)
+    var style: CellStyle
+    if token == state.maskToken {
+        style = theme.style(.mask)
+    } else if !editable {
+        style = theme.style(.prompt)
+    } else {
+        style = theme.confidence(colorValue(frame, position: position, measure: state.colorMeasure))
+    }
+    if let mark = frame.change(at: position)?.kind { style = style.adding(mark.attributes) }
+    return style
+}
+
+func drawCanvas(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
+    let theme = state.theme
+    guard let frame = state.currentFrame else {
+        grid.panelTitle("Canvas", in: rect, theme: theme, focused: state.focus == .canvas)
+        let message = state.busy.contains(.main) ? "starting: running the first forward pass…"
+            : (state.hasModel ? "press e to write a prompt" : "no model: press o to open a trace")
+        grid.write(message, x: rect.x + 1, y: rect.y + 2, style: theme.style(.muted), clipRight: rect.right)
+        return
+    }
+    let masks = frame.maskCount(mask: state.maskToken)
+    grid.panelTitle("Canvas · \(frame.tokens.count) tokens · \(masks) masked", in: rect, theme: theme,
+                    focused: state.focus == .canvas)
+    let layout = CanvasLayout(frame: frame, pieces: state.pieces, mask: state.maskToken, pinned: state.pinned,
+                              width: max(1, rect.width - 2))
+    let rows = rect.height - 1
+    let top = layout.scrollTop(cursor: state.cursor, rows: rows)
+    for piece in layout.placed where piece.line >= top && piece.line < top + rows {
+        var style = tokenStyle(frame, position: piece.position, state: state)
+        if piece.position == state.cursor { style = theme.style(.cursor).adding(style.attributes.subtracting(.reverse)) }
+        let y = rect.y + 1 + piece.line - top
+        var x = rect.x + 1 + piece.column
+        for character in piece.text {
+            var cellStyle = style
+            if character == Markers.pinned { cellStyle = theme.style(.pinned) }
+            x += grid.put(character, x: x, y: y, style: cellStyle, clipRight: rect.right - 1)
+        }
+    }
+    if layout.lineCount > rows {
+        let label = "\(top + 1)-\(min(layout.lineCount, top + rows))/\(layout.lineCount)"
+        grid.write(label, x: rect.right - DisplayWidth.of(label) - 2, y: rect.y, style: theme.style(.muted))
+    }
+}
+
+func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
+    let theme = state.theme
+    grid.panelTitle("Inspector", in: rect, theme: theme, focused: state.focus == .inspector)
+    guard let frame = state.currentFrame, state.cursor < frame.tokens.count else { return }
+    let p = state.cursor
+    var y = rect.y + 1
+    let right = rect.right
+    func line(_ text: String, _ style: CellStyle = theme.style(.text)) {
+        guard y < rect.bottom else { return }
+        grid.write(text, x: rect.x + 1, y: y, style: style, clipRight: right)
+        y += 1
+    }
+    let role = p < frame.roles.count ? frame.roles[p].rawValue : "?"
+    let kind = state.pinned.contains(p) ? "\(role), pinned" : role
+    line("pos \(p) · \(kind)", theme.style(.muted))
+    line("token  \(displayName(frame.tokens[p], state))", tokenStyle(frame, position: p, state: state))
+    let pc = p < frame.pCurrent.count ? format(Double(frame.pCurrent[p])) : "–"
+    let cf = p < frame.confidence.count ? format(Double(frame.confidence[p])) : "–"
+    line("p(current) \(pc)  conf \(cf)")
+    if let change = frame.change(at: p) {
+        line("\(change.kind.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
+             theme.style(.accent))
+        line("  \(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)", theme.style(.muted))
+    }
+    y += 1
+    let candidates = frame.candidates(at: p)
+    line("Top-k" + (state.focus == .inspector ? " (↑/↓ choose, f force)" : ""), theme.style(.title))
+    let barWidth = max(4, rect.width - 22)
+    for (i, candidate) in candidates.prefix(max(0, min(8, (rect.bottom - y) - 4))).enumerated() {
+        let chosen = state.focus == .inspector && i == state.candidateIndex
+        let name = String(displayName(candidate.id, state).prefix(12))
+        let pad = String(repeating: " ", count: max(0, 12 - DisplayWidth.of(name)))
+        let bar = String(repeating: "█", count: Int((Double(candidate.probability) * Double(barWidth)).rounded()))
+        let row = "\(chosen ? "▸" : " ")\(name)\(pad) \(format(Double(candidate.probability))) "
+        let x = grid.write(row, x: rect.x + 1, y: y, style: chosen ? theme.style(.cursor) : theme.style(.text), clipRight: right)
+        grid.write(bar, x: x, y: y, style: theme.confidence(Double(candidate.probability)), clipRight: right)
+        y += 1
+    }
+    if candidates.isEmpty { line("  (not recorded)", theme.style(.muted)) }
+    y += 1
+    guard y < rect.bottom else { return }
+    line("History", theme.style(.title))
+    let chain = historyChain(position: p, state: state)
+    let wrapped = TokenWrap.wrap(chain.map { DisplayPiece(text: $0) }, width: max(1, rect.width - 2))
+    let rows = rect.bottom - y
+    let firstLine = max(0, wrapped.lines - rows)
+    for piece in wrapped.placed where piece.line >= firstLine {
+        grid.write(piece.text, x: rect.x + 1 + piece.column, y: y + piece.line - firstLine, style: theme.style(.text), clipRight: right)
+    }
+}
+
+/// The value the ramp colours by: p(current), or the step's confidence measure (a negative margin,
+/// a token the model would replace, sits at the red end).
+func colorValue(_ frame: StepFrame, position: Int, measure: ColorMeasure) -> Double {
+    let values = measure == .pCurrent ? frame.pCurrent : frame.confidence
+    return position < values.count ? max(0, Double(values[position])) : 0
+}
+
+/// A token as the inspector names it: MASK, or its visible piece.
+func displayName(_ token: TokenID, _ state: AppState) -> String {
+    token == state.maskToken ? "MASK" : TokenWrap.visible(state.pieces(token)).text.trimmingSpaces()
+}
+
+/// `MASK → mind 0.22 → mind 0.41 → heart 0.63`: the position at each step up to the one viewed,
+/// repeated only when its token or rounded p(current) moved.
+func historyChain(position: Int, state: AppState) -> [String] {
+    guard let history = state.history else { return [] }
+    var parts: [String] = []
+    var previous = ""
+    for frame in history.frames.prefix(history.viewIndex + 1) where position < frame.tokens.count {
+        let token = frame.tokens[position]
+        let entry = token == state.maskToken ? "MASK"
+            : "\(displayName(token, state)) \(position < frame.pCurrent.count ? format(Double(frame.pCurrent[position])) : "")"
+        if entry == previous { continue }
+        parts.append(parts.isEmpty ? entry : " → " + entry)
+        previous = entry
+    }
+    return parts
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var text = Substring(self)
+        while text.first == " " { text = text.dropFirst() }
+        while text.last == " " { text = text.dropLast() }
+        return text.isEmpty ? self : String(text)
+    }
+}

@@ -1,0 +1,68 @@
+import FlowCore
+import FlowDiffusion
+
+/// Performs the visualizer's step and re-plan requests on a FlowDiffusion `Refiner` and turns the
+/// results into frames. Synchronous and UI-free: the app runs it on its worker thread, tests call it
+/// directly with a scripted denoiser. Not thread-safe; one driver per lane, used from one thread.
+public final class RefinerDriver {
+    public let refiner: Refiner
+    private let roles: [PositionRole]
+
+    public init(refiner: Refiner) {
+        self.refiner = refiner
+        roles = refiner.initialCanvas.roles
+    }
+
+    /// Builds the canvas for a prompt typed by the user (text with `[MASK]` / `{{N}}` holes) and
+    /// starts a refiner on it. `encode` turns literal text into token ids (the tokenizer, injected).
+    public static func start(prompt: String, knobs: SamplerKnobs, denoiser: any Denoiser,
+                             encode: (String) throws -> [TokenID]) throws -> RefinerDriver {
+        var pieces: [PromptPiece] = []
+        for segment in try PromptTemplate.parse(prompt) {
+            switch segment {
+            case let .text(text): pieces.append(.tokens(try encode(text)))
+            case let .holes(count): pieces.append(.holes(count))
+            }
+        }
+        let canvas = try Canvas.generation(prompt: pieces, answerLength: knobs.answerLength,
+                                           specialTokens: denoiser.specialTokens)
+        return RefinerDriver(refiner: try Refiner(denoiser: denoiser, canvas: canvas, knobs: knobs))
+    }
+
+    /// Frame 0: the starting canvas.
+    public func initialFrame(knobs: SamplerKnobs) -> StepFrame {
+        StepFrame(initial: refiner.initialCanvas, knobs: knobs)
+    }
+
+    /// One step from `request.from` (moving the refiner there, replaying pins and pending forces first).
+    /// nil when the loop has nothing left to do from there.
+    public func step(_ request: StepRequest) throws -> StepFrame? {
+        try refiner.select(node: request.from.nodeID)
+        try applyUserState(request)
+        try refiner.setKnobs(request.knobs)
+        guard let step = try refiner.step() else { return nil }
+        return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
+    }
+
+    /// Re-plans the step shown by `request.from` with new knobs, from the logits of the canvas before it.
+    public func replan(_ request: StepRequest) throws -> StepFrame? {
+        guard request.from.nodeID != nil else { return nil }
+        try refiner.select(node: request.from.nodeID)
+        guard let step = try refiner.replan(knobs: request.knobs) else { return nil }
+        return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
+    }
+
+    /// Forces recorded in the UI since the node, then the pin set (only where it differs, so an
+    /// unchanged head still re-visits a recorded step instead of recomputing it).
+    private func applyUserState(_ request: StepRequest) throws {
+        for force in request.from.pendingForces {
+            try refiner.force(token: force.to, at: force.position)
+        }
+        let forced = Set(request.from.pendingForces.map(\.position))
+        let pins = refiner.canvas.pinned
+        for position in refiner.canvas.editablePositions {
+            let wanted = request.pinned.contains(position) || forced.contains(position)
+            if pins[position] != wanted { try refiner.setPinned(wanted, at: position) }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What can happen to the app: a key, a timer tick, or a result the app layer posts back.
+public enum Action: Sendable {
+    case key(KeyPress)
+    case command(Command)
+    /// Autoplay timer fired.
+    case tick
+    /// A fresh canvas (frame 0) after `Effect.restart`.
+    case started(lane: Lane, generation: Int, frame: StepFrame)
+    /// A step computed for `Effect.step` (placed after `request.from`) or `Effect.replan` (replacing it),
+    /// in the branch it was asked for, wherever the user has navigated since.
+    case stepped(request: StepRequest, frame: StepFrame, replanned: Bool, tokensPerSecond: Double?)
+    /// The sampler has nothing left to do after `request.from`.
+    case finished(request: StepRequest)
+    case workFailed(lane: Lane?, message: String)
+    case traceSaved(path: String)
+    /// A replayed trace: its frames become one branch; `hasModel` stays as it was.
+    case traceOpened(path: String, prompt: String, frames: [StepFrame])
+    case modelOpened(name: String, maskToken: Int32, pieces: PieceLookup)
+    case training(TrainingProgress)
+    case resized(width: Int, height: Int)
+}

@@ -1,0 +1,41 @@
+import FlowCore
+import FlowDiffusion
+
+/// Which canvas a request is for: the visualizer's, or one side of the A/B view.
+public enum Lane: Int, Sendable, Hashable { case main = 0, a = 1, b = 2 }
+
+/// A request for one refinement step from the viewed frame of a branch.
+public struct StepRequest: Sendable, Hashable {
+    public var lane: Lane
+    public var branchID: Int
+    /// For `.step`, the frame to continue from; for `.replan`, the frame to re-plan (its Refiner node).
+    public var from: StepFrame
+    public var knobs: SamplerKnobs
+    public var pinned: Set<Int>
+    /// Identifies the request so stale results (after a restart) are dropped.
+    public var generation: Int
+
+    public init(lane: Lane, branchID: Int, from: StepFrame, knobs: SamplerKnobs, pinned: Set<Int>, generation: Int) {
+        self.lane = lane; self.branchID = branchID; self.from = from; self.knobs = knobs
+        self.pinned = pinned; self.generation = generation
+    }
+}
+
+/// Work that `reduce` asks the app layer to do; results come back as `Action`s.
+public enum Effect: Sendable, Hashable {
+    /// Run a forward pass and plan the next step.
+    case step(StepRequest)
+    /// Re-plan the viewed step (`from`) under new knobs from the logits cached for the canvas before it.
+    case replan(StepRequest)
+    /// Start a fresh canvas: prompt (with infill holes), knobs (length, seed) → frame 0.
+    case restart(lane: Lane, prompt: String, knobs: SamplerKnobs, generation: Int)
+    case saveTrace(path: String)
+    case openTrace(path: String)
+    case startTraining(TrainSettings)
+    case pauseTraining
+    case resumeTraining
+    case saveTraining
+    /// Load a model directory into the visualizer (e.g. the one just trained).
+    case openModel(directory: String)
+    case quit
+}

@@ -1,0 +1,51 @@
+extension AppState {
+    /// The A/B view keeps both sides on the same step: one key moves both.
+    mutating func runAB(_ command: Command) -> [Effect] {
+        switch command {
+        case .step: return stepAB()
+        case .historyBack, .historyForward, .historyFirst, .historyLast:
+            for side in abHistories.indices {
+                guard var history = abHistories[side] else { continue }
+                switch command {
+                case .historyBack: history.view(history.viewIndex - 1)
+                case .historyForward: history.view(history.viewIndex + 1)
+                case .historyFirst: history.view(0)
+                default: history.view(Int.max)
+                }
+                abHistories[side] = history
+            }
+            return []
+        case let .raise(knob), let .lower(knob):
+            // Both sides must share knobs to stay comparable, so a change restarts the pair.
+            knob.adjust(&knobs, by: command == .raise(knob) ? 1 : -1)
+            return restartAB()
+        case .cycleMeasure:
+            colorMeasure = cycled(ColorMeasure.allCases, colorMeasure)
+            guard let measure = colorMeasure.samplerMeasure else { return [] }
+            knobs.confidence = measure
+            return restartAB()
+        default:
+            return []
+        }
+    }
+
+    /// Steps both sides together; a side that has finished stays put while the other continues.
+    mutating func stepAB() -> [Effect] {
+        guard let left = abHistories[0], let right = abHistories[1],
+              !busy.contains(.a), !busy.contains(.b) else { return [] }
+        var effects: [Effect] = []
+        for (lane, history) in [(Lane.a, left), (Lane.b, right)] {
+            if !history.isAtEnd {
+                abHistories[lane.rawValue - 1]?.view(history.viewIndex + 1)
+                continue
+            }
+            if isFinished(history.current) { continue }
+            var sideKnobs = knobs
+            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            busy.insert(lane)
+            effects.append(.step(request(lane: lane, from: history.current, branchID: history.branchID, knobs: sideKnobs)))
+        }
+        if effects.isEmpty, left.isAtEnd, right.isAtEnd { autoplay = false }
+        return effects
+    }
+}

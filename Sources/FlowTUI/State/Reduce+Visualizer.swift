@@ -1,0 +1,170 @@
+import FlowDiffusion
+extension AppState {
+    mutating func runVisualizer(_ command: Command) -> [Effect] {
+        switch command {
+        case .step: return stepVisualizer(fromAutoplay: false)
+        case .historyBack: history?.move(by: -1)
+        case .historyForward: history?.move(by: 1)
+        case .historyFirst: history?.view(0)
+        case .historyLast: history?.view(Int.max)
+        case let .raise(knob): return changeKnob(knob, by: 1)
+        case let .lower(knob): return changeKnob(knob, by: -1)
+        case .cycleMeasure:
+            colorMeasure = cycled(ColorMeasure.allCases, colorMeasure)
+            guard let measure = colorMeasure.samplerMeasure else { return [] }
+            knobs.confidence = measure
+            return replanCurrent()
+        case .cycleSampler:
+            cycled(SamplerChoice.allCases, SamplerChoice(knobs)).apply(to: &knobs)
+            return replanCurrent()
+        case .cursorPrevious: moveCursor(to: cursor - 1)
+        case .cursorNext: moveCursor(to: cursor + 1)
+        case .cursorUp, .cursorDown:
+            let direction = command == .cursorUp ? -1 : 1
+            if focus == .inspector {
+                let count = currentFrame?.candidates(at: cursor).count ?? 0
+                candidateIndex = min(max(0, candidateIndex + direction), max(0, count - 1))
+            } else if let target = CanvasLayout.verticalNeighbour(of: cursor, direction: direction, state: self) {
+                moveCursor(to: target)
+            }
+        case .pin:
+            guard let frame = currentFrame, frame.isEditable(cursor) else { return [] }
+            if pinned.remove(cursor) == nil { pinned.insert(cursor) }
+        case .force: forceCandidate()
+        case .cycleBranch: history?.cycleBranch()
+        case .discardBranches: history?.discardOtherBranches()
+        default: break
+        }
+        return []
+    }
+
+    /// Moves the cursor, skipping the hidden [CLS]/[SEP] positions at the ends.
+    mutating func moveCursor(to position: Int) {
+        guard let roles = currentFrame?.roles, !roles.isEmpty else { cursor = 0; return }
+        let first = roles.firstIndex { $0 != .special } ?? 0
+        let last = roles.lastIndex { $0 != .special } ?? roles.count - 1
+        cursor = min(max(first, position), last)
+        candidateIndex = 0
+    }
+
+    /// A fresh canvas for the visualizer from the prompt and knobs (length, seed).
+    mutating func restart() -> [Effect] {
+        guard hasModel else {
+            setStatus("no model loaded: open a trace with o to replay it", error: true)
+            return []
+        }
+        generation += 1
+        autoplay = false
+        pinned = []
+        busy.insert(.main)
+        return [.restart(lane: .main, prompt: prompt, knobs: knobs, generation: generation)]
+    }
+
+    mutating func restartAB() -> [Effect] {
+        guard hasModel else {
+            setStatus("no model loaded: the A/B view needs one", error: true)
+            return []
+        }
+        generation += 1
+        abHistories = [nil, nil]
+        busy.formUnion([.a, .b])
+        return [Lane.a, Lane.b].map { lane in
+            var sideKnobs = knobs
+            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            return .restart(lane: lane, prompt: prompt, knobs: sideKnobs, generation: generation)
+        }
+    }
+
+    /// The sampler reported that nothing is left to do after this frame.
+    func isFinished(_ frame: StepFrame) -> Bool {
+        frame.index > 0 && frame.phaseAfter == .done && frame.pendingForces.isEmpty
+    }
+
+    /// Space: show the next step. Where a computed future already follows under the same knobs this
+    /// only moves forward; otherwise it asks for a step (which forks when not at the end).
+    mutating func stepVisualizer(fromAutoplay: Bool) -> [Effect] {
+        guard var history, !busy.contains(.main) else { return [] }
+        if !history.isAtEnd, history.frames[history.viewIndex + 1].knobs == knobs {
+            history.view(history.viewIndex + 1)
+            self.history = history
+            return []
+        }
+        if history.isAtEnd, isFinished(history.current), history.current.knobs == knobs {
+            if fromAutoplay { autoplay = false }
+            setStatus("done: no masks left and nothing passes the edit thresholds")
+            return []
+        }
+        guard hasModel else {
+            autoplay = false
+            setStatus(history.isAtEnd ? "end of the replayed trace" : "replay only: no model to fork with", error: !history.isAtEnd)
+            return []
+        }
+        busy.insert(.main)
+        return [.step(request(lane: .main, from: history.current, branchID: history.branchID))]
+    }
+
+    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: SamplerKnobs? = nil) -> StepRequest {
+        StepRequest(lane: lane, branchID: branchID, from: frame, knobs: override ?? knobs,
+                    pinned: lane == .main ? pinned : [], generation: generation)
+    }
+
+    mutating func changeKnob(_ knob: Knob, by direction: Int) -> [Effect] {
+        knob.adjust(&knobs, by: direction)
+        return knob.restarts ? restart() : replanCurrent()
+    }
+
+    /// Re-plans the viewed step from the logits of the canvas before it, at once, with the new knobs.
+    mutating func replanCurrent() -> [Effect] {
+        guard let history, history.viewIndex > 0 else { return [] }
+        guard history.current.pendingForces.isEmpty else {
+            setStatus("knobs apply from the next step (this one is a user force)")
+            return []
+        }
+        guard hasModel else {
+            setStatus("replay: new knobs apply once a model is loaded")
+            return []
+        }
+        guard !busy.contains(.main) else { return [] }
+        busy.insert(.main)
+        return [.replan(request(lane: .main, from: history.current, branchID: history.branchID))]
+    }
+
+    /// Puts the inspector's chosen candidate at the cursor as a user force (pinned), recorded as a frame
+    /// of its own (a branch when not at the end); the app replays the force into the Refiner before the
+    /// next step, which then reports it as a `force` change.
+    mutating func forceCandidate() {
+        guard var frame = currentFrame, cursor < frame.tokens.count, frame.isEditable(cursor) else { setStatus("only generated positions can be forced", error: true); return }
+        let candidates = frame.candidates(at: cursor)
+        guard candidateIndex < candidates.count else { setStatus("no candidate to force here", error: true); return }
+        let candidate = candidates[candidateIndex]
+        let before = frame.tokens[cursor]
+        let pBefore = cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0
+        let force = TokenChange(position: cursor, kind: .force, from: before, to: candidate.id, pFrom: pBefore,
+                                pTo: candidate.probability, reason: ChangeReason(.user, "forced by the user"))
+        frame.index += 1
+        frame.tokens[cursor] = candidate.id
+        if cursor < frame.pCurrent.count { frame.pCurrent[cursor] = candidate.probability }
+        if cursor < frame.confidence.count { frame.confidence[cursor] = candidate.probability }
+        frame.changes = [force]
+        frame.pendingForces.append(force)
+        frame.source = nil
+        frame.knobs = knobs
+        history?.append(frame)
+        pinned.insert(cursor)
+    }
+
+    /// Puts a result where it was asked for: after (or, for a re-plan, in place of) the request's frame
+    /// in the request's branch. A result for a branch discarded meanwhile is dropped.
+    mutating func record(_ frame: StepFrame, for request: StepRequest, replanned: Bool) {
+        let side = request.lane.rawValue - 1
+        guard var target = request.lane == .main ? history : abHistories[side],
+              target.select(branchID: request.branchID, index: request.from.index) else { return }
+        if replanned { target.replaceCurrent(with: frame) } else { target.append(frame) }
+        if request.lane == .main {
+            history = target
+            if isFinished(frame) { autoplay = false }
+        } else {
+            abHistories[side] = target
+        }
+    }
+}

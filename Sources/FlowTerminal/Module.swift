@@ -1,1 +1,0 @@
-// FlowTerminal: see docs/ARCHITECTURE.md

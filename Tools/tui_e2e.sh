@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end check of the terminal UI: the real binary in a detached tmux session.
+# Replays a committed trace (no model needed), steps, checks colours via SGR codes, resizes below the
+# minimum and back, quits with q (exit 0) and with Ctrl-C (exit 130), and checks the terminal came back
+# in canonical mode with echo on; finally checks the non-terminal error (exit 2).
+# Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
+set -euo pipefail
+BIN=${FLOWLM_BIN:-.build/debug/flowlm}
+TRACE=${1:-Fixtures/tui/replay.jsonl}
+SOCKET="flowlm-e2e-$$"
+OUT=$(mktemp -d)
+trap 'tmux -L "$SOCKET" kill-server 2>/dev/null || true; rm -rf "$OUT"' EXIT
+fail() { echo "tui_e2e: $*" >&2; exit 1; }
+tm() { tmux -L "$SOCKET" "$@"; }
+screen() { tm capture-pane -p -t e2e "$@"; }
+wait_for() {  # text, [seconds]
+    for _ in $(seq 1 $(( ${2:-10} * 10 ))); do screen | grep -qF -- "$1" && return 0; sleep 0.1; done
+    screen >&2; fail "timed out waiting for: $1"
+}
+start() {  # extra shell after the binary exits
+    rm -f "$OUT/exit" "$OUT/stty"
+    tm new-session -d -s e2e -x 100 -y 30 \
+        "$BIN tui --replay '$TRACE'; echo \$? > '$OUT/exit'; stty -a > '$OUT/stty'; sleep 30"
+}
+wait_exit() {
+    for _ in $(seq 1 50); do [ -s "$OUT/exit" ] && return 0; sleep 0.1; done
+    fail "the binary did not exit"
+}
+
+[ -x "$BIN" ] || fail "$BIN not built (swift build --product flowlm)"
+[ -f "$TRACE" ] || fail "no trace at $TRACE"
+
+start
+wait_for "Canvas"
+for _ in 1 2 3; do tm send-keys -t e2e Space; sleep 0.2; done
+wait_for "step 3/"
+screen -e | grep -q $'\e\\[[0-9;]*38;5;' || screen -e | grep -q $'\e\\[[0-9;]*3[0-7]m' \
+    || fail "no colour SGR codes in the captured pane"
+tm send-keys -t e2e '?'; wait_for "Legend"; tm send-keys -t e2e Escape
+tm resize-window -t e2e -x 50 -y 12; wait_for "terminal too small"
+tm resize-window -t e2e -x 100 -y 30; wait_for "Canvas"
+tm send-keys -t e2e q; wait_exit
+[ "$(cat "$OUT/exit")" = 0 ] || fail "q exited with $(cat "$OUT/exit")"
+grep -qE '(^| )icanon' "$OUT/stty" && grep -qE '(^| )echo( |$)' "$OUT/stty" || fail "terminal not restored after q"
+tm kill-server
+
+start
+wait_for "Canvas"
+tm send-keys -t e2e C-c; wait_exit
+[ "$(cat "$OUT/exit")" = 130 ] || fail "Ctrl-C exited with $(cat "$OUT/exit")"
+grep -qE '(^| )icanon' "$OUT/stty" || fail "terminal not restored after Ctrl-C"
+tm kill-server
+
+set +e
+message=$("$BIN" tui --replay "$TRACE" </dev/null 2>&1 >/dev/null); status=$?
+set -e
+[ "$status" = 2 ] || fail "without a terminal: exit $status, expected 2"
+echo "$message" | grep -q "flowlm generate" || fail "without a terminal: message does not point to flowlm generate"
+echo "tui_e2e: ok"
