@@ -11,11 +11,21 @@ public enum TUIApp {
     /// `TerminalError` (exit code 2) when there is no terminal; the terminal is restored on every path.
     public static func run(_ options: TUIOptions) throws -> Int32 {
         let terminal = Terminal()
-        try terminal.start(requested: options.theme, environment: options.environment)
+        do {
+            try terminal.start(requested: options.theme, environment: options.environment)
+        } catch {
+            throw TerminalUnavailable(description: error.description, exitCode: error.exitCode)
+        }
         defer { terminal.stop() }
         var loop = AppLoop(options: options, terminal: terminal)
         return try loop.run()
     }
+}
+
+/// No usable terminal (not a TTY, unknown TERM): a one-line message and exit code 2.
+public struct TerminalUnavailable: FlowLMError {
+    public let description: String
+    public let exitCode: Int32
 }
 
 /// One run of the UI; separate from `TUIApp` so its state lives in locals of one thread.

@@ -1,0 +1,63 @@
+import Foundation
+import FlowCore
+import FlowDiffusion
+import FlowKernels
+import FlowModel
+import FlowTokenizer
+import FlowTUI
+
+/// A model directory opened for generation: the engine as a Denoiser, and its tokenizer.
+public struct LoadedModel: @unchecked Sendable {
+    public let directory: URL
+    public let denoiser: ModernBertDenoiser
+    public let tokenizer: Tokenizer
+
+    public var name: String { directory.lastPathComponent }
+
+    public init(directory: URL, threads: Int? = nil) throws {
+        let dir = try ModelDirectory(directory)
+        guard dir.hasTokenizer else {
+            throw FileProblem(dir.tokenizerURL.path, "file not found (generation needs the model's tokenizer.json)")
+        }
+        let tokenizer = try Tokenizer.load(from: dir.tokenizerURL)
+        let model = try dir.loadModel()
+        guard tokenizer.vocabularySize <= model.config.vocabularySize else {
+            throw FileProblem(dir.tokenizerURL.path,
+                              "tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.config.vocabularySize)")
+        }
+        let specials = try LoadedModel.specialTokens(config: model.config, tokenizer: tokenizer, path: dir.configURL.path)
+        let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
+        self.directory = directory
+        self.tokenizer = tokenizer
+        self.denoiser = ModernBertDenoiser(model: model, specialTokens: specials, policy: policy)
+    }
+
+    /// Literal text to ids, without special tokens (the canvas adds [CLS]/[SEP]).
+    public func encode(_ text: String) -> [TokenID] { tokenizer.encode(text, addSpecialTokens: false).ids }
+
+    /// The config's ids win; the tokenizer fills what the config leaves out.
+    static func specialTokens(config: ModernBertConfig, tokenizer: Tokenizer, path: String) throws -> SpecialTokens {
+        let fromTokenizer = tokenizer.specialTokens
+        let ids = config.specialTokens
+        guard let pad = ids.pad ?? fromTokenizer?.pad, let cls = ids.cls ?? fromTokenizer?.cls,
+              let sep = ids.sep ?? fromTokenizer?.sep, let mask = ids.mask ?? fromTokenizer?.mask else {
+            throw FileProblem(path, "the model has no pad/cls/sep/mask token ids (config.json or tokenizer.json must name them)")
+        }
+        return SpecialTokens(pad: pad, cls: cls, sep: sep, mask: mask, unk: fromTokenizer?.unk)
+    }
+}
+
+extension LoadedModel {
+    /// Token pieces from a model directory's tokenizer.json alone (for replaying a trace without the model).
+    public static func pieces(modelDirectory: String) throws -> PieceLookup {
+        let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: modelDirectory).appendingPathComponent(ModelDirectory.tokenizerName))
+        return PieceLookup { tokenizer.pieceText($0) }
+    }
+
+    /// The model as the TUI sees it.
+    public var tuiModel: TUIModel {
+        let tokenizer = self.tokenizer
+        return TUIModel(name: name, denoiser: denoiser, encode: { tokenizer.encode($0, addSpecialTokens: false).ids },
+                        pieces: PieceLookup { tokenizer.pieceText($0) })
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import FlowCore
+import FlowDiffusion
+import FlowKernels
+import FlowModel
+
+/// The ModernBERT engine seen by the refinement loop: logits for whole canvases, one forward pass for the
+/// batch, with one reused workspace (so repeated steps allocate only the returned matrices).
+public final class ModernBertDenoiser: Denoiser, @unchecked Sendable {
+    public let model: ModernBertModel
+    public let specialTokens: SpecialTokens
+    public let policy: ComputePolicy
+    private let workspace: ForwardWorkspace
+    private let lock = NSLock()
+
+    public init(model: ModernBertModel, specialTokens: SpecialTokens, policy: ComputePolicy = .allCores) {
+        self.model = model
+        self.specialTokens = specialTokens
+        self.policy = policy
+        workspace = ForwardWorkspace(config: model.config)
+    }
+
+    public var vocabularySize: Int { model.config.vocabularySize }
+    public var contextLength: Int { model.config.maxPositions }
+
+    public func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix] {
+        lock.lock()
+        defer { lock.unlock() }
+        let batch = TokenBatch(sequences: canvases, padID: specialTokens.pad)
+        let logits = try model.forwardInPlace(batch, workspace: workspace, policy: policy)
+        let v = vocabularySize
+        return canvases.enumerated().map { b, canvas in
+            let start = b * batch.length * v
+            return LogitMatrix(rows: canvas.count, vocabularySize: v,
+                               values: Array(UnsafeBufferPointer(rebasing: logits[start..<(start + canvas.count * v)])))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import FlowCore
+import FlowLM
+import FlowTUI
+
+struct TUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Open the visualizer: step the refinement loop, see confidences and every replacement, tweak knobs with keys.")
+
+    @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm).") var model: String?
+    @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere.") var prompt: String?
+    @Option(help: "Replay a trace file (no model needed).") var replay: String?
+    @Option(help: "Colours: 256, 16 or mono (default: from the terminal; NO_COLOR means mono).") var theme: String?
+    @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var sampler: SamplerOptions
+
+    func run() throws {
+        try reportingFailures {
+            var theme: ColorDepth?
+            if let name = self.theme {
+                guard let depth = ColorDepth(rawValue: name) else { throw ValidationError("--theme must be 256, 16 or mono") }
+                theme = depth
+            }
+            let knobs = try sampler.knobs()
+            let threads = self.threads
+            let load: (String) throws -> TUIModel = { path in
+                try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads).tuiModel
+            }
+            var options = TUIOptions(loadModel: load, prompt: prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
+            if let replay {
+                options.replayTrace = replay
+                if let model { options.replayPieces = try LoadedModel.pieces(modelDirectory: model) }
+            } else {
+                options.model = try load(model ?? DefaultModel.directory().path)
+            }
+            do {
+                let code = try TUIApp.run(options)
+                if code != 0 { throw ExitCode(code) }
+            } catch let error as TerminalUnavailable {
+                FileHandle.standardError.write(Data("flowlm: \(error.description)\n".utf8))
+                throw ExitCode(error.exitCode)
+            }
+        }
+    }
+}
