@@ -17,6 +17,7 @@ release: setup
 test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	FLOWLM_BIN=.build/debug/flowlm bash Tools/tui_e2e.sh
 
 run: release
 	@$(FLOWLM_RELEASE) info $(DEFAULT_MODEL)
