@@ -17,4 +17,15 @@ import Testing
         let stored = try String(contentsOf: url, encoding: .utf8)
         #expect(stored == expected, "docs/KEYS.md is stale: regenerate it (see the suite's comment)")
     }
+
+    /// The README carries the same table between its `keys:begin` / `keys:end` markers.
+    @Test func readmeKeyTableMatchesTheKeyMap() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let readme = try String(contentsOf: url, encoding: .utf8)
+        let begin = try #require(readme.range(of: "<!-- keys:begin -->\n"))
+        let end = try #require(readme.range(of: "\n<!-- keys:end -->"))
+        #expect(String(readme[begin.upperBound..<end.lowerBound]) == KeyMap.markdownTable(),
+                "README's key table is stale: copy KeyMap.markdownTable() between the markers")
+    }
 }
