@@ -1,0 +1,104 @@
+"""Checkpoints: a Hugging Face model directory flowlm reads, plus the PyTorch train state for resume.
+
+OUT/ holds config.json, model.safetensors, tokenizer.json, README.md (model card), train_log.jsonl, and
+torch_train_state.pt + torch_train_state.json (optimizer, scheduler, step, data position, RNG, and the weights the
+optimizer belongs to). The names differ from FlowTrain's train_state.* on purpose: the two trainers' optimizer
+states are not interchangeable, and `flowlm train --resume` must not mistake one for the other.
+Every file is written in a temporary folder, fsynced and renamed into place; the train state goes last and carries
+its own weights, so a kill at any moment leaves a loadable model and a consistent resume point.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import torch
+from transformers import ModernBertForMaskedLM
+
+STATE_PT, STATE_JSON, LOG = "torch_train_state.pt", "torch_train_state.json", "train_log.jsonl"
+ORDER = ("tokenizer.json", "config.json", "model.safetensors", "README.md", STATE_PT, STATE_JSON)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def save_checkpoint(out: Path, mlm: ModernBertForMaskedLM, full_state: dict, tokenizer_path: Path, card: str,
+                    train_state: dict, summary: dict, dtype: torch.dtype = torch.float32) -> None:
+    """Rank 0 only. ``full_state`` is the gathered HF-named state dict (CPU)."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".saving-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    weights = {k: v.to(dtype) if v.is_floating_point() else v for k, v in full_state.items()}
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    mlm.save_pretrained(tmp, state_dict=weights, safe_serialization=True)
+    shutil.copyfile(tokenizer_path, tmp / "tokenizer.json")
+    (tmp / "README.md").write_text(card)
+    torch.save(train_state, tmp / STATE_PT)
+    (tmp / STATE_JSON).write_text(json.dumps(summary, indent=2) + "\n")
+    for name in ORDER:
+        os.chmod(tmp / name, 0o644)
+        _fsync(tmp / name)
+    for extra in sorted(p.name for p in tmp.iterdir() if p.name not in ORDER):  # e.g. generation_config.json
+        os.replace(tmp / extra, out / extra)
+    for name in ORDER:
+        os.replace(tmp / name, out / name)
+    tmp.rmdir()
+    dir_fd = os.open(out, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def load_train_state(out: Path) -> dict:
+    path = out / STATE_PT
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no train state to resume from")
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
+def model_card(*, data: str, objective_summary: str, steps: int, tokens_seen: int, last: dict, validation: dict | None,
+               command: str, world_size: int, config: dict) -> str:
+    def kinds(record: dict, prefix: str = "") -> str:
+        rows = []
+        for kind in ("masked", "substituted", "kept"):
+            loss, acc = record.get(f"{prefix}loss_{kind}"), record.get(f"{prefix}acc_{kind}")
+            if loss is not None:
+                rows.append(f"| {kind} | {loss:.4f} | {acc:.3f} |")
+        return "\n".join(["| kind | loss | accuracy |", "|---|---|---|", *rows]) if rows else "(no scored positions)"
+
+    val_text = kinds(validation, "val_") if validation else "(not evaluated)"
+    objective_loss = last.get("loss")
+    return f"""---
+library_name: transformers
+tags: [modernbert, masked-lm, diffusion-lm, flowlm]
+---
+# FlowLM model (PyTorch scale-out trainer)
+
+ModernBertForMaskedLM trained by `flowlm_train` (python/ in the FlowLM repository) on {world_size} process(es).
+
+- data: `{data}`
+- objective: {objective_summary}
+- steps: {steps}, tokens seen: {tokens_seen}
+- model: hidden {config.get('hidden_size')}, layers {config.get('num_hidden_layers')}, heads {config.get('num_attention_heads')}, vocabulary {config.get('vocab_size')}
+
+## Final training loss (objective loss {objective_loss if objective_loss is None else f'{objective_loss:.4f}'})
+{kinds(last)}
+
+## Validation
+{val_text}
+
+## Command
+```
+{command}
+```
+
+Visualize it with `flowlm info DIR` and `flowlm tui --model DIR`.
+"""
