@@ -34,6 +34,9 @@ def save_checkpoint(out: Path, mlm: ModernBertForMaskedLM, full_state: dict, tok
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     weights = {k: v.to(dtype) if v.is_floating_point() else v for k, v in full_state.items()}
+    if getattr(mlm.config, "tie_word_embeddings", True):
+        # The decoder shares the embedding: HF stores it once (FSDP's gathered dict holds both names).
+        weights.pop("decoder.weight", None)
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()

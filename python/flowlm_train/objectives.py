@@ -166,11 +166,11 @@ class Corruptor:
         self.knobs = knobs.validate()
         self.specials = specials
         self.vocab_size = vocab_size
-        is_excluded = torch.zeros(vocab_size, dtype=torch.bool)
-        for i in list(specials.reserved) + list(excluded):
-            if 0 <= i < vocab_size:
-                is_excluded[i] = True
-        self.is_reserved = is_excluded
+        # Reserved ids are never corrupted (Corruptor.isEditable); excluded ids are only never drawn as substitutes.
+        self.is_reserved = torch.zeros(vocab_size, dtype=torch.bool)
+        self.is_reserved[[i for i in specials.reserved if 0 <= i < vocab_size]] = True
+        is_excluded = self.is_reserved.clone()
+        is_excluded[[i for i in excluded if 0 <= i < vocab_size]] = True
         self.ordinary = torch.nonzero(~is_excluded).flatten()
         if self.ordinary.numel() < 2:
             raise KnobError(f"substitution needs at least 2 ordinary tokens, the vocabulary has {self.ordinary.numel()}")
