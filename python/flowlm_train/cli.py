@@ -67,6 +67,8 @@ def parser() -> argparse.ArgumentParser:
     run = p.add_argument_group("run")
     run.add_argument("--out", required=True, help="output HF model directory")
     run.add_argument("--resume", action="store_true", help="continue from OUT/torch_train_state.pt")
+    run.add_argument("--stop-after", type=int, default=0,
+                     help="save and exit after this many steps, as if interrupted (time-limited jobs; resume later)")
     run.add_argument("--eval-every", type=int, default=d["eval_every"])
     run.add_argument("--save-every", type=int, default=d["save_every"])
     run.add_argument("--log-every", type=int, default=d["log_every"])

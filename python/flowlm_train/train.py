@@ -248,6 +248,9 @@ class Trainer:
                 if stop.item() > 0:
                     self.save()
                     return 128 + (self.stop_signal or int(signal.SIGTERM))
+                if a.stop_after and self.step >= a.stop_after and self.step < a.steps:
+                    self.save()
+                    return 0
                 if a.save_every and self.step % a.save_every == 0 and self.step < a.steps:
                     self.save()
             digests = self._rank_digests()
