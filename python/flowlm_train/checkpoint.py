@@ -67,41 +67,41 @@ def load_train_state(out: Path) -> dict:
     return torch.load(path, map_location="cpu", weights_only=False)
 
 
-def model_card(*, data: str, objective_summary: str, steps: int, tokens_seen: int, last: dict, validation: dict | None,
-               command: str, world_size: int, config: dict) -> str:
-    def kinds(record: dict, prefix: str = "") -> str:
-        rows = []
-        for kind in ("masked", "substituted", "kept"):
-            loss, acc = record.get(f"{prefix}loss_{kind}"), record.get(f"{prefix}acc_{kind}")
-            if loss is not None:
-                rows.append(f"| {kind} | {loss:.4f} | {acc:.3f} |")
-        return "\n".join(["| kind | loss | accuracy |", "|---|---|---|", *rows]) if rows else "(no scored positions)"
+def model_card(*, name: str, data: str, args, knobs, steps: int, tokens_seen: int, parameters: int, last: dict,
+               validation: dict | None, command: str, world_size: int) -> str:
+    """README.md in the layout of FlowTrain's ModelCard.markdown, plus how the run was distributed."""
+    def cell(record: dict, prefix: str, kind: str) -> str:
+        loss, acc = record.get(f"{prefix}loss_{kind}"), record.get(f"{prefix}acc_{kind}")
+        return "–" if loss is None or acc is None else f"{loss:.4f} (acc {acc:.4f})"
 
-    val_text = kinds(validation, "val_") if validation else "(not evaluated)"
-    objective_loss = last.get("loss")
-    return f"""---
-library_name: transformers
-tags: [modernbert, masked-lm, diffusion-lm, flowlm]
----
-# FlowLM model (PyTorch scale-out trainer)
+    def row(split: str, record: dict, prefix: str = "") -> str:
+        objective = record.get(prefix + "loss")
+        cells = " | ".join(cell(record, prefix, k) for k in ("masked", "substituted", "kept"))
+        return f"| {split} | {'–' if objective is None else f'{objective:.4f}'} | {cells} |"
 
-ModernBertForMaskedLM trained by `flowlm_train` (python/ in the FlowLM repository) on {world_size} process(es).
-
-- data: `{data}`
-- objective: {objective_summary}
-- steps: {steps}, tokens seen: {tokens_seen}
-- model: hidden {config.get('hidden_size')}, layers {config.get('num_hidden_layers')}, heads {config.get('num_attention_heads')}, vocabulary {config.get('vocab_size')}
-
-## Final training loss (objective loss {objective_loss if objective_loss is None else f'{objective_loss:.4f}'})
-{kinds(last)}
-
-## Validation
-{val_text}
-
-## Command
-```
-{command}
-```
-
-Visualize it with `flowlm info DIR` and `flowlm tui --model DIR`.
-"""
+    clip = f"{args.clip}" if args.clip > 0 else "off"
+    lines = [
+        "---", "library_name: transformers", "tags: [modernbert, fill-mask, diffusion, flowlm]", "---", "",
+        f"# {name}", "",
+        f"A ModernBERT encoder trained by FlowLM's PyTorch trainer (python/flowlm_train) as a diffusion language model "
+        f"(objective `{knobs.objective}`).", "",
+        "## Training", "",
+        f"- Data: {data}",
+        f"- Objective: {knobs.summary}",
+        f"- Parameters: {parameters}",
+        f"- Steps: {steps} (batch {args.batch} × length {args.length} × {world_size} process(es), accumulation {args.grad_accum})",
+        f"- Tokens seen: {tokens_seen}",
+        f"- Optimiser: AdamW (β1 {args.beta1}, β2 {args.beta2}, eps {args.adam_eps}, weight decay {args.weight_decay} on "
+        f"matrices and embeddings only), peak lr {args.lr}, {args.warmup} warm-up steps, {args.decay} decay to "
+        f"{args.final_lr_ratio} × peak, clip norm {clip}",
+        f"- Seed: {args.seed}", "",
+        "## Final losses", "",
+        "Cross-entropy (nats) and accuracy against the clean token, by corruption kind; the objective column is the "
+        "weighted loss that was minimised.", "",
+        "| split | objective | masked | substituted | kept |", "|---|---|---|---|---|", row("train", last),
+    ]
+    if validation:
+        lines.append(row("validation", validation, "val_"))
+    lines += ["", "## Reproduce", "", "```", command, "```", "",
+              "Visualize it with `flowlm info DIR` and `flowlm tui --model DIR`.", ""]
+    return "\n".join(lines)

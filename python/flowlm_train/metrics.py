@@ -66,10 +66,19 @@ class KindMetrics:
         return s / n if n else None
 
     def as_fields(self, prefix: str = "") -> dict:
-        """The log fields of these tallies: loss, loss_<kind>, acc_<kind>, positions_<kind>."""
-        out = {prefix + "loss": self.objective_loss}
+        """The log fields of these tallies, as TrainingLogRecord writes them: ``loss`` (the weighted objective, null
+        when not finite or absent), then ``loss_<kind>`` and ``acc_<kind>`` only for kinds that occurred."""
+        out = {prefix + "loss": finite_or_none(self.objective_loss)}
         for kind in SCORED_KINDS:
-            out[f"{prefix}loss_{kind.label}"] = self.mean_loss(kind)
-            out[f"{prefix}acc_{kind.label}"] = self.accuracy(kind)
-            out[f"{prefix}positions_{kind.label}"] = self.positions(kind)
+            loss, accuracy = self.mean_loss(kind), self.accuracy(kind)
+            if loss is not None and accuracy is not None:
+                out[f"{prefix}loss_{kind.label}"] = finite_or_none(loss)
+                out[f"{prefix}acc_{kind.label}"] = accuracy
         return out
+
+
+def finite_or_none(x: float | None) -> float | None:
+    """JSON has no NaN: a missing or non-finite value is written as null (TrainingLogRecord.number)."""
+    import math
+
+    return x if x is not None and math.isfinite(x) else None

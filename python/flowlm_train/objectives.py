@@ -47,10 +47,10 @@ SCORED_KINDS = (PositionKind.MASKED, PositionKind.SUBSTITUTED, PositionKind.KEPT
 
 
 class KnobError(ValueError):
-    """A corruption knob out of range; the message names the knob (CorruptionKnobError)."""
+    """A setting out of range; the message names it (FlowTrain's SettingError)."""
 
     def __str__(self) -> str:
-        return "corruption: " + super().__str__()
+        return "invalid setting: " + super().__str__()
 
 
 @dataclass

@@ -18,11 +18,18 @@ from .checkpoint import LOG, load_train_state, model_card, save_checkpoint
 from .cli import knobs_from_args, parser
 from .data import DataError, PromptResponseData, TextTokenizer, TextWindows, ValidationSplit, collate, load_documents
 from .dump import write_batch_dump
-from .metrics import KindMetrics
+from .metrics import KindMetrics, finite_or_none
 from .modeling import ScoredLogits, build_model
 from .objectives import Corruptor, PositionKind, normalizer_for, weighted_cross_entropy_rows
 from .optim import LearningRateSchedule, build_optimizer
 from .sources import ShuffledExamples, StreamingSource, StreamingText, seed_for
+
+
+def log_record(step: int, lr: float, train: dict, validation: dict | None, grad_norm: float, tokens_per_s: float | None,
+               tokens_seen: int, elapsed_s: float) -> dict:
+    """One line of the training log, in FlowTrain's TrainingLogRecord schema and key order."""
+    return {"step": step, "lr": lr, **train, **(validation or {}), "grad_norm": finite_or_none(grad_norm),
+            "tokens_per_s": finite_or_none(tokens_per_s), "tokens_seen": tokens_seen, "elapsed_s": elapsed_s}
 
 
 class TrainingStopped(RuntimeError):
@@ -46,6 +53,7 @@ class Trainer:
         self.schedule = LearningRateSchedule(args.lr, args.warmup, args.steps, args.decay, args.final_lr_ratio)
         self.scheduler = self.schedule.lambda_lr(self.optimizer)
         self.step, self.tokens_seen, self.last_record, self.last_validation = 0, 0, {}, None
+        self.elapsed, self.run_started = 0.0, time.perf_counter()  # seconds of earlier runs (resume), this run's start
         if args.resume:
             self._resume()
         self.stop_signal = 0
@@ -81,20 +89,28 @@ class Trainer:
             val = StreamingText(a.data, tok, a.length, 0, 1, a.chunk_bytes, split, validation=True)
             self.source = StreamingSource(train)
             self.validation = [e for _, e in zip(range(a.max_val_windows), val)]
-            self.data_note = f"{a.data} (streamed in {a.chunk_bytes}-byte chunks)"
+            self.data_note = (f"{Path(a.data).name}: streamed in {a.chunk_bytes}-byte chunks, every {split.period}th chunk "
+                              f"held out for validation ({len(self.validation)} windows kept)")
         else:
             if jsonl:
                 data = PromptResponseData.load(a.data, tok, a.length, split)
-                self.data_note = f"{a.data} ({data.pair_count} pairs, {data.skipped_too_long} skipped as too long)"
+                skipped = f", {data.skipped_too_long} skipped as longer than {a.length} tokens" if data.skipped_too_long else ""
+                self.data_note = (f"{Path(a.data).name}: {data.pair_count} prompt/response pairs{skipped}, "
+                                  f"{len(data.validation)} held out for validation")
             else:
-                data = TextWindows.build(load_documents(a.data), tok, a.length, split)
-                self.data_note = f"{a.data} ({data.token_count} tokens)"
+                documents = load_documents(a.data)
+                data = TextWindows.build(documents, tok, a.length, split)
+                files = Path(a.data).name if len(documents) == 1 else f"{Path(a.data).name} ({len(documents)} files)"
+                self.data_note = (f"{files}: {data.token_count} tokens in {len(data.train) + len(data.validation)} windows "
+                                  f"of {a.length}, {len(data.validation)} held out for validation")
             self.source = ShuffledExamples(data.train, a.seed, ctx.rank, ctx.world_size)
             self.validation = data.validation
         counts = None
         if self.knobs.substitutes == "unigram":
             examples = self.source.examples if isinstance(self.source, ShuffledExamples) else self.validation
-            counts = torch.bincount(torch.tensor([t for e in examples for t in e.ids]), minlength=self.mlm.config.vocab_size)
+            # TrainingData.unigramCounts: token counts over the editable positions of the training examples.
+            ids = [t for e in examples for t, editable in zip(e.ids, e.editable) if editable]
+            counts = torch.bincount(torch.tensor(ids, dtype=torch.long), minlength=self.mlm.config.vocab_size)
             counts = counts[: self.mlm.config.vocab_size].double().tolist()
         self.corruptor = Corruptor(self.knobs, tok.specials, self.mlm.config.vocab_size,
                                    tok.excluded_ids(self.mlm.config.vocab_size), counts)
@@ -106,6 +122,7 @@ class Trainer:
         self.source.restore(state["data"])
         self.step, self.tokens_seen = state["step"], state["tokens_seen"]
         self.last_record, self.last_validation = state.get("last_record", {}), state.get("last_validation")
+        self.elapsed = state.get("elapsed_s", 0.0)
         torch.set_rng_state(state["rng"]["torch"])
         if self.ctx.is_main:  # drop log lines past the resumed step (written after the last checkpoint)
             log = self.out / LOG
@@ -162,13 +179,11 @@ class Trainer:
         self.step += 1
         self.tokens_seen += tokens
         elapsed = time.perf_counter() - started
-        record = {"step": self.step, "lr": lr, **metrics.as_fields(), "grad_norm": grad_norm, "tokens": tokens,
-                  "tokens_seen": self.tokens_seen, "tokens_per_second": tokens / elapsed if elapsed > 0 else None}
-        loss = record["loss"]
-        if not math.isfinite(grad_norm) or (loss is not None and not math.isfinite(loss)):
-            raise TrainingStopped(f"step {self.step}: loss {loss}, gradient norm {grad_norm}; "
+        train = metrics.as_fields()
+        if not math.isfinite(grad_norm) or train["loss"] is None and metrics.weight_sum > 0:
+            raise TrainingStopped(f"step {self.step}: loss {metrics.objective_loss}, gradient norm {grad_norm}; "
                                   f"the last good checkpoint in {self.out} is kept")
-        return record
+        return {"lr": lr, "train": train, "grad_norm": grad_norm, "tokens_per_s": tokens / elapsed if elapsed > 0 else None}
 
     def _clip(self) -> float:
         params = [p for p in self.wrapper.parameters() if p.grad is not None]
@@ -199,6 +214,7 @@ class Trainer:
         self.wrapper.train()
         return metrics.as_fields("val_")
 
+
     # ---- checkpoints -------------------------------------------------------------------------------------------
     def save(self, extra_summary: dict | None = None):
         a = self.args
@@ -208,14 +224,17 @@ class Trainer:
             return
         state = {"model": full, "optimizer": optim, "scheduler": self.scheduler.state_dict(), "step": self.step,
                  "tokens_seen": self.tokens_seen, "data": self.source.position, "rng": {"torch": torch.get_rng_state()},
-                 "last_record": self.last_record, "last_validation": self.last_validation}
+                 "last_record": self.last_record, "last_validation": self.last_validation,
+                 "elapsed_s": self.elapsed + time.perf_counter() - self.run_started}
         summary = {"format": "flowlm_train-pytorch", "step": self.step, "tokens_seen": self.tokens_seen,
                    "data_position": self.source.position, "world_size": self.ctx.world_size, "seed": a.seed,
                    "objective": self.knobs.to_dict(), "normalization": a.normalization,
                    "parameter_digest": D.parameter_digest(full), **(extra_summary or {})}
-        card = model_card(data=self.data_note, objective_summary=self.knobs.summary, steps=self.step,
-                          tokens_seen=self.tokens_seen, last=self.last_record, validation=self.last_validation,
-                          command=self.command, world_size=self.ctx.world_size, config=self.mlm.config.to_dict())
+        card = model_card(name=self.out.name, data=self.data_note, args=a, knobs=self.knobs, steps=self.step,
+                          tokens_seen=self.tokens_seen, parameters=sum(v.numel() for k, v in full.items()
+                                                                      if not k.endswith("decoder.weight")),
+                          last=self.last_record, validation=self.last_validation, command=self.command,
+                          world_size=self.ctx.world_size)
         dtype = getattr(torch, a.save_dtype)
         save_checkpoint(self.out, self.mlm, full, self.tokenizer_path, card, state, summary, dtype)
 
@@ -230,20 +249,23 @@ class Trainer:
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda s, _f: setattr(self, "stop_signal", s))
         log = None
+        self.run_started = time.perf_counter()
         if ctx.is_main:
             self.out.mkdir(parents=True, exist_ok=True)
             log = open(self.out / LOG, "a", buffering=1)
         try:
             while self.step < a.steps:
-                record = self.train_step()
-                self.last_record = record
+                step = self.train_step()
+                self.last_record = step["train"]
+                validation = None
                 if a.eval_every and (self.step % a.eval_every == 0 or self.step == a.steps):
-                    self.last_validation = self.evaluate()
-                    record.update(self.last_validation or {})
-                if log and (self.step % a.log_every == 0 or self.step == a.steps or "val_loss" in record):
+                    validation = self.last_validation = self.evaluate()
+                record = log_record(self.step, step["lr"], step["train"], validation, step["grad_norm"],
+                                    step["tokens_per_s"], self.tokens_seen, self.elapsed + time.perf_counter() - self.run_started)
+                if log and (self.step % a.log_every == 0 or self.step == a.steps or validation):
                     log.write(json.dumps(record) + "\n")
-                    print(f"step {self.step}/{a.steps} loss {record['loss']:.4f} lr {record['lr']:.2e} "
-                          f"{record['tokens_per_second'] or 0:.0f} tok/s", file=sys.stderr, flush=True)
+                    print(f"step {self.step}/{a.steps} loss {record['loss'] or float('nan'):.4f} lr {record['lr']:.2e} "
+                          f"{record['tokens_per_s'] or 0:.0f} tok/s", file=sys.stderr, flush=True)
                 stop = D.all_reduce_sum(torch.tensor([float(self.stop_signal)], dtype=torch.float64))
                 if stop.item() > 0:
                     self.save()
