@@ -41,6 +41,10 @@ def save_checkpoint(out: Path, mlm: ModernBertForMaskedLM, full_state: dict, tok
 
     hf_logging.disable_progress_bar()
     mlm.save_pretrained(tmp, state_dict=weights, safe_serialization=True)
+    if dtype != torch.float32:  # config.json names the dtype the weights are stored in
+        config = json.loads((tmp / "config.json").read_text())
+        config["dtype"] = str(dtype).removeprefix("torch.")
+        (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     shutil.copyfile(tokenizer_path, tmp / "tokenizer.json")
     (tmp / "README.md").write_text(card)
     torch.save(train_state, tmp / STATE_PT)

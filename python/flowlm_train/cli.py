@@ -67,6 +67,8 @@ def parser() -> argparse.ArgumentParser:
     run = p.add_argument_group("run")
     run.add_argument("--out", required=True, help="output HF model directory")
     run.add_argument("--resume", action="store_true", help="continue from OUT/torch_train_state.pt")
+    run.add_argument("--auto-resume", action="store_true",
+                     help="resume when OUT holds a train state, start fresh otherwise (requeued or elastic jobs)")
     run.add_argument("--stop-after", type=int, default=0,
                      help="save and exit after this many steps, as if interrupted (time-limited jobs; resume later)")
     run.add_argument("--eval-every", type=int, default=d["eval_every"])

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from . import distributed as D
-from .checkpoint import LOG, load_train_state, model_card, save_checkpoint
+from .checkpoint import LOG, STATE_PT, load_train_state, model_card, save_checkpoint
 from .cli import knobs_from_args, parser
 from .data import DataError, PromptResponseData, TextTokenizer, TextWindows, ValidationSplit, collate, load_documents
 from .dump import write_batch_dump
@@ -43,6 +43,8 @@ class Trainer:
         if args.threads:
             torch.set_num_threads(args.threads)
         self.out = Path(args.out)
+        if args.auto_resume and (self.out / STATE_PT).exists():
+            args.resume = True
         self.knobs = knobs_from_args(args)
         self.fsdp = args.fsdp
         use_bf16 = args.bf16 == "on" or (args.bf16 == "auto" and self.ctx.device.type == "cuda")
@@ -262,17 +264,16 @@ class Trainer:
                     validation = self.last_validation = self.evaluate()
                 record = log_record(self.step, step["lr"], step["train"], validation, step["grad_norm"],
                                     step["tokens_per_s"], self.tokens_seen, self.elapsed + time.perf_counter() - self.run_started)
-                if log and (self.step % a.log_every == 0 or self.step == a.steps or validation):
+                # Every rank stops at the same step: the signal flag is all-reduced.
+                signalled = D.all_reduce_sum(torch.tensor([float(self.stop_signal)], dtype=torch.float64)).item() > 0
+                stopping = signalled or (a.stop_after and a.stop_after <= self.step < a.steps)
+                if log and (self.step % a.log_every == 0 or self.step == a.steps or validation or stopping):
                     log.write(json.dumps(record) + "\n")
                     print(f"step {self.step}/{a.steps} loss {record['loss'] or float('nan'):.4f} lr {record['lr']:.2e} "
                           f"{record['tokens_per_s'] or 0:.0f} tok/s", file=sys.stderr, flush=True)
-                stop = D.all_reduce_sum(torch.tensor([float(self.stop_signal)], dtype=torch.float64))
-                if stop.item() > 0:
+                if stopping:
                     self.save()
-                    return 128 + (self.stop_signal or int(signal.SIGTERM))
-                if a.stop_after and self.step >= a.stop_after and self.step < a.steps:
-                    self.save()
-                    return 0
+                    return 128 + (self.stop_signal or int(signal.SIGTERM)) if signalled else 0
                 if a.save_every and self.step % a.save_every == 0 and self.step < a.steps:
                     self.save()
             digests = self._rank_digests()
