@@ -152,7 +152,11 @@ class Trainer:
     def train_step(self) -> dict:
         a, ctx = self.args, self.ctx
         started = time.perf_counter()
-        batches = [self.corrupt(self.source.take(a.batch), "train", self.step, k, ctx.rank) for k in range(a.grad_accum)]
+        # Micro-batch k of rank r is global micro-batch k·world + r: its examples (the slice ShuffledExamples hands this
+        # rank) and its corruption seed are then the same as micro-batch k·world + r of a one-process run with
+        # world × accumulation micro-batches, so N processes equal one process accumulating N times as much.
+        batches = [self.corrupt(self.source.take(a.batch), "train", self.step, k * ctx.world_size + ctx.rank)
+                   for k in range(a.grad_accum)]
         # The normaliser of the whole step (all micro-batches, all ranks), so the update equals one big batch.
         totals = torch.tensor([float(sum(normalizer_for(b.weights, b.kinds, a.normalization) for b in batches)),
                                float(sum(int(b.attention_mask.sum()) for b in batches))], dtype=torch.float64)
@@ -292,7 +296,7 @@ class Trainer:
         """`--dump-batch FILE`: the step-0 model in OUT and its first batch in flowlm's dump format."""
         if self.ctx.distributed:
             raise ValueError("--dump-batch runs in one process")
-        batch = self.corrupt(self.source.take(self.args.batch), "train", 0, 0, 0)
+        batch = self.corrupt(self.source.take(self.args.batch), "train", 0, 0)
         self.save()
         self.mlm.eval()
         with torch.no_grad():

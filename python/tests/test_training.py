@@ -72,6 +72,18 @@ def test_two_ddp_ranks_hold_identical_weights_and_the_checkpoint_loads(ddp_run):
     assert records[0]["tokens_seen"] == 2 * 2 * 2 * 32  # ranks × accumulation × batch × length
 
 
+def test_two_ddp_processes_equal_one_process_accumulating_twice_as_much(workspace, ddp_run, tmp_path):
+    """Same examples, same corruption, loss normalised over the whole step: only float summation order differs."""
+    single = tmp_path / "single"
+    train(workspace, single, "--steps", "3", "--objective", "flowlm", "--grad-accum", "4")
+    a = AutoModelForMaskedLM.from_pretrained(ddp_run).state_dict()
+    b = AutoModelForMaskedLM.from_pretrained(single).state_dict()
+    for name in a:
+        assert torch.allclose(a[name], b[name], atol=1e-5), name
+    for x, y in zip(log_records(ddp_run), log_records(single)):
+        assert x["loss"] == pytest.approx(y["loss"], rel=1e-5) and x["tokens_seen"] == y["tokens_seen"]
+
+
 def test_flowlm_reads_the_checkpoint_when_the_binary_is_built(ddp_run):
     binary = os.environ.get("FLOWLM_BIN") or str(REPO_ROOT / ".build" / "release" / "flowlm")
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
