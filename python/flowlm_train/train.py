@@ -20,7 +20,8 @@ from .data import DataError, PromptResponseData, TextTokenizer, TextWindows, Val
 from .dump import write_batch_dump
 from .metrics import KindMetrics, finite_or_none
 from .modeling import ScoredLogits, build_model
-from .objectives import Corruptor, PositionKind, normalizer_for, weighted_cross_entropy_rows
+from .objectives import (CorruptedBatch, Corruptor, PositionKind, normalizer_for, weighted_cross_entropy,
+                         weighted_cross_entropy_rows)
 from .optim import LearningRateSchedule, build_optimizer
 from .sources import ShuffledExamples, StreamingSource, StreamingText, seed_for
 
@@ -133,7 +134,7 @@ class Trainer:
                 log.write_text("".join(l + "\n" for l in kept))
 
     # ---- batches -----------------------------------------------------------------------------------------------
-    def corrupt(self, examples, *stream) -> "CorruptedBatch":
+    def corrupt(self, examples, *stream) -> CorruptedBatch:
         ids, editable, attention = collate(examples, self.args.length, self.tokenizer.specials.pad)
         generator = torch.Generator().manual_seed(seed_for(self.args.seed, *stream))
         return self.corruptor.corrupt(ids, editable, attention, generator)
@@ -301,12 +302,11 @@ class Trainer:
         self.mlm.eval()
         with torch.no_grad():
             logits = self.mlm(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits
-        from .objectives import weighted_cross_entropy
-
-        loss = float(weighted_cross_entropy(logits, batch.labels, batch.weights, batch.kinds,
-                                            self.tokenizer.specials.mask, self.args.normalization))
-        write_batch_dump(self.args.dump_batch, batch, self.knobs, float(normalizer_for(batch.weights, batch.kinds, self.args.normalization)),
-                         self.tokenizer.specials.mask, self.out.resolve(), loss, self.args.normalization, seed=self.args.seed, step=0)
+        mask, normalization = self.tokenizer.specials.mask, self.args.normalization
+        loss = float(weighted_cross_entropy(logits, batch.labels, batch.weights, batch.kinds, mask, normalization))
+        normalizer = float(normalizer_for(batch.weights, batch.kinds, normalization))
+        write_batch_dump(self.args.dump_batch, batch, self.knobs, normalizer, mask, self.out.resolve(), loss,
+                         normalization, seed=self.args.seed, step=0)
         print(json.dumps({"dump": self.args.dump_batch, "model": str(self.out), "loss": loss}))
         return 0
 
