@@ -20,25 +20,22 @@ def test_validation_split_rule():
 def test_windows_join_documents_with_sep_and_pad_the_tail(workspace, tokenizer):
     docs = load_documents(workspace / "corpus")
     assert [p.name for p, _ in docs] == ["part0.txt", "part1.txt", "part2.txt"]
-    length = 24
-    w = TextWindows.build(docs, tokenizer, length, ValidationSplit(4))
-    s = tokenizer.specials
-    windows = []
-    for i in range(len(w.train) + len(w.validation)):  # undo the split to check every window
-        windows.append((w.validation if i % 4 == 3 else w.train)[i // 4 if i % 4 == 3 else i - (i + 1) // 4])
+    length, s = 24, tokenizer.specials
+    every = TextWindows.build(docs, tokenizer, length, ValidationSplit(10**6))  # fewer windows than the period
+    assert len(every.validation) == 1  # … so only the last window is held out
+    windows = every.train + every.validation
     stream = []
     for k, (_, text) in enumerate(docs):
-        if k:
-            stream.append(s.sep)
-        stream += tokenizer.encode(text)
-    assert w.token_count == len(stream)
-    content = [t for e in windows for t in e.ids[1:1 + sum(e.editable) + e.ids[1:-1].count(s.sep)]]
+        stream += ([s.sep] if k else []) + tokenizer.encode(text)
+    assert every.token_count == len(stream)
     assert all(len(e.ids) == length and e.ids[0] == s.cls for e in windows)
-    assert windows[-1].ids[-1] == s.pad and windows[0].ids[-1] == s.sep
-    joined = [t for e in windows for t in e.ids if t not in (s.cls, s.pad)]
-    assert [t for t in joined if t != s.sep] == [t for t in stream if t != s.sep]
+    content = [t for e in windows for t in e.ids[1:1 + length - 2]]
+    assert content[:len(stream)] == stream and set(content[len(stream):]) <= {s.sep, s.pad}
+    assert windows[0].ids[-1] == s.sep and windows[-1].ids[-1] == s.pad
     assert all(not e.editable[i] for e in windows for i, t in enumerate(e.ids) if t in s.reserved)
-    assert content  # windows carry text
+    assert all(e.editable[i] for e in windows for i, t in enumerate(e.ids) if t not in s.reserved)
+    split = TextWindows.build(docs, tokenizer, length, ValidationSplit(4))
+    assert [e.ids for e in split.validation] == [e.ids for i, e in enumerate(windows) if i % 4 == 3]
 
 
 def test_bad_utf8_and_empty_corpus_are_named(tmp_path):
