@@ -118,11 +118,33 @@ class Trainer:
         self.corruptor = Corruptor(self.knobs, tok.specials, self.mlm.config.vocab_size,
                                    tok.excluded_ids(self.mlm.config.vocab_size), counts)
 
+    def settings(self) -> dict:
+        """What must not change across a resume (TrainingKnobs.firstDifference), with the global batch in place of
+        the per-process batch so that a run may continue on another number of processes."""
+        a = self.args
+        return {"objective or corruption knobs": self.knobs.to_dict(), "normalization": a.normalization,
+                "learning-rate schedule": [a.lr, a.warmup, a.steps, a.decay, a.final_lr_ratio],
+                "optimizer setting": [a.beta1, a.beta2, a.adam_eps, a.weight_decay],
+                "global batch (processes × batch × accumulation)": self.ctx.world_size * a.batch * a.grad_accum,
+                "sequence length": a.length, "clip norm": a.clip, "seed": a.seed}
+
     def _resume(self):
         state = load_train_state(self.out)
+        saved = state.get("settings", {})
+        for name, value in self.settings().items():
+            if saved.get(name) != value:
+                raise ValueError(f"{self.out / STATE_PT}: the run was started with a different {name} "
+                                 f"({saved.get(name)!r}, now {value!r}); resume with the same settings")
         D.load_full_state(self.wrapper, self.optimizer, state["model"], state["optimizer"], self.fsdp)
         self.scheduler.load_state_dict(state["scheduler"])
-        self.source.restore(state["data"])
+        positions = state.get("data_by_rank", [state["data"]])
+        if isinstance(self.source, StreamingSource):  # each rank streams its own chunks: its own position
+            if len(positions) != self.ctx.world_size:
+                raise ValueError(f"{self.out / STATE_PT}: a streaming run resumes on the same number of processes "
+                                 f"({len(positions)}, now {self.ctx.world_size})")
+            self.source.restore(positions[self.ctx.rank])
+        else:
+            self.source.restore(state["data"])
         self.step, self.tokens_seen = state["step"], state["tokens_seen"]
         self.last_record, self.last_validation = state.get("last_record", {}), state.get("last_validation")
         self.elapsed = state.get("elapsed_s", 0.0)
@@ -178,18 +200,19 @@ class Trainer:
                 (rows.weighted_sum * scale).backward()
             metrics.add(rows.row_loss, rows.predictions, labels, kinds, weights)
         grad_norm = self._clip()
+        metrics.all_reduce()
+        loss = metrics.objective_loss or 0.0
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):  # stop before the update (TrainingDiverged)
+            raise TrainingStopped(f"training diverged at step {self.step + 1}: loss {loss}, gradient norm {grad_norm}; "
+                                  f"parameters left at step {self.step}, the last checkpoint in {self.out} is kept")
         lr = self.optimizer.param_groups[0]["lr"]
         self.optimizer.step()
         self.scheduler.step()
         self.optimizer.zero_grad(set_to_none=True)
-        metrics.all_reduce()
         self.step += 1
         self.tokens_seen += tokens
         elapsed = time.perf_counter() - started
         train = metrics.as_fields()
-        if not math.isfinite(grad_norm) or train["loss"] is None and metrics.weight_sum > 0:
-            raise TrainingStopped(f"step {self.step}: loss {metrics.objective_loss}, gradient norm {grad_norm}; "
-                                  f"the last good checkpoint in {self.out} is kept")
         return {"lr": lr, "train": train, "grad_norm": grad_norm, "tokens_per_s": tokens / elapsed if elapsed > 0 else None}
 
     def _clip(self) -> float:
@@ -227,12 +250,14 @@ class Trainer:
         a = self.args
         full = D.full_model_state(self.wrapper, self.fsdp)
         optim = D.full_optimizer_state(self.wrapper, self.optimizer, self.fsdp)
+        positions = D.gather_objects(self.source.position)
         if not self.ctx.is_main:
             return
         state = {"model": full, "optimizer": optim, "scheduler": self.scheduler.state_dict(), "step": self.step,
-                 "tokens_seen": self.tokens_seen, "data": self.source.position, "rng": {"torch": torch.get_rng_state()},
+                 "tokens_seen": self.tokens_seen, "data": self.source.position, "data_by_rank": positions,
+                 "rng": {"torch": torch.get_rng_state()},
                  "last_record": self.last_record, "last_validation": self.last_validation,
-                 "elapsed_s": self.elapsed + time.perf_counter() - self.run_started}
+                 "elapsed_s": self.elapsed + time.perf_counter() - self.run_started, "settings": self.settings()}
         summary = {"format": "flowlm_train-pytorch", "step": self.step, "tokens_seen": self.tokens_seen,
                    "data_position": self.source.position, "world_size": self.ctx.world_size, "seed": a.seed,
                    "objective": self.knobs.to_dict(), "normalization": a.normalization,

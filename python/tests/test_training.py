@@ -20,7 +20,7 @@ COMMON = ["--length", "32", "--batch", "2", "--grad-accum", "2", "--warmup", "2"
           "--save-every", "2", "--threads", "1", "--lr", "3e-3"]
 
 
-def train(workspace: Path, out: Path, *extra: str, processes: int = 1) -> subprocess.CompletedProcess:
+def train(workspace: Path, out: Path, *extra: str, processes: int = 1, expect: int = 0) -> subprocess.CompletedProcess:
     args = ["--data", str(workspace / "corpus"), "--tokenizer", str(workspace / "tokenizer.json"),
             "--config", str(workspace / "config.json"), "--out", str(out), *COMMON, *extra]
     if processes > 1:
@@ -29,7 +29,7 @@ def train(workspace: Path, out: Path, *extra: str, processes: int = 1) -> subpro
         launcher = [sys.executable]
     result = subprocess.run([*launcher, "-m", "flowlm_train.train", *args], env=train_env(), capture_output=True,
                             text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.returncode == expect, result.stderr[-4000:]
     return result
 
 
@@ -99,6 +99,8 @@ def test_a_run_stopped_and_resumed_equals_an_uninterrupted_run(workspace, tmp_pa
     train(workspace, parts, "--steps", "4", "--objective", "bert", "--resume")
     assert saved_digest(parts) == saved_digest(whole)
     assert [r["loss"] for r in log_records(parts)] == [r["loss"] for r in log_records(whole)]
+    refused = train(workspace, parts, "--steps", "6", "--objective", "bert", "--resume", expect=1)
+    assert "different learning-rate schedule" in refused.stderr
 
 
 def test_fsdp_agrees_with_ddp(workspace, ddp_run, tmp_path):
