@@ -157,7 +157,7 @@ class CorruptedBatch:
 
 
 class Corruptor:
-    """Applies one objective's corruption to whole batches, on the batch's device."""
+    """Applies one objective's corruption to whole [B, T] batches at once (on CPU, vectorised: cheap next to a forward)."""
 
     UNIGRAM_RETRIES = 64  # SubstituteSampler.unigramRetries
 
