@@ -15,9 +15,11 @@ import shutil
 from pathlib import Path
 
 import torch
+from safetensors.torch import save_file
 from transformers import ModernBertForMaskedLM
 
 STATE_PT, STATE_JSON, LOG = "torch_train_state.pt", "torch_train_state.json", "train_log.jsonl"
+STEP_KEY = "flowlm_step"
 ORDER = ("tokenizer.json", "config.json", "model.safetensors", "README.md", STATE_PT, STATE_JSON)
 
 
@@ -27,24 +29,23 @@ def _fsync(path: Path) -> None:
 
 
 def save_checkpoint(out: Path, mlm: ModernBertForMaskedLM, full_state: dict, tokenizer_path: Path, card: str,
-                    train_state: dict, summary: dict, dtype: torch.dtype = torch.float32) -> None:
+                    train_state: dict, summary: dict, dtype: torch.dtype = torch.float32, step: int = 0) -> None:
     """Rank 0 only. ``full_state`` is the gathered HF-named state dict (CPU)."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".saving-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
-    weights = {k: v.to(dtype) if v.is_floating_point() else v for k, v in full_state.items()}
+    weights = {k: (v.to(dtype) if v.is_floating_point() else v).contiguous() for k, v in full_state.items()}
     if getattr(mlm.config, "tie_word_embeddings", True):
         # The decoder shares the embedding: HF stores it once (FSDP's gathered dict holds both names).
         weights.pop("decoder.weight", None)
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-    mlm.save_pretrained(tmp, state_dict=weights, safe_serialization=True)
-    if dtype != torch.float32:  # config.json names the dtype the weights are stored in
-        config = json.loads((tmp / "config.json").read_text())
-        config["dtype"] = str(dtype).removeprefix("torch.")
-        (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    # One file with the step in its metadata, as flowlm's ModelCheckpoint writes it ("flowlm_step").
+    save_file(weights, str(tmp / "model.safetensors"), metadata={"format": "pt", STEP_KEY: str(step)})
+    mlm.config.save_pretrained(tmp)
+    config = json.loads((tmp / "config.json").read_text())
+    config["dtype"] = str(dtype).removeprefix("torch.")  # the dtype the weights are stored in
+    config["architectures"] = ["ModernBertForMaskedLM"]
+    (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     shutil.copyfile(tokenizer_path, tmp / "tokenizer.json")
     (tmp / "README.md").write_text(card)
     torch.save(train_state, tmp / STATE_PT)

@@ -7,16 +7,21 @@ from .modeling import PRESETS
 from .objectives import OBJECTIVES, CorruptionKnobs
 from .optim import DECAYS
 
-# Training defaults (assumed to match FlowTrain where it has not fixed them yet; docs/scale-out.md lists them).
-DEFAULTS = dict(steps=1000, batch=16, grad_accum=1, length=128, lr=5e-4, warmup=100, decay="cosine",
+# `flowlm train`'s defaults (Sources/FlowLM/Training/TrainOptions.swift, LearningRateSchedule, AdamWConfig).
+DEFAULTS = dict(steps=2000, batch=16, grad_accum=1, length=128, lr=1e-3, warmup=100, decay="cosine",
                 final_lr_ratio=0.1, weight_decay=0.01, beta1=0.9, beta2=0.999, adam_eps=1e-8, clip=1.0, seed=0,
-                val_period=20, eval_every=100, save_every=500, log_every=1)
+                val_period=20, eval_every=100, save_every=250, log_every=1, max_val_examples=256)
 
 KNOB_FLAGS = {  # flag → CorruptionKnobs field
     "minimum_noise": float, "substitution_peak": float, "weight_masked": float, "weight_substituted": float,
     "weight_kept": float, "selection_rate_low": float, "selection_rate_high": float, "bert_mask_fraction": float,
     "bert_random_fraction": float, "substitutes": str,
 }
+
+
+# flowlm train's spelling of a knob, accepted first (the long names remain as aliases).
+SWIFT_FLAGS = {"substitution_peak": "p-sub", "weight_masked": "w-mask", "weight_substituted": "w-sub",
+               "weight_kept": "w-keep"}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -31,27 +36,32 @@ def parser() -> argparse.ArgumentParser:
     data.add_argument("--streaming", action="store_true", help="stream a text corpus larger than memory")
     data.add_argument("--chunk-bytes", type=int, default=1 << 20, help="streaming chunk size (split at a newline)")
     data.add_argument("--val-period", type=int, default=d["val_period"], help="every N-th example is validation")
-    data.add_argument("--val-batches", type=int, default=0, help="cap on validation batches (0 = all)")
-    data.add_argument("--max-val-windows", type=int, default=1024, help="streaming: validation windows kept in memory")
+    data.add_argument("--max-val-examples", type=int, default=d["max_val_examples"],
+                      help="validation uses the first N held-out examples (flowlm: 256)")
 
     model = p.add_argument_group("model")
     model.add_argument("--preset", choices=sorted(PRESETS))
     model.add_argument("--config", help="a ModernBERT config.json to build from scratch")
     model.add_argument("--init-from", help="an HF checkpoint directory to continue from")
     model.add_argument("--attn", choices=["sdpa", "eager", "flash_attention_2"], default="sdpa")
-    model.add_argument("--save-dtype", choices=["float32", "bfloat16", "float16"], default="float32")
+    model.add_argument("--dtype", "--save-dtype", dest="dtype", choices=["f32", "bf16", "f16"], default="f32",
+                       help="stored weight precision (training is fp32 or bf16 autocast regardless)")
 
     objective = p.add_argument_group("objective (CorruptionKnobs; defaults as FlowTrain)")
     objective.add_argument("--objective", choices=OBJECTIVES, default="flowlm")
     defaults = CorruptionKnobs("flowlm")
     for name, kind in KNOB_FLAGS.items():
-        objective.add_argument("--" + name.replace("_", "-"), type=kind, default=getattr(defaults, name))
+        flags = ["--" + SWIFT_FLAGS[name]] if name in SWIFT_FLAGS else []
+        objective.add_argument(*flags, "--" + name.replace("_", "-"), dest=name, type=kind, default=getattr(defaults, name))
+    objective.add_argument("--unigram-substitutes", dest="substitutes", action="store_const", const="unigram",
+                           help="same as --substitutes unigram")
     objective.add_argument("--normalization", default="sum_of_weights", help='"sum_of_weights" or a fixed number')
 
     opt = p.add_argument_group("optimisation")
     opt.add_argument("--steps", type=int, default=d["steps"], help="optimiser steps")
     opt.add_argument("--batch", type=int, default=d["batch"], help="sequences per micro-batch per process")
-    opt.add_argument("--grad-accum", type=int, default=d["grad_accum"], help="micro-batches per optimiser step")
+    opt.add_argument("--accumulation", "--grad-accum", dest="grad_accum", type=int, default=d["grad_accum"],
+                     help="micro-batches per optimiser step")
     opt.add_argument("--length", type=int, default=d["length"], help="window / context length in tokens")
     opt.add_argument("--lr", type=float, default=d["lr"], help="peak learning rate")
     opt.add_argument("--warmup", type=int, default=d["warmup"], help="warm-up steps")

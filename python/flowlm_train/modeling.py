@@ -9,11 +9,12 @@ from transformers import ModernBertConfig, ModernBertForMaskedLM
 
 from .objectives import SpecialIds
 
-# Model shapes by preset name (vocabulary and special ids come from the tokenizer). "base" is ModernBERT-base.
+# Model shapes by preset name, as flowlm's ModelPreset (Sources/FlowModel/ModernBertConfig+Presets.swift). The
+# vocabulary is the tokenizer's size and the special ids are the tokenizer's, as `flowlm train` sets them.
 PRESETS: dict[str, dict] = {
-    "toy": dict(hidden_size=128, intermediate_size=192, num_hidden_layers=4, num_attention_heads=4,
-                local_attention=64, global_attn_every_n_layers=2, max_position_embeddings=512),
-    "small": dict(hidden_size=256, intermediate_size=384, num_hidden_layers=8, num_attention_heads=4,
+    "toy": dict(hidden_size=256, intermediate_size=512, num_hidden_layers=6, num_attention_heads=4,
+                local_attention=128, global_attn_every_n_layers=3, max_position_embeddings=1024),
+    "small": dict(hidden_size=384, intermediate_size=768, num_hidden_layers=8, num_attention_heads=6,
                   local_attention=128, global_attn_every_n_layers=3, max_position_embeddings=1024),
     "base": dict(hidden_size=768, intermediate_size=1152, num_hidden_layers=22, num_attention_heads=12,
                  local_attention=128, global_attn_every_n_layers=3, max_position_embeddings=8192),
@@ -28,14 +29,9 @@ def config_for(shape: dict, vocab_size: int, specials: SpecialIds) -> ModernBert
         mask_token_id=specials.mask, bos_token_id=specials.cls, eos_token_id=specials.sep, **{**_NO_DROPOUT, **shape})
 
 
-def padded_vocab(size: int, multiple: int = 64) -> int:
-    """ModernBERT rounds its embedding rows up to a multiple of 64 for fast matmuls."""
-    return (size + multiple - 1) // multiple * multiple
-
-
 def build_model(*, preset: str | None = None, config_json: str | None = None, checkpoint: str | None = None,
                 vocab_size: int, specials: SpecialIds, attn_implementation: str = "sdpa",
-                dtype: torch.dtype = torch.float32) -> ModernBertForMaskedLM:
+                dtype: torch.dtype = torch.float32, length: int = 0) -> ModernBertForMaskedLM:
     """Exactly one of preset / config_json / checkpoint. A checkpoint keeps its weights; the others start from
     HF's own initialisation (seed torch first)."""
     chosen = [x for x in (preset, config_json, checkpoint) if x]
@@ -49,7 +45,9 @@ def build_model(*, preset: str | None = None, config_json: str | None = None, ch
     if preset:
         if preset not in PRESETS:
             raise ValueError(f"model: unknown preset {preset!r} (choose {', '.join(PRESETS)})")
-        config = config_for(PRESETS[preset], padded_vocab(vocab_size), specials)
+        shape = dict(PRESETS[preset])
+        shape["max_position_embeddings"] = max(shape["max_position_embeddings"], length)  # as flowlm train does
+        config = config_for(shape, vocab_size, specials)
     else:
         values = json.loads(Path(config_json).read_text())
         config = ModernBertConfig(**values)

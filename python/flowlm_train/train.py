@@ -78,7 +78,7 @@ class Trainer:
         self.tokenizer = TextTokenizer(tok_path, config_ids)
         torch.manual_seed(a.seed)  # same initial weights on every rank
         self.mlm = build_model(preset=preset, config_json=config_json, checkpoint=init_from, vocab_size=self.tokenizer.size,
-                               specials=self.tokenizer.specials, attn_implementation=a.attn)
+                               specials=self.tokenizer.specials, attn_implementation=a.attn, length=a.length)
         self.wrapper = D.wrap(ScoredLogits(self.mlm).to(self.ctx.device), self.ctx, self.fsdp)
 
     def _load_data(self):
@@ -91,7 +91,7 @@ class Trainer:
             train = StreamingText(a.data, tok, a.length, ctx.rank, ctx.world_size, a.chunk_bytes, split)
             val = StreamingText(a.data, tok, a.length, 0, 1, a.chunk_bytes, split, validation=True)
             self.source = StreamingSource(train)
-            self.validation = [e for _, e in zip(range(a.max_val_windows), val)]
+            self.validation = [e for _, e in zip(range(a.max_val_examples), val)]
             self.data_note = (f"{Path(a.data).name}: streamed in {a.chunk_bytes}-byte chunks, every {split.period}th chunk "
                               f"held out for validation ({len(self.validation)} windows kept)")
         else:
@@ -107,7 +107,7 @@ class Trainer:
                 self.data_note = (f"{files}: {data.token_count} tokens in {len(data.train) + len(data.validation)} windows "
                                   f"of {a.length}, {len(data.validation)} held out for validation")
             self.source = ShuffledExamples(data.train, a.seed, ctx.rank, ctx.world_size)
-            self.validation = data.validation
+            self.validation = data.validation[: a.max_val_examples]
         counts = None
         if self.knobs.substitutes == "unigram":
             examples = self.source.examples if isinstance(self.source, ShuffledExamples) else self.validation
@@ -229,8 +229,6 @@ class Trainer:
             return None
         size = a.batch
         chunks = [self.validation[i:i + size] for i in range(0, len(self.validation), size)]
-        if a.val_batches:
-            chunks = chunks[: a.val_batches]
         metrics = KindMetrics(ctx.device)
         self.wrapper.eval()
         rounds = (len(chunks) + ctx.world_size - 1) // ctx.world_size
@@ -267,8 +265,8 @@ class Trainer:
                                                                       if not k.endswith("decoder.weight")),
                           last=self.last_record, validation=self.last_validation, command=self.command,
                           world_size=self.ctx.world_size)
-        dtype = getattr(torch, a.save_dtype)
-        save_checkpoint(self.out, self.mlm, full, self.tokenizer_path, card, state, summary, dtype)
+        dtype = {"f32": torch.float32, "bf16": torch.bfloat16, "f16": torch.float16}[a.dtype]
+        save_checkpoint(self.out, self.mlm, full, self.tokenizer_path, card, state, summary, dtype, self.step)
 
     @property
     def command(self) -> str:

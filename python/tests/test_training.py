@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 import torch
+from safetensors import safe_open
 from transformers import AutoModelForMaskedLM
 
 from conftest import REPO_ROOT, train_env
 from flowlm_train.distributed import parameter_digest
 from flowlm_train.dump import main as dump_main
 
-COMMON = ["--length", "32", "--batch", "2", "--grad-accum", "2", "--warmup", "2", "--eval-every", "2",
+COMMON = ["--length", "32", "--batch", "2", "--accumulation", "2", "--warmup", "2", "--eval-every", "2",
           "--save-every", "2", "--threads", "1", "--lr", "3e-3"]
 
 
@@ -57,6 +58,9 @@ def test_two_ddp_ranks_hold_identical_weights_and_the_checkpoint_loads(ddp_run):
     assert saved_digest(ddp_run) == digests[0]  # HF loads exactly the weights both ranks hold
     for name in ("config.json", "model.safetensors", "tokenizer.json", "README.md"):
         assert (ddp_run / name).is_file()
+    with safe_open(str(ddp_run / "model.safetensors"), "pt") as weights:  # as flowlm's ModelCheckpoint writes it
+        assert weights.metadata() == {"format": "pt", "flowlm_step": "3"}
+        assert "decoder.weight" not in weights.keys() and "decoder.bias" in weights.keys()
     model = AutoModelForMaskedLM.from_pretrained(ddp_run).eval()
     with torch.no_grad():
         logits = model(input_ids=torch.tensor([[2, 40, 41, 4, 3]])).logits
