@@ -87,12 +87,22 @@ def test_two_ddp_processes_equal_one_process_accumulating_twice_as_much(workspac
         assert x["loss"] == pytest.approx(y["loss"], rel=1e-5) and x["tokens_seen"] == y["tokens_seen"]
 
 
-def test_flowlm_reads_the_checkpoint_when_the_binary_is_built(ddp_run):
-    binary = os.environ.get("FLOWLM_BIN") or str(REPO_ROOT / ".build" / "release" / "flowlm")
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        pytest.skip("flowlm binary not built (set FLOWLM_BIN)")
-    result = subprocess.run([binary, "info", str(ddp_run)], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+def test_flowlm_reads_the_checkpoint_and_gives_hf_logits_when_the_binary_is_built(ddp_run):
+    candidates = [os.environ.get("FLOWLM_BIN")] + [str(REPO_ROOT / ".build" / c / "flowlm") for c in ("release", "debug")]
+    binary = next((c for c in candidates if c and os.path.isfile(c) and os.access(c, os.X_OK)), None)
+    if binary is None:
+        pytest.skip("flowlm binary not built (swift build, or set FLOWLM_BIN)")
+    info = subprocess.run([binary, "info", str(ddp_run)], capture_output=True, text=True, timeout=120)
+    assert info.returncode == 0, info.stderr
+    ids = [2, 40, 41, 4, 57, 3]
+    forward = subprocess.run([binary, "forward", "--model", str(ddp_run), "--ids", ",".join(map(str, ids)), "--json",
+                              "--threads", "1"], capture_output=True, text=True, timeout=120)
+    assert forward.returncode == 0, forward.stderr
+    flowlm_logits = torch.tensor(json.loads(forward.stdout)["logits"])
+    model = AutoModelForMaskedLM.from_pretrained(ddp_run, attn_implementation="eager").eval()
+    with torch.no_grad():
+        hf_logits = model(input_ids=torch.tensor([ids])).logits[0]
+    assert (flowlm_logits - hf_logits).abs().max() < 1e-4
 
 
 def test_a_run_stopped_and_resumed_equals_an_uninterrupted_run(workspace, tmp_path):
