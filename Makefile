@@ -30,3 +30,16 @@ fuzz:
 
 clean:
 	rm -rf .build
+
+# The PyTorch scale-out trainer's tests (python/). Not part of `make test`: they need Python + torch and take ~2 min.
+PYTHON_VENV ?= .venv-python
+.PHONY: test-python
+$(PYTHON_VENV)/.installed: python/pyproject.toml python/requirements.txt
+	python3 -m venv --system-site-packages --without-pip $(PYTHON_VENV)
+	# --without-pip: the venv uses the system pip and setuptools (a venv's own bundled setuptools may be too old
+	# for an offline --no-build-isolation editable install).
+	$(PYTHON_VENV)/bin/python -m pip install --quiet --no-build-isolation -r python/requirements.txt -e 'python/[test]'
+	touch $@
+
+test-python: $(PYTHON_VENV)/.installed
+	cd python && ../$(PYTHON_VENV)/bin/python -m pytest -q tests
