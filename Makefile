@@ -20,7 +20,7 @@ test: setup
 	FLOWLM_BIN=.build/debug/flowlm bash Tools/tui_e2e.sh
 
 run: release
-	@$(FLOWLM_RELEASE) info $(DEFAULT_MODEL)
+	@$(FLOWLM_RELEASE) tui --model $(DEFAULT_MODEL)
 
 fixtures:
 	bash Tools/make_fixtures.sh
