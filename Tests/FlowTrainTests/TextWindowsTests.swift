@@ -5,7 +5,7 @@ import FlowTestSupport
 @testable import FlowTrain
 
 struct TextWindowsTests {
-    @Test func windowsAreFramedPaddedAndSplitByTheFixedRule() throws {
+    @Test func windowsAreFramedAndSplitByTheFixedRule() throws {
         let text = String(repeating: "abcdefghij", count: 25)  // 250 characters
         let docs = [CorpusDocument(path: "a.txt", text: text), CorpusDocument(path: "b.txt", text: "xyz")]
         let windows = try TextWindows(documents: docs, encode: characterEncoder, specials: testSpecials, length: 12,
@@ -15,16 +15,16 @@ struct TextWindowsTests {
         #expect(windows.train.count + windows.validation.count == 26)
         #expect(windows.validation.count == 5)
         let all = windows.train + windows.validation
+        #expect(all.filter { $0.ids.count != 12 } == [windows.train.last])
         for w in all {
-            #expect(w.ids.count == 12 && w.ids[0] == testSpecials.cls)
+            #expect(w.ids[0] == testSpecials.cls && w.ids.last == testSpecials.sep)
             #expect(w.editable[0] == false && w.editable.contains(true))
             for (id, editable) in zip(w.ids, w.editable) where testSpecials.isReserved(id) { #expect(!editable) }
         }
-        // The tail window (index 25, a training window): the 4 content tokens "[SEP]xyz", [SEP], padding.
+        // The tail window (index 25, a training window): [CLS], the 4 content tokens "[SEP]xyz", [SEP], and no
+        // [PAD] of its own (the batcher pads rows, and padding is never attended).
         let tail = try #require(windows.train.last)
-        #expect(Array(tail.ids[1..<5]) == [testSpecials.sep] + characterEncoder("xyz"))
-        #expect(tail.ids.suffix(6).allSatisfy { $0 == testSpecials.pad })
-        #expect(tail.ids[5] == testSpecials.sep)
+        #expect(tail.ids == [testSpecials.cls, testSpecials.sep] + characterEncoder("xyz") + [testSpecials.sep])
     }
 
     @Test func splitRuleWithFewExamples() {

@@ -2,7 +2,7 @@
 
 Mirrors Sources/FlowTrain/Data: TextCorpus (strict UTF-8, BOM dropped, blank documents dropped, folder files
 sorted by their UTF-8 path bytes), TextWindows (documents joined with [SEP], windows `[CLS] t₁…t_{L−2} [SEP]`,
-last window padded), PromptResponseData (`[CLS] prompt [SEP] response [SEP]`, only the response editable, too long
+a short last window), PromptResponseData (`[CLS] prompt [SEP] response [SEP]`, only the response editable, too long
 pairs skipped and counted) and ValidationSplit (every 20th example, or the last one when there are fewer than 20).
 """
 from __future__ import annotations
@@ -137,12 +137,11 @@ def load_documents(root: str | os.PathLike) -> list[tuple[Path, str]]:
 
 
 def window(piece: list[int], specials: SpecialIds, length: int) -> Example:
-    """`[CLS] piece [SEP]` padded with [PAD] to ``length``; content tokens editable unless reserved."""
+    """`[CLS] piece [SEP]`, content tokens editable unless reserved; a short last window stays short (collate pads)."""
     reserved = set(specials.reserved)
     ids = [specials.cls, *piece, specials.sep]
     editable = [False, *(t not in reserved for t in piece), False]
-    pad = length - len(ids)
-    return Example(ids + [specials.pad] * pad, editable + [False] * pad)
+    return Example(ids, editable)
 
 
 @dataclass
@@ -237,7 +236,6 @@ def collate(examples: list[Example], length: int, pad: int) -> tuple[torch.Tenso
         n = len(e.ids)
         ids[b, :n] = torch.tensor(e.ids, dtype=torch.long)
         editable[b, :n] = torch.tensor(e.editable, dtype=torch.bool)
-        # As FlowTrain's Batch: a row's length is its example's length, so a text window's own [PAD] tail
-        # (the corpus's last window) is attended, while batch padding beyond the example is not.
+        # As FlowTrain's Batch: a row's length is its example's length; padding beyond it is not attended.
         attention[b, :n] = 1
     return ids, editable, attention

@@ -3,7 +3,8 @@ import FlowCore
 /// Cuts a tokenized corpus into training windows of exactly `length` positions:
 /// `[CLS] t₁ … t_{length−2} [SEP]`. Documents are joined into one stream with a [SEP] between them
 /// (a boundary the model sees and never has to predict); the stream's tail, shorter than a full window,
-/// becomes a last window padded with [PAD]. Every content token is editable.
+/// becomes a shorter last window (the batcher pads it, and padding is never attended). Every content
+/// token is editable.
 public struct TextWindows: Sendable {
     public var train: [TrainingExample]
     public var validation: [TrainingExample]
@@ -31,8 +32,7 @@ public struct TextWindows: Sendable {
             var ids = [specials.cls]
             ids.append(contentsOf: piece)
             ids.append(specials.sep)
-            var editable = [false] + piece.map { !specials.isReserved($0) } + [false]
-            while ids.count < length { ids.append(specials.pad); editable.append(false) }
+            let editable = [false] + piece.map { !specials.isReserved($0) } + [false]
             windows.append(TrainingExample(ids: ids, editable: editable))
             start += content
         }
