@@ -65,3 +65,26 @@ public enum TokenizerTools {
         return out
     }
 }
+
+extension TokenizerTools {
+    /// Encode throughput on the lines of a file, after one warm-up pass (so the word cache is as in
+    /// steady use): a JSON line with bytes, tokens, seconds and MB/s.
+    public static func benchmark(tokenizer url: URL, input: URL, repeats: Int) throws -> String {
+        let tokenizer = try Tokenizer.load(from: url)
+        let data: Data
+        do { data = try Data(contentsOf: input) } catch { throw FileProblem(input.path, "cannot read the file") }
+        var lines: [String] = []
+        String(decoding: data, as: UTF8.self).enumerateLines { line, _ in lines.append(line) }
+        let bytes = lines.reduce(0) { $0 + $1.utf8.count }
+        func pass() -> Int { lines.reduce(0) { $0 + tokenizer.encode($1, addSpecialTokens: false).count } }
+        let coldStart = Date()
+        var tokens = pass()
+        let cold = Date().timeIntervalSince(coldStart)
+        let start = Date()
+        for _ in 0..<max(1, repeats) { tokens = pass() }
+        let seconds = Date().timeIntervalSince(start) / Double(max(1, repeats))
+        let mb = Double(bytes) / 1_000_000
+        return String(format: "{\"bytes\":%d,\"tokens\":%d,\"cold_seconds\":%.3f,\"cold_mb_per_s\":%.1f,\"seconds\":%.3f,\"mb_per_s\":%.1f}",
+                      bytes, tokens, cold, mb / cold, seconds, mb / seconds)
+    }
+}

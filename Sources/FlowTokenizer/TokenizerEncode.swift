@@ -56,7 +56,7 @@ extension Tokenizer {
                 let id = word.ids[t]
                 let first = Int(scratch.byteScalar[Int(word.starts[t])])
                 let last = Int(scratch.byteScalar[Int(word.ends[t]) - 1])
-                out.append(id: id, token: tokenString(id) ?? "", offsets: piece.starts[first]..<max(piece.starts[first], piece.ends[last]))
+                out.append(id: id, token: tokenString(id) ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
             }
         }
     }
