@@ -70,7 +70,7 @@ final class BPEModel: @unchecked Sendable {
 
     func tokenizeUncached(bytes: UnsafeBufferPointer<UInt8>) -> BPEWord {
         if ignoreMerges, let id = vocab[ByteLevel.string(forBytes: bytes)] {
-            return BPEWord(ids: [id], ends: [Int32(bytes.count)])
+            return [BPEPiece(id: id, start: 0, end: Int32(bytes.count))]
         }
         var symbols = BPESymbols()
         var previousUnknown = false
@@ -89,19 +89,15 @@ final class BPEModel: @unchecked Sendable {
     }
 }
 
-/// The tokens of one pre-token: ids and, for each, the end of its byte range within the pre-token.
-struct BPEWord: Sendable {
-    var ids: [TokenID]
-    var ends: [Int32]
-    /// Start byte of each token (a dropped byte with no unk token leaves a gap, as in HF).
-    var starts: [Int32] = []
-
-    init(ids: [TokenID], ends: [Int32], starts: [Int32]? = nil) {
-        self.ids = ids
-        self.ends = ends
-        self.starts = starts ?? ids.indices.map { $0 == 0 ? 0 : ends[$0 - 1] }
-    }
+/// One token of a pre-token: its id and byte range within the pre-token.
+struct BPEPiece: Sendable, Equatable {
+    var id: TokenID
+    var start: Int32
+    var end: Int32
 }
+
+/// The tokens of one pre-token, in one array so a cache hit costs a single retain.
+typealias BPEWord = [BPEPiece]
 
 /// A pre-token's bytes as a cache key, hashed in one pass (String keys hash through NFC, which is slow).
 struct ByteKey: Hashable {
