@@ -37,6 +37,7 @@ import FlowTokenizer
 
     @Test func trainWritesATokenizerThatLoads() throws {
         let dir = FixturePath.temporaryDirectory("flowlm-tokenizer-tools")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("corpus.txt")
         try "the cat sat on the mat\nthe cat ate the rat\n".write(to: input, atomically: true, encoding: .utf8)
         let output = dir.appendingPathComponent("tokenizer.json")
