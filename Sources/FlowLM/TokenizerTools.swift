@@ -65,3 +65,34 @@ public enum TokenizerTools {
         return out
     }
 }
+
+extension TokenizerTools {
+    /// Encode throughput on the lines of a file, after one warm-up pass (so the word cache is as in
+    /// steady use): a JSON line with bytes, tokens, seconds and MB/s.
+    public static func benchmark(tokenizer url: URL, input: URL, repeats: Int) throws -> String {
+        let tokenizer = try Tokenizer.load(from: url)
+        let data: Data
+        do { data = try Data(contentsOf: input) } catch { throw FileProblem(input.path, "cannot read the file") }
+        var lines: [String] = []
+        String(decoding: data, as: UTF8.self).enumerateLines { line, _ in lines.append(line) }
+        let bytes = lines.reduce(0) { $0 + $1.utf8.count }
+        func pass() -> Int { lines.reduce(0) { $0 + tokenizer.encode($1, addSpecialTokens: false).count } }
+        let coldStart = Date()
+        var tokens = pass()
+        let cold = Date().timeIntervalSince(coldStart)
+        func processCPUSeconds() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+            return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+        }
+        let start = Date()
+        let cpuStart = processCPUSeconds()
+        for _ in 0..<max(1, repeats) { tokens = pass() }
+        let seconds = Date().timeIntervalSince(start) / Double(max(1, repeats))
+        // CPU time too: on a shared machine wall-clock throughput mostly measures the other processes.
+        let cpu = (processCPUSeconds() - cpuStart) / Double(max(1, repeats))
+        let mb = Double(bytes) / 1_000_000
+        return String(format: "{\"bytes\":%d,\"tokens\":%d,\"cold_seconds\":%.3f,\"seconds\":%.3f,\"mb_per_s\":%.1f,\"cpu_seconds\":%.3f,\"mb_per_cpu_s\":%.1f}",
+                      bytes, tokens, cold, seconds, mb / seconds, cpu, mb / cpu)
+    }
+}

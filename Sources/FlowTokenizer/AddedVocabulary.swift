@@ -33,6 +33,9 @@ struct AddedTokenMatcher: Sendable {
 
     /// Candidates by first scalar, longest first.
     private let byFirstScalar: [Unicode.Scalar: [Pattern]]
+    /// Which ASCII scalars start a pattern, and whether any non-ASCII one does: most scalars skip the lookup.
+    private let asciiStarts: [Bool]
+    private let nonASCIIStarts: Bool
 
     init(tokens: [AddedToken], normalize: ((String) -> String)?) {
         var table: [Unicode.Scalar: [Pattern]] = [:]
@@ -42,6 +45,10 @@ struct AddedTokenMatcher: Sendable {
             guard let first = scalars.first else { continue }
             table[first, default: []].append(Pattern(scalars: scalars, token: token))
         }
+        var ascii = [Bool](repeating: false, count: 128)
+        for first in table.keys where first.value < 128 { ascii[Int(first.value)] = true }
+        asciiStarts = ascii
+        nonASCIIStarts = table.keys.contains { $0.value >= 128 }
         byFirstScalar = table.mapValues { patterns in
             // Stable: equal lengths keep file order, as the automaton's pattern order does.
             patterns.enumerated().sorted { a, b in
@@ -60,6 +67,11 @@ struct AddedTokenMatcher: Sendable {
         var consumed = 0  // end of the previous kept split
         var i = 0
         while i < n {
+            let v = s[i].value
+            if v < 128 ? !asciiStarts[Int(v)] : !nonASCIIStarts {
+                i += 1
+                continue
+            }
             guard let candidates = byFirstScalar[s[i]],
                   let pattern = candidates.first(where: { matches($0.scalars, in: s, at: i) }) else {
                 i += 1

@@ -10,7 +10,6 @@ struct BPESymbols {
     private var next: [Int32] = []
     private var pendingStart: Int32 = 0
 
-
     /// Appends a one-byte symbol. Positions count kept bytes only: HF drops an unknown byte without an
     /// unk token and does not advance its offsets for it.
     mutating func append(id: TokenID) {
@@ -60,15 +59,9 @@ struct BPESymbols {
     }
 
     func word() -> BPEWord {
-        var outIDs: [TokenID] = []
-        var outEnds: [Int32] = []
-        var outStarts: [Int32] = []
-        for i in ids.indices where ids[i] >= 0 {
-            outIDs.append(ids[i])
-            outStarts.append(starts[i])
-            outEnds.append(ends[i])
-        }
-        return BPEWord(ids: outIDs, ends: outEnds, starts: outStarts)
+        var out: BPEWord = []
+        for i in ids.indices where ids[i] >= 0 { out.append(BPEPiece(id: ids[i], start: starts[i], end: ends[i])) }
+        return out
     }
 }
 

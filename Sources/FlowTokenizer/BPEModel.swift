@@ -16,7 +16,7 @@ final class BPEModel: @unchecked Sendable {
     let ignoreMerges: Bool
 
     private let cacheLock = NSLock()
-    private var cache: [String: BPEWord] = [:]
+    private var cache: [ByteKey: BPEWord] = [:]
     private static let cacheLimit = 200_000
 
     init(vocab: [String: TokenID], mergeList: [(String, String)], unknownToken: String?, fuseUnknown: Bool,
@@ -55,12 +55,12 @@ final class BPEModel: @unchecked Sendable {
 
     /// Tokens of one pre-token given as UTF-8 bytes, through the per-word cache.
     func tokenize(bytes: UnsafeBufferPointer<UInt8>) -> BPEWord {
-        let key = ByteLevel.string(forBytes: bytes)
+        let key = ByteKey(bytes: Array(bytes))
         cacheLock.lock()
         let hit = cache[key]
         cacheLock.unlock()
         if let hit { return hit }
-        let word = tokenizeUncached(bytes: bytes, byteLevel: key)
+        let word = tokenizeUncached(bytes: bytes)
         cacheLock.lock()
         if cache.count >= BPEModel.cacheLimit { cache.removeAll(keepingCapacity: true) }
         cache[key] = word
@@ -68,8 +68,10 @@ final class BPEModel: @unchecked Sendable {
         return word
     }
 
-    func tokenizeUncached(bytes: UnsafeBufferPointer<UInt8>, byteLevel: String) -> BPEWord {
-        if ignoreMerges, let id = vocab[byteLevel] { return BPEWord(ids: [id], ends: [Int32(bytes.count)]) }
+    func tokenizeUncached(bytes: UnsafeBufferPointer<UInt8>) -> BPEWord {
+        if ignoreMerges, let id = vocab[ByteLevel.string(forBytes: bytes)] {
+            return [BPEPiece(id: id, start: 0, end: Int32(bytes.count))]
+        }
         var symbols = BPESymbols()
         var previousUnknown = false
         for byte in bytes {
@@ -87,16 +89,21 @@ final class BPEModel: @unchecked Sendable {
     }
 }
 
-/// The tokens of one pre-token: ids and, for each, the end of its byte range within the pre-token.
-struct BPEWord: Sendable {
-    var ids: [TokenID]
-    var ends: [Int32]
-    /// Start byte of each token (a dropped byte with no unk token leaves a gap, as in HF).
-    var starts: [Int32] = []
+/// One token of a pre-token: its id and byte range within the pre-token.
+struct BPEPiece: Sendable, Equatable {
+    var id: TokenID
+    var start: Int32
+    var end: Int32
+}
 
-    init(ids: [TokenID], ends: [Int32], starts: [Int32]? = nil) {
-        self.ids = ids
-        self.ends = ends
-        self.starts = starts ?? ids.indices.map { $0 == 0 ? 0 : ends[$0 - 1] }
+/// The tokens of one pre-token, in one array so a cache hit costs a single retain.
+typealias BPEWord = [BPEPiece]
+
+/// A pre-token's bytes as a cache key, hashed in one pass (String keys hash through NFC, which is slow).
+struct ByteKey: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -29,19 +29,17 @@ enum GPT2Splitter {
     /// Calls `emit` with each match's scalar range, in order; the ranges tile `scalars`.
     static func split(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, emit: (Range<Int>) -> Void) {
         let n = scalars.count
-        guard n > 0 else { return }
-        var classes = [Class](repeating: .other, count: n)
-        for i in 0..<n { classes[i] = classify(scalars[i]) }
         var i = 0
         while i < n {
-            let end = matchEnd(scalars, classes, at: i)
+            let end = matchEnd(scalars, at: i)
             emit(i..<end)
             i = end
         }
     }
 
-    private static func matchEnd(_ s: UnsafeBufferPointer<Unicode.Scalar>, _ c: [Class], at i: Int) -> Int {
+    private static func matchEnd(_ s: UnsafeBufferPointer<Unicode.Scalar>, at i: Int) -> Int {
         let n = s.count
+        @inline(__always) func c(_ k: Int) -> Class { classify(s[k]) }
         if s[i] == "'" && i + 1 < n {
             switch s[i + 1] {
             case "s", "t", "m", "d": return i + 2
@@ -52,17 +50,17 @@ enum GPT2Splitter {
             }
         }
         var start = i
-        if s[i] == " " && i + 1 < n && c[i + 1] != .space { start = i + 1 }
-        let kind = c[start]
+        if s[i] == " " && i + 1 < n && c(i + 1) != .space { start = i + 1 }
+        let kind = c(start)
         if kind != .space {
             var j = start + 1
-            while j < n && c[j] == kind { j += 1 }
+            while j < n && c(j) == kind { j += 1 }
             return j
         }
         // Whitespace: the run minus its last scalar when a non-space follows (that scalar then prefixes
         // the next word), unless the run is a single scalar.
         var j = i + 1
-        while j < n && c[j] == .space { j += 1 }
+        while j < n && c(j) == .space { j += 1 }
         if j < n && j - i > 1 { return j - 1 }
         return j
     }

@@ -28,10 +28,12 @@ enum NFC {
     static func apply(_ text: NormalizedText) -> NormalizedText {
         // Every scalar below U+0300 is NFC on its own and never composes with what precedes it.
         guard text.scalars.contains(where: { $0.value >= 0x300 }) else { return text }
-        var out = NormalizedText(scalars: [], starts: [], ends: [])
-        out.scalars.reserveCapacity(text.count)
-        out.starts.reserveCapacity(text.count)
-        out.ends.reserveCapacity(text.count)
+        var scalars: [Unicode.Scalar] = []
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        scalars.reserveCapacity(text.count)
+        starts.reserveCapacity(text.count)
+        ends.reserveCapacity(text.count)
         var index = 0
         for cluster in text.string {
             let count = cluster.unicodeScalars.count
@@ -45,14 +47,14 @@ enum NFC {
             for item in composed {
                 // An insertion shares the alignment of the input scalar before it.
                 let source = item.change > 0 ? max(position - 1, 0) : min(position, text.count - 1)
-                out.scalars.append(item.scalar)
-                out.starts.append(text.starts[source])
-                out.ends.append(text.ends[source])
+                scalars.append(item.scalar)
+                starts.append(Int32(text.start(source)))
+                ends.append(Int32(text.end(source)))
                 if item.change <= 0 { position += 1 - item.change }
             }
             index += count
         }
-        return out
+        return NormalizedText(scalars: scalars, starts: starts, ends: ends)
     }
 
     struct Item {

@@ -52,11 +52,11 @@ extension Tokenizer {
             scratch.byteScalar.removeAll(keepingCapacity: true)
             for k in range { scratch.appendUTF8(piece.scalars[k], scalarIndex: Int32(k)) }
             let word = scratch.bytes.withUnsafeBufferPointer { model.tokenize(bytes: $0) }
-            for t in word.ids.indices {
-                let id = word.ids[t]
-                let first = Int(scratch.byteScalar[Int(word.starts[t])])
-                let last = Int(scratch.byteScalar[Int(word.ends[t]) - 1])
-                out.append(id: id, token: tokenString(id) ?? "", offsets: piece.starts[first]..<max(piece.starts[first], piece.ends[last]))
+            for token in word {
+                let id = token.id
+                let first = Int(scratch.byteScalar[Int(token.start)])
+                let last = Int(scratch.byteScalar[Int(token.end) - 1])
+                out.append(id: id, token: tokenString(id) ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
             }
         }
     }

@@ -86,6 +86,8 @@ struct TokenizerLoader {
         guard let json, !json.isNull else { return [] }
         var tokens: [AddedToken] = []
         var byID: [TokenID: String] = [:]
+        var vocabTokenOfID: [TokenID: String] = [:]
+        for (token, id) in model.vocab { vocabTokenOfID[id] = token }
         for (k, item) in try fields.array(json, "added_tokens").enumerated() {
             let key = "added_tokens[\(k)]"
             guard item.objectValue != nil else { throw TokenizerError(path, "'\(key)' must be an object") }
@@ -94,6 +96,9 @@ struct TokenizerLoader {
             guard !content.isEmpty else { throw TokenizerError(path, "'\(key).content' is empty") }
             if let vocabID = model.vocab[content], vocabID != id {
                 throw TokenizerError(path, "added token '\(content)' has id \(id) but model.vocab gives it \(vocabID)")
+            }
+            if let owner = vocabTokenOfID[id], owner != content {
+                throw TokenizerError(path, "added token '\(content)' has id \(id), which model.vocab gives to '\(owner)'")
             }
             if let other = byID.updateValue(content, forKey: id), other != content {
                 throw TokenizerError(path, "added tokens '\(other)' and '\(content)' share id \(id)")

@@ -30,7 +30,7 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Tokenizer utilities.",
-        subcommands: [TokenizerTrainCommand.self])
+        subcommands: [TokenizerTrainCommand.self, TokenizerBenchCommand.self])
 }
 
 struct TokenizerTrainCommand: ParsableCommand {
@@ -52,5 +52,20 @@ struct TokenizerTrainCommand: ParsableCommand {
 
     func run() throws {
         print(try TokenizerTools.train(inputs: inputs, vocabularySize: vocabSize, minFrequency: minFrequency, output: out))
+    }
+}
+
+struct TokenizerBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure encode throughput (MB/s) on the lines of a text file; prints one JSON line.")
+
+    @Option(help: "A tokenizer.json file.") var tokenizer: String
+    @Option(help: "A UTF-8 text file.") var input: String
+    @Option(help: "Timed passes after the first (cold) one.") var repeats = 3
+
+    func run() throws {
+        print(try TokenizerTools.benchmark(tokenizer: URL(fileURLWithPath: tokenizer), input: URL(fileURLWithPath: input),
+                                           repeats: repeats))
     }
 }

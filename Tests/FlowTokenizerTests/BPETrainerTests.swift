@@ -56,6 +56,7 @@ import FlowTestSupport
     @Test func writtenFileLoadsBackIdentically() throws {
         let trained = try Self.trainOnCorpus()
         let dir = FixturePath.temporaryDirectory("flowlm-tokenizer")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("tokenizer.json")
         try trained.write(to: url)
         let reloaded = try Tokenizer.load(from: url)

@@ -85,6 +85,9 @@ import FlowTestSupport
         (["added_tokens"], .object([]), "added_tokens"),
         (["added_tokens"], .array([.object([("id", .number("7")), ("content", .string("[PAD]")), ("special", .bool(true))])]), "[PAD]"),
         (["added_tokens"], .array([.object([("id", .number("900")), ("special", .bool(true))])]), "content"),
+        (["added_tokens"], .array([.object([("id", .number("40")), ("content", .string("<new>"))])]), "model.vocab gives to"),
+        (["added_tokens"], .array([.object([("id", .number("300")), ("content", .string("<a>"))]),
+                                   .object([("id", .number("300")), ("content", .string("<b>"))])]), "share id 300"),
         (["added_tokens"], .array([.object([("id", .number("900")), ("content", .string("")), ("special", .bool(true))])]), "empty"),
         (["added_tokens"], .array([.object([("id", .number("900")), ("content", .string("<x>")), ("lstrip", .number("1"))])]), "lstrip"),
     ]
@@ -111,7 +114,8 @@ import FlowTestSupport
         for text in ["", "null", "[]", "{", "{\"model\": }", "\u{FEFF}{}", "{\"model\": {\"type\": \"BPE\"}} trailing"] {
             #expect(throws: TokenizerError.self) { try Tokenizer(jsonData: Data(text.utf8), path: Self.path) }
         }
-        let missing = FixturePath.temporaryDirectory().appendingPathComponent("tokenizer.json")
+        let missing = FileManager.default.temporaryDirectory
+            .appendingPathComponent("flowlm-missing-\(UUID().uuidString)/tokenizer.json")
         let error = try #require(throws: TokenizerError.self) { try Tokenizer.load(from: missing) }
         #expect(error.path == missing.path)
     }
