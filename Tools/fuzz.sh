@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets (safetensors header, config.json, tokenizer.json) under ASan.
-# SwiftPM's --sanitize=fuzzer alone leaves the code without coverage counters on this toolchain, so the
-# coverage flags are passed explicitly (without them libFuzzer runs blind: "no interesting inputs").
+# With `--sanitize=fuzzer --sanitize=address` SwiftPM lets the later flag win for each module, which leaves
+# the code without coverage counters (libFuzzer then runs blind: "no interesting inputs"), so the sanitizers
+# and the coverage kinds are also passed to swiftc explicitly.
 # Usage: Tools/fuzz.sh [runs-per-target, default 1000000] [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ for t in "${targets[@]}"; do
   product="fuzz-$t"
   FLOWLM_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address \
     --product "$product" --scratch-path .build-fuzz \
-    -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp >/dev/null
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp >/dev/null
   corpus="Fuzz/corpus-$t"
   mkdir -p "$corpus"
   seeds="Fuzz/seeds/$t"

@@ -86,6 +86,17 @@ public struct ModernBertConfig: Sendable, Equatable {
         if localAttention < 0 { return "local attention window must not be negative" }
         if !(normEps > 0) { return "norm epsilon must be positive" }
         if !(globalRopeTheta > 0) || !(localRopeTheta > 0) { return "rope theta must be positive" }
+        // Hostile configs must not make the engine allocate without bound.
+        let dimensionLimit = 1 << 24, layerLimit = 1024
+        if [vocabularySize, hiddenSize, intermediateSize, headCount, localAttention].contains(where: { $0 > dimensionLimit }) {
+            return "a dimension exceeds \(dimensionLimit)"
+        }
+        if layerKinds.count > layerLimit { return "\(layerKinds.count) layers exceed the limit of \(layerLimit)" }
+        let perLayer = 4 * hiddenSize * hiddenSize + 3 * hiddenSize * intermediateSize
+        let (total, overflow) = perLayer.multipliedReportingOverflow(by: layerKinds.count)
+        if overflow || total + 2 * vocabularySize * hiddenSize > 1 << 36 {
+            return "the model would have more than \(1 << 36) parameters"
+        }
         return nil
     }
 }
