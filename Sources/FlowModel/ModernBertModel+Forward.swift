@@ -26,20 +26,33 @@ extension ModernBertModel {
     /// vocabulary). `workspace` must have been made for this model's config.
     public func forward(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
                         collectHiddenStates: Bool = false) throws(ModelInputError) -> ForwardOutput {
+        let v = config.vocabularySize, h = config.hiddenSize, n = batch.tokenCount
+        var hiddenStates: [[Float]] = []
+        let logits = try forwardInPlace(batch, workspace: workspace, policy: policy) { p in
+            if collectHiddenStates { hiddenStates.append(Array(UnsafeBufferPointer(start: p, count: n * h))) }
+        }
+        return ForwardOutput(
+            batchSize: batch.batchSize, length: batch.length, vocabularySize: v,
+            logits: Array(logits), hiddenStates: hiddenStates,
+            finalHidden: collectHiddenStates && n > 0
+                ? Array(UnsafeBufferPointer(start: workspace.head!.finalNormed, count: n * h)) : nil)
+    }
+
+    /// The forward pass without copying its output: the logits [B·T, V] stay in `workspace` (valid until
+    /// its next use), which is what training and the sampler's hot loop want. `observeHidden` sees the
+    /// embeddings output and each layer's output as they are made.
+    public func forwardInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
+                               observeHidden: (UnsafeMutablePointer<Float>) -> Void = { _ in })
+        throws(ModelInputError) -> UnsafeMutableBufferPointer<Float> {
         precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
         if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
             throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
         }
         let n = batch.tokenCount
-        guard n > 0 else {
-            return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: v, logits: [],
-                                 hiddenStates: [], finalHidden: nil)
-        }
+        guard n > 0 else { return UnsafeMutableBufferPointer(start: nil, count: 0) }
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
         policy.activate()
-        var hiddenStates: [[Float]] = []
-        func snapshot(_ p: UnsafeMutablePointer<Float>) { hiddenStates.append(Array(UnsafeBufferPointer(start: p, count: n * h))) }
         let head = workspace.head!  // set by prepare
         parameters.withUnsafeBufferPointer { arena in
             let p = arena.baseAddress!
@@ -49,19 +62,15 @@ extension ModernBertModel {
             }
             normalize(head.embedded, into: workspace.residuals[0], rows: n, layout.embeddingNorm, p,
                       mean: head.embeddingNormMean, rstd: head.embeddingNormRstd, policy: policy)
-            if collectHiddenStates { snapshot(workspace.residuals[0]) }
+            observeHidden(workspace.residuals[0])
             for l in 0..<config.layerCount {
                 layerForward(l, batch: batch, buffers: workspace.buffers(layer: l), output: workspace.residuals[l + 1],
                              workspace: workspace, arena: p, policy: policy)
-                if collectHiddenStates { snapshot(workspace.residuals[l + 1]) }
+                observeHidden(workspace.residuals[l + 1])
             }
             headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p, policy: policy)
         }
-        return ForwardOutput(
-            batchSize: batch.batchSize, length: batch.length, vocabularySize: v,
-            logits: Array(UnsafeBufferPointer(start: head.logits, count: n * v)),
-            hiddenStates: hiddenStates,
-            finalHidden: collectHiddenStates ? Array(UnsafeBufferPointer(start: head.finalNormed, count: n * h)) : nil)
+        return UnsafeMutableBufferPointer(start: head.logits, count: n * v)
     }
 
     /// Convenience for one-off calls: a fresh workspace each time.

@@ -62,7 +62,7 @@ extension ModernBertModel {
 
     /// Writes `config.json` and `model.safetensors` into `directory` (created if needed), loadable by
     /// HF `AutoModelForMaskedLM.from_pretrained`.
-    public func save(to directory: URL, dtype: DType = .f32) throws {
+    public func save(to directory: URL, dtype: DType = .f32, metadata: [String: String] = ["format": "pt"]) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var json = config.json
         // HF records the stored precision as `dtype`; the forward still runs in float32.
@@ -71,6 +71,7 @@ extension ModernBertModel {
             json = .object(members)
         }
         try AtomicFile.write(json.serialized + "\n", to: directory.appendingPathComponent(ModelDirectory.configName))
-        try SafeTensorsWriter.write(tensorPayloads(dtype: dtype), to: directory.appendingPathComponent(ModelDirectory.weightsName))
+        try SafeTensorsWriter.write(tensorPayloads(dtype: dtype), metadata: metadata,
+                                    to: directory.appendingPathComponent(ModelDirectory.weightsName))
     }
 }

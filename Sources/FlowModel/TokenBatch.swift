@@ -43,3 +43,14 @@ public struct TokenBatch: Sendable, Equatable {
         lengths.flatMap { n in Array(repeating: 1, count: n) + Array(repeating: 0, count: length - n) }
     }
 }
+
+extension TokenBatch {
+    /// From flat right-padded ids [batchSize, length] and each row's real length.
+    public init(ids: [TokenID], lengths: [Int], batchSize: Int, length: Int) throws(ModelInputError) {
+        guard lengths.count == batchSize, lengths.allSatisfy({ $0 >= 0 && $0 <= length }) else {
+            throw ModelInputError("row lengths \(lengths) do not fit \(batchSize) rows of \(length)")
+        }
+        let mask = lengths.flatMap { n in Array(repeating: 1, count: n) + Array(repeating: 0, count: length - n) }
+        try self.init(ids: ids, attentionMask: mask, batchSize: batchSize, length: length)
+    }
+}

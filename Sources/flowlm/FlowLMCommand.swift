@@ -6,6 +6,7 @@ struct FlowLMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowlm",
         abstract: "Watch a diffusion language model think: refine text step by step with corruption-and-correction.",
-        subcommands: [InfoCommand.self, ForwardCommand.self, ConvertCommand.self, BenchCommand.self]
+        subcommands: [InfoCommand.self, TokenizeCommand.self, TokenizerCommand.self, ForwardCommand.self, TrainCommand.self,
+                      ConvertCommand.self, BenchCommand.self]
     )
 }

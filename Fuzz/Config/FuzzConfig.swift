@@ -1,0 +1,1 @@
+// Filled in when FlowModel's config parser lands.

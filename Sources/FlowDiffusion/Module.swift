@@ -1,1 +1,0 @@
-// FlowDiffusion: see docs/ARCHITECTURE.md

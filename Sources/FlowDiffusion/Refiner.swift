@@ -1,0 +1,252 @@
+import FlowCore
+
+/// One step in the history tree: which step it follows, the knobs it ran with, and its result.
+public struct StepNode: Sendable {
+    public let id: Int
+    /// nil for a first step (it follows the initial canvas).
+    public let parent: Int?
+    public let knobs: SamplerKnobs
+    public let step: RefinementStep
+    let stateBefore: LoopState
+    let stateAfter: LoopState
+}
+
+/// Drives the refinement loop one step at a time over a `Denoiser` and keeps every step taken as a tree:
+/// stepping back and stepping again with other knobs (or after forcing a token) starts a branch, and
+/// the old future stays reachable until discarded. The most recent logits are cached, so re-planning
+/// the current step with new knobs needs no forward pass.
+public final class Refiner {
+    public let denoiser: any Denoiser
+    public private(set) var knobs: SamplerKnobs
+    public let initialCanvas: Canvas
+    /// The node whose result is shown (nil = the initial canvas, before any step).
+    public private(set) var cursor: Int?
+    /// Forward passes actually run (re-plans and re-visits of recorded steps run none).
+    public private(set) var totalForwardPasses = 0
+    /// The loop's own work in the last computed step (statistics + planning, no forward pass).
+    public private(set) var lastPlanningTime: Duration = .zero
+
+    private var nodes: [StepNode?] = []
+    private let initialState: LoopState
+    /// The state at the cursor after user actions (force, pin) that no step has consumed yet.
+    private var editedHead: LoopState?
+    private var cachedLogits: (tokens: [TokenID], logits: LogitMatrix)?
+    private var statistics = RowStatistics()
+
+    public init(denoiser: any Denoiser, canvas: Canvas, knobs: SamplerKnobs) throws(DiffusionError) {
+        self.denoiser = denoiser
+        self.knobs = knobs
+        self.initialCanvas = canvas
+        self.initialState = LoopState(canvas: canvas, seed: knobs.seed)
+        guard canvas.specialTokens == denoiser.specialTokens else {
+            throw .invalidCanvas("its special tokens differ from the model's")
+        }
+        if let bad = canvas.tokens.firstIndex(where: { $0 < 0 || Int($0) >= denoiser.vocabularySize }) {
+            throw .invalidCanvas("token \(canvas.tokens[bad]) at position \(bad) is outside the vocabulary of \(denoiser.vocabularySize)")
+        }
+        try validate(knobs)
+    }
+
+    // MARK: State
+
+    private var headState: LoopState {
+        if let editedHead { return editedHead }
+        if let cursor, let node = nodes[cursor] { return node.stateAfter }
+        return initialState
+    }
+
+    /// The canvas shown now (after the cursor's step and any user action since).
+    public var canvas: Canvas { headState.canvas }
+    /// The phase the next step would run in.
+    public var phase: RefinementPhase { headState.phase(under: knobs) }
+    public var isFinished: Bool { phase == .done }
+    /// Cycle-frozen positions at the cursor.
+    public var frozenPositions: [Int] { headState.frozen.indices.filter { headState.frozen[$0] } }
+
+    /// The steps from the initial canvas to the cursor.
+    public var history: [RefinementStep] { pathNodes.map(\.step) }
+    /// (knobs, step) along the path, for traces.
+    public var recordedSteps: [(knobs: SamplerKnobs, step: RefinementStep)] { pathNodes.map { ($0.knobs, $0.step) } }
+
+    /// Node ids from the first step to the cursor.
+    public var path: [Int] { pathNodes.map(\.id) }
+
+    private var pathNodes: [StepNode] {
+        var path: [StepNode] = []
+        var id = cursor
+        while let current = id, let node = nodes[current] { path.append(node); id = node.parent }
+        return path.reversed()
+    }
+
+    public func node(_ id: Int) -> StepNode? { nodes.indices.contains(id) ? nodes[id] : nil }
+    /// Children of a node (nil = of the initial canvas), oldest first.
+    public func children(of id: Int?) -> [Int] { nodes.compactMap { $0 }.filter { $0.parent == id }.map(\.id) }
+    /// Tips of every branch kept.
+    public var leaves: [Int] { nodes.compactMap { $0 }.map(\.id).filter { children(of: $0).isEmpty } }
+
+    // MARK: Stepping
+
+    /// Advances one step: re-visits the recorded next step when it used the same knobs, else computes one
+    /// (a new branch if the cursor already had a future). nil when the loop is finished.
+    @discardableResult
+    public func step() throws(DiffusionError) -> RefinementStep? {
+        guard !isFinished else { return nil }
+        if editedHead == nil, let next = children(of: cursor).last(where: { nodes[$0]?.knobs == knobs }) {
+            cursor = next
+            return nodes[next]?.step
+        }
+        let (step, after) = try compute(from: headState, knobs: knobs)
+        let id = nodes.count
+        nodes.append(StepNode(id: id, parent: cursor, knobs: knobs, step: step, stateBefore: headState, stateAfter: after))
+        cursor = id
+        editedHead = nil
+        return step
+    }
+
+    /// Steps until finished or `maxSteps` more steps were taken; returns the steps taken.
+    public func run(maxSteps: Int = 100_000) throws(DiffusionError) -> [RefinementStep] {
+        var taken: [RefinementStep] = []
+        while taken.count < maxSteps, let step = try step() { taken.append(step) }
+        return taken
+    }
+
+    /// Moves the cursor to the parent step; user actions not yet stepped are dropped. False at the start.
+    @discardableResult
+    public func stepBack() -> Bool {
+        guard let cursor, let node = nodes[cursor] else { return false }
+        self.cursor = node.parent
+        editedHead = nil
+        return true
+    }
+
+    /// Re-visits the most recent recorded child (adopting its knobs) without computing anything.
+    @discardableResult
+    public func stepForward() -> RefinementStep? {
+        guard editedHead == nil, let next = children(of: cursor).last, let node = nodes[next] else { return nil }
+        cursor = next
+        knobs = node.knobs
+        return node.step
+    }
+
+    /// Moves the cursor to any kept node (nil = the initial canvas), adopting its knobs.
+    public func select(node id: Int?) throws(DiffusionError) {
+        if let id {
+            guard let node = node(id) else { throw .invalidCanvas("no step node \(id)") }
+            knobs = node.knobs
+        }
+        cursor = id
+        editedHead = nil
+    }
+
+    /// Drops a node and its subtree; refused for the cursor's own path.
+    public func discard(node id: Int) throws(DiffusionError) {
+        guard node(id) != nil else { throw .invalidCanvas("no step node \(id)") }
+        guard !pathNodes.contains(where: { $0.id == id }) else {
+            throw .invalidCanvas("step node \(id) is on the current path; step back before discarding it")
+        }
+        var doomed = [id]
+        while let next = doomed.popLast() {
+            doomed += children(of: next)
+            nodes[next] = nil
+        }
+    }
+
+    /// Drops the branch that ends at `leaf`: from where it leaves the current path down to its tip.
+    public func discardBranch(endingAt leaf: Int) throws(DiffusionError) {
+        let onPath = Set(pathNodes.map(\.id))
+        guard var top = node(leaf) else { throw .invalidCanvas("no step node \(leaf)") }
+        while let parent = top.parent, !onPath.contains(parent), let up = node(parent) { top = up }
+        try discard(node: top.id)
+    }
+
+    // MARK: Knobs
+
+    /// Uses `knobs` from the next step on (validated first).
+    public func setKnobs(_ knobs: SamplerKnobs) throws(DiffusionError) {
+        try validate(knobs)
+        self.knobs = knobs
+    }
+
+    /// Re-plans the cursor's step with `knobs` from its cached logits (no forward pass when cached).
+    /// A leaf is replaced in place; a step with a future gets a sibling, so that future stays reachable.
+    @discardableResult
+    public func replan(knobs: SamplerKnobs) throws(DiffusionError) -> RefinementStep? {
+        try validate(knobs)
+        self.knobs = knobs
+        guard let id = cursor, let node = nodes[id], node.stateBefore.phase(under: knobs) != .done else { return nil }
+        let (step, after) = try compute(from: node.stateBefore, knobs: knobs)
+        let newID = children(of: id).isEmpty ? id : nodes.count
+        let replanned = StepNode(id: newID, parent: node.parent, knobs: knobs, step: step,
+                                 stateBefore: node.stateBefore, stateAfter: after)
+        if newID == id { nodes[id] = replanned } else { nodes.append(replanned) }
+        cursor = newID
+        editedHead = nil
+        return step
+    }
+
+    // MARK: User actions
+
+    /// Puts `token` at an editable position and pins it; the next step reports it as a `force` change.
+    public func force(token: TokenID, at position: Int) throws(DiffusionError) {
+        var state = headState
+        try state.canvas.checkEditable(position)
+        guard token >= 0, Int(token) < denoiser.vocabularySize, !state.canvas.specialTokens.isReserved(token) else {
+            throw .invalidCanvas("token \(token) cannot be forced: reserved or outside the vocabulary")
+        }
+        let previous = state.canvas.tokens[position]
+        state.pendingForces.removeAll { $0.position == position }
+        state.pendingForces.append(TokenChange(position: position, kind: .force, from: previous, to: token,
+                                               pFrom: 0, pTo: 0, reason: ChangeReason(.user, "forced by the user")))
+        state.canvas.set(token, at: position)
+        state.canvas.setPinned(true, at: position)
+        state.frozen[position] = false
+        editedHead = state
+    }
+
+    /// Pins or unpins a position (pinned tokens are never edited or remasked).
+    public func setPinned(_ pinned: Bool, at position: Int) throws(DiffusionError) {
+        var state = headState
+        try state.canvas.checkEditable(position)
+        state.canvas.setPinned(pinned, at: position)
+        editedHead = state
+    }
+
+    // MARK: Computing
+
+    private func validate(_ knobs: SamplerKnobs) throws(DiffusionError) {
+        try knobs.validate(contextLength: denoiser.contextLength, canvasLength: initialCanvas.count)
+        let layout = BlockLayout(canvas: initialCanvas, blockLength: knobs.blockLength, steps: knobs.steps)
+        guard knobs.steps >= layout.blockCount else {
+            throw .invalidKnob("steps \(knobs.steps) is fewer than the \(layout.blockCount) blocks of block_length \(knobs.blockLength)")
+        }
+    }
+
+    private func compute(from state: LoopState, knobs: SamplerKnobs) throws(DiffusionError) -> (RefinementStep, LoopState) {
+        let logits = try logits(for: state.canvas.tokens)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try statistics.compute(logits, temperature: Float(knobs.temperature), keep: max(knobs.topK, 2),
+                               special: state.canvas.specialTokens, entropy: knobs.confidence == .negativeEntropy)
+        let layout = BlockLayout(canvas: state.canvas, blockLength: knobs.blockLength, steps: knobs.steps)
+        let result = StepPlanner(knobs: knobs, layout: layout, logits: logits, stats: statistics).plan(state)
+        lastPlanningTime = clock.now - start
+        return result
+    }
+
+    private func logits(for tokens: [TokenID]) throws(DiffusionError) -> LogitMatrix {
+        if let cachedLogits, cachedLogits.tokens == tokens { return cachedLogits.logits }
+        let output: [LogitMatrix]
+        do { output = try denoiser.logits(for: [tokens]) } catch let error as DiffusionError { throw error } catch {
+            throw .denoiser("\(error)")
+        }
+        guard output.count == 1, let logits = output.first else {
+            throw .denoiser("returned \(output.count) logit matrices for 1 canvas")
+        }
+        guard logits.rows == tokens.count, logits.vocabularySize == denoiser.vocabularySize else {
+            throw .denoiser("returned \(logits.rows)x\(logits.vocabularySize) logits for \(tokens.count) positions and vocabulary \(denoiser.vocabularySize)")
+        }
+        totalForwardPasses += 1
+        cachedLogits = (tokens, logits)
+        return logits
+    }
+}

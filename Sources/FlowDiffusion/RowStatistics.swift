@@ -1,0 +1,240 @@
+import FlowCore
+import Foundation
+
+/// Per-row softmax statistics at temperature T over ordinary tokens (reserved ids excluded), computed
+/// in two sweeps per row while the row is still in cache: top-k by a threshold test (no sort), then one
+/// vectorized exp sweep for the normalizer Z and Σ e·z (entropy). Buffers are reused across steps.
+struct RowStatistics {
+    private(set) var rows = 0
+    private(set) var k = 2
+    private(set) var vocabularySize = 0
+    private(set) var inverseTemperature: Float = 1
+    /// Row r's candidates at r*k ..< r*k+k, best first; id -1 pads rows with fewer ordinary tokens than k.
+    private(set) var topIds: [TokenID] = []
+    private(set) var topLogits: [Float] = []
+    private(set) var topProbabilities: [Float] = []
+    private(set) var maxLogit: [Float] = []
+    private(set) var normalizer: [Float] = []
+    /// exp(−H) per row, in (0, 1].
+    private(set) var entropyConfidence: [Float] = []
+    private(set) var special = SpecialTokens(pad: 0, cls: 0, sep: 0, mask: 0)
+    private var allowedRanges: [Range<Int>] = []
+    private var reservedKey: [TokenID] = []
+
+    /// Fills every buffer from `logits`; throws on non-finite scores (a broken model, not a trap).
+    /// Large matrices are split across cores by rows; each row is independent, so results do not
+    /// depend on the split.
+    /// `entropy: false` skips Σ e·z (entropyConfidence stays 0), a few percent of the sweep.
+    mutating func compute(_ logits: LogitMatrix, temperature: Float, keep k: Int, special: SpecialTokens,
+                          entropy: Bool = true) throws(DiffusionError) {
+        self.special = special
+        prepare(rows: logits.rows, vocabularySize: logits.vocabularySize, k: k, reserved: special.reserved)
+        inverseTemperature = 1 / temperature
+        guard !allowedRanges.isEmpty else { throw .denoiser("every token of the vocabulary is reserved") }
+        let rows = self.rows, vocabulary = vocabularySize, ranges = allowedRanges, inverseT = inverseTemperature
+        let workers = rows * vocabulary >= 1 << 20 ? min(RowStatistics.cores, max(1, rows / 16)) : 1
+        var firstFailure = rows
+        logits.values.withUnsafeBufferPointer { all in
+            topIds.withUnsafeMutableBufferPointer { ids in
+            topLogits.withUnsafeMutableBufferPointer { values in
+            topProbabilities.withUnsafeMutableBufferPointer { probabilities in
+            maxLogit.withUnsafeMutableBufferPointer { maxima in
+            normalizer.withUnsafeMutableBufferPointer { sums in
+            entropyConfidence.withUnsafeMutableBufferPointer { entropies in
+                let failures = UnsafeMutableBufferPointer<Int>.allocate(capacity: workers)
+                defer { failures.deallocate() }
+                let output = RowOutput(logits: all.baseAddress!, ids: ids.baseAddress!, values: values.baseAddress!,
+                                       probabilities: probabilities.baseAddress!, maxima: maxima.baseAddress!,
+                                       sums: sums.baseAddress!, entropies: entropies.baseAddress!,
+                                       failures: failures.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let lower = rows * worker / workers, upper = rows * (worker + 1) / workers
+                    output.failures[worker] = rows
+                    for r in lower..<upper where !Self.computeRow(
+                        r, output.logits + r * vocabulary, ranges: ranges, k: k, inverseT: inverseT, entropy: entropy,
+                        output: output) {
+                        output.failures[worker] = r
+                        break
+                    }
+                }
+                firstFailure = failures.min() ?? rows
+            }}}}}}
+        }
+        if firstFailure < rows { throw .denoiser("non-finite logits at position \(firstFailure)") }
+    }
+
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Where one row's results go (each row writes only its own slots, so workers never overlap).
+    private struct RowOutput: @unchecked Sendable {
+        let logits: UnsafePointer<Float>
+        let ids: UnsafeMutablePointer<TokenID>
+        let values: UnsafeMutablePointer<Float>
+        let probabilities: UnsafeMutablePointer<Float>
+        let maxima: UnsafeMutablePointer<Float>
+        let sums: UnsafeMutablePointer<Float>
+        let entropies: UnsafeMutablePointer<Float>
+        /// One slot per worker: the first bad row it met, or `rows`.
+        let failures: UnsafeMutablePointer<Int>
+    }
+
+    private mutating func prepare(rows: Int, vocabularySize: Int, k: Int, reserved: [TokenID]) {
+        if rows * k != topIds.count || self.k != k {
+            topIds = [TokenID](repeating: -1, count: rows * k)
+            topLogits = [Float](repeating: -.infinity, count: rows * k)
+            topProbabilities = [Float](repeating: 0, count: rows * k)
+        }
+        if maxLogit.count != rows {
+            maxLogit = [Float](repeating: 0, count: rows)
+            normalizer = [Float](repeating: 1, count: rows)
+            entropyConfidence = [Float](repeating: 0, count: rows)
+        }
+        if self.vocabularySize != vocabularySize || reservedKey != reserved {
+            let cuts = Set(reserved.map(Int.init)).filter { $0 >= 0 && $0 < vocabularySize }.sorted()
+            var ranges: [Range<Int>] = []
+            var start = 0
+            for cut in cuts { if cut > start { ranges.append(start..<cut) }; start = cut + 1 }
+            if start < vocabularySize { ranges.append(start..<vocabularySize) }
+            allowedRanges = ranges
+            reservedKey = reserved
+        }
+        self.rows = rows; self.k = k; self.vocabularySize = vocabularySize
+    }
+
+    /// False when the row has no finite maximum or a non-finite normalizer.
+    private static func computeRow(_ r: Int, _ row: UnsafePointer<Float>, ranges: [Range<Int>], k: Int,
+                                   inverseT: Float, entropy wantsEntropy: Bool, output: RowOutput) -> Bool {
+        let offset = r * k
+        let values = output.values + offset
+        let found = selectTop(row, ranges: ranges, k: k, ids: output.ids + offset, values: values)
+        let top = values[0]
+        guard found > 0, top.isFinite else { return false }
+        let (z, weighted) = wantsEntropy
+            ? exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: true)
+            : exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: false)
+        guard z.isFinite, z > 0, weighted.isFinite else { return false }
+        output.maxima[r] = top
+        output.sums[r] = z
+        output.entropies[r] = wantsEntropy ? fastExp(-max(0, logf(z) - weighted / z)) : 0
+        for j in 0..<k {
+            output.probabilities[offset + j] = j < found ? fastExp((values[j] - top) * inverseT) / z : 0
+        }
+        return true
+    }
+
+    /// Keeps the k largest values (descending, lower id first on ties) over `ranges`; returns how many.
+    @inline(__always)
+    private static func selectTop(_ row: UnsafePointer<Float>, ranges: [Range<Int>], k: Int,
+                                  ids: UnsafeMutablePointer<TokenID>, values: UnsafeMutablePointer<Float>) -> Int {
+        for j in 0..<k { ids[j] = -1; values[j] = -.infinity }
+        var threshold = -Float.infinity
+        var found = 0
+        @inline(__always) func insert(_ value: Float, _ id: Int) {
+            guard value > threshold else { return }
+            var j = min(found, k - 1)
+            while j > 0 && values[j - 1] < value { values[j] = values[j - 1]; ids[j] = ids[j - 1]; j -= 1 }
+            values[j] = value; ids[j] = TokenID(truncatingIfNeeded: id)
+            found = min(found + 1, k)
+            if found == k { threshold = values[k - 1] }
+        }
+        let raw = UnsafeRawPointer(row)
+        for range in ranges {
+            var i = range.lowerBound
+            var thresholdVector = SIMD8<Float>(repeating: threshold)
+            while i + 8 <= range.upperBound {
+                let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                if any(v .> thresholdVector) {
+                    for lane in 0..<8 { insert(v[lane], i + lane) }
+                    thresholdVector = SIMD8(repeating: threshold)
+                }
+                i += 8
+            }
+            while i < range.upperBound { insert(row[i], i); i += 1 }
+        }
+        return found
+    }
+
+    /// Σ e^z and Σ e^z·z with z = (x − max)·(1/T) over `ranges`. Eight-lane groups entirely below
+    /// z = −30 are skipped: together they add under 1e-8 of Z even at vocabulary 50k.
+    @inline(__always)
+    private static func exponentialSums(_ row: UnsafePointer<Float>, ranges: [Range<Int>], max top: Float,
+                                        inverseT: Float, weighted withWeights: Bool) -> (Float, Float) {
+        let raw = UnsafeRawPointer(row)
+        let maxVector = SIMD8<Float>(repeating: top), scale = SIMD8<Float>(repeating: inverseT)
+        let negligible = SIMD8<Float>(repeating: -30)
+        var sum = SIMD8<Float>.zero, weighted = SIMD8<Float>.zero
+        for range in ranges {
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                let z = (raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - maxVector) * scale
+                if any(z .> negligible) {
+                    let e = fastExp(z)
+                    sum += e
+                    if withWeights { weighted += e * z }
+                }
+                i += 8
+            }
+            if i < range.upperBound {
+                var z = SIMD8<Float>(repeating: -100)
+                for lane in 0..<(range.upperBound - i) { z[lane] = (row[i + lane] - top) * inverseT }
+                let e = fastExp(z)
+                sum += e
+                weighted += e * z
+            }
+        }
+        return (sum.sum(), weighted.sum())
+    }
+
+    /// p(token) at the computed temperature; 0 for reserved or out-of-range ids.
+    func probability(row r: Int, token: TokenID, in logits: LogitMatrix) -> Float {
+        guard token >= 0, Int(token) < vocabularySize, !special.isReserved(token) else { return 0 }
+        return fastExp((logits.values[r * vocabularySize + Int(token)] - maxLogit[r]) * inverseTemperature) / normalizer[r]
+    }
+
+    /// The best ordinary token of row r other than `token`, with its probability (id -1 when none).
+    func bestOther(row r: Int, than token: TokenID) -> (id: TokenID, probability: Float) {
+        let offset = r * k
+        let j = topIds[offset] == token ? 1 : 0
+        return (topIds[offset + j], topProbabilities[offset + j])
+    }
+
+    func topId(row r: Int) -> TokenID { topIds[r * k] }
+    func topProbability(row r: Int) -> Float { topProbabilities[r * k] }
+
+    /// Inverse-CDF draw from row r at the computed temperature over ordinary tokens; `uniform` in [0, 1).
+    func sample(row r: Int, in logits: LogitMatrix, uniform: Float) -> TokenID {
+        let top = maxLogit[r], inverseT = inverseTemperature
+        let target = uniform * normalizer[r]
+        var cumulative: Float = 0
+        let found: TokenID? = logits.values.withUnsafeBufferPointer { all -> TokenID? in
+            guard let base = all.baseAddress else { return nil }
+            let row = base + r * vocabularySize
+            let raw = UnsafeRawPointer(row)
+            let maxVector = SIMD8<Float>(repeating: top), scale = SIMD8<Float>(repeating: inverseT)
+            for range in allowedRanges {
+                var i = range.lowerBound
+                while i + 8 <= range.upperBound {
+                    let e = fastExp((raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) - maxVector) * scale)
+                    let chunk = e.sum()
+                    if cumulative + chunk > target {
+                        for lane in 0..<8 {
+                            cumulative += e[lane]
+                            if cumulative > target { return TokenID(i + lane) }
+                        }
+                    } else {
+                        cumulative += chunk
+                    }
+                    i += 8
+                }
+                while i < range.upperBound {
+                    cumulative += fastExp((row[i] - top) * inverseT)
+                    if cumulative > target { return TokenID(i) }
+                    i += 1
+                }
+            }
+            return nil
+        }
+        // Rounding can leave the target just above the total: fall back to the most likely token.
+        return found ?? topId(row: r)
+    }
+}

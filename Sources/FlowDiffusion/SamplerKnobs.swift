@@ -1,0 +1,111 @@
+/// `llada`: mask-only, commit-and-keep (edits off). `flowlm`: the same loop plus edits and a correction phase.
+public enum SamplerKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case llada, flowlm
+}
+
+/// How many masked positions to commit per step.
+public enum UnmaskSchedule: String, Sendable, Hashable, Codable, CaseIterable {
+    /// LLaDA: the block's masks spread evenly over its steps, the remainder on the first steps.
+    case linear
+    /// MaskGIT: remaining masks follow cos(π/2 · t); few commits early, many late.
+    case cosine
+    /// Every masked candidate with confidence ≥ tau_unmask (at least one); the block's last step commits all.
+    case threshold
+}
+
+/// How sure the model is of a token. Higher always means more confident, every value lies in [-1, 1].
+public enum ConfidenceMeasure: String, Sendable, Hashable, Codable, CaseIterable {
+    /// p(token).
+    case probability
+    /// p(token) − p(best other token); negative for a visible token the model would replace.
+    case margin
+    /// exp(−H(p)), a monotone map of −H into (0, 1] ("effective probability"; 1/V when uniform).
+    case negativeEntropy = "entropy"
+}
+
+/// Which token a masked position proposes.
+public enum ProposalKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case argmax, sample
+}
+
+/// What an accepted edit does: put the alternative in, or mask the position for a later commit.
+public enum EditMode: String, Sendable, Hashable, Codable, CaseIterable {
+    case replace, remask
+}
+
+/// Every sampler setting a user can tweak live. `validate(contextLength:)` gives one-line errors.
+public struct SamplerKnobs: Sendable, Hashable, Codable {
+    public var sampler: SamplerKind = .flowlm
+    /// K: forward passes for the unmask phase (split evenly across blocks).
+    public var steps: Int = 32
+    /// L: generated answer length (used by whoever builds the canvas).
+    public var answerLength: Int = 64
+    /// Semi-autoregressive block length over the editable positions; 0 = one block.
+    public var blockLength: Int = 0
+    public var schedule: UnmaskSchedule = .linear
+    public var confidence: ConfidenceMeasure = .probability
+    public var proposal: ProposalKind = .argmax
+    public var temperature: Double = 1
+    public var tauUnmask: Double = 0.9
+    public var tauEdit: Double = 0.5
+    public var delta: Double = 0.1
+    /// E: most edits applied per step.
+    public var maxEditsPerStep: Int = 4
+    /// phi: edits start once this fraction of the editable positions is visible.
+    public var editGate: Double = 0.5
+    public var editMode: EditMode = .replace
+    /// Steps a position stays uneditable after it changed (0: editable at the next step).
+    public var cooldown: Int = 1
+    /// A position returning to a value it held within this many steps is frozen; 0 = off.
+    public var cycleWindow: Int = 6
+    /// Budget of edit-only steps after the last mask is filled.
+    public var correctionSteps: Int = 8
+    public var seed: UInt64 = 0
+    /// Candidates per position kept for display (the loop itself needs two).
+    public var topK: Int = 5
+
+    public init() {}
+
+    /// LLaDA-equivalent settings: mask-only, no edits, no correction phase.
+    public static var llada: SamplerKnobs { var k = SamplerKnobs(); k.sampler = .llada; return k }
+
+    /// Whether this configuration can edit visible tokens at all.
+    public var editsEnabled: Bool { sampler == .flowlm && maxEditsPerStep > 0 }
+
+    public static let maximumTopK = 32
+    public static let maximumTemperature = 100.0
+
+    /// Checks ranges against the model's context. `canvasLength`, when known, is the whole canvas
+    /// (prompt + answer + special tokens).
+    public func validate(contextLength: Int, canvasLength: Int? = nil) throws(DiffusionError) {
+        func unit(_ value: Double, _ name: String) throws(DiffusionError) {
+            guard value >= 0, value <= 1 else { throw .invalidKnob("\(name) \(value) is outside [0, 1]") }
+        }
+        func atLeast(_ value: Int, _ minimum: Int, _ name: String) throws(DiffusionError) {
+            guard value >= minimum else { throw .invalidKnob("\(name) \(value) must be at least \(minimum)") }
+        }
+        try atLeast(steps, 1, "steps")
+        try atLeast(answerLength, 0, "length")
+        guard answerLength <= contextLength else {
+            throw .invalidKnob("length \(answerLength) exceeds the model's context \(contextLength)")
+        }
+        if let canvasLength, canvasLength > contextLength {
+            throw .invalidKnob("prompt and length \(answerLength) make \(canvasLength) tokens, beyond the model's context \(contextLength)")
+        }
+        try atLeast(blockLength, 0, "block_length")
+        guard temperature > 0, temperature <= Self.maximumTemperature, temperature.isFinite else {
+            throw .invalidKnob("temperature \(temperature) is outside (0, \(Int(Self.maximumTemperature))]; use proposal argmax for greedy")
+        }
+        try unit(tauUnmask, "tau_unmask")
+        try unit(tauEdit, "tau_edit")
+        try unit(delta, "delta")
+        try unit(editGate, "phi")
+        try atLeast(maxEditsPerStep, 0, "max_edits")
+        try atLeast(cooldown, 0, "cooldown")
+        try atLeast(cycleWindow, 0, "cycle_window")
+        try atLeast(correctionSteps, 0, "correction_steps")
+        guard topK >= 1, topK <= Self.maximumTopK else {
+            throw .invalidKnob("top_k \(topK) is outside [1, \(Self.maximumTopK)]")
+        }
+    }
+}

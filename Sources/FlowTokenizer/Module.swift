@@ -1,1 +1,0 @@
-// FlowTokenizer: see docs/ARCHITECTURE.md

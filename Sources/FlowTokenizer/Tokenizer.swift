@@ -1,0 +1,118 @@
+import Foundation
+import FlowCore
+
+/// A Hugging Face `tokenizer.json` byte-level BPE tokenizer: encodes to the same ids, tokens and character
+/// offsets as HF tokenizers, decodes like HF, and writes itself back as tokenizer.json. Thread-safe.
+public final class Tokenizer: Sendable {
+    let model: BPEModel
+    public let addedTokens: [AddedToken]
+    let normalizer: Normalizer?
+    let preTokenizer: PreTokenizer
+    let postProcessor: PostProcessor?
+    let byteLevelDecoder: Bool
+    let rawMatcher: AddedTokenMatcher
+    let normalizedMatcher: AddedTokenMatcher
+    let idToToken: [String?]
+    let specialIDs: Set<TokenID>
+    let addedByContent: [String: TokenID]
+    let document: JSONValue
+    /// Where it came from (or "<memory>"), for messages.
+    public let path: String
+
+    public static func load(from url: URL) throws -> Tokenizer {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw TokenizerError(url.path, "cannot read the file")
+        }
+        return try Tokenizer(jsonData: data, path: url.path)
+    }
+
+    public convenience init(jsonData: Data, path: String = "<memory>") throws(TokenizerError) {
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(jsonData)
+        } catch {
+            throw TokenizerError(path, error.description)
+        }
+        try self.init(document: document, path: path)
+    }
+
+    init(document: JSONValue, path: String) throws(TokenizerError) {
+        let parts = try TokenizerLoader(path: path).load(document)
+        self.document = document
+        self.path = path
+        model = parts.model
+        addedTokens = parts.addedTokens
+        normalizer = parts.normalizer
+        preTokenizer = parts.preTokenizer
+        postProcessor = parts.postProcessor
+        byteLevelDecoder = parts.byteLevelDecoder
+        rawMatcher = AddedTokenMatcher(tokens: parts.addedTokens.filter { !$0.normalized }, normalize: nil)
+        let normalizer = parts.normalizer
+        normalizedMatcher = AddedTokenMatcher(tokens: parts.addedTokens.filter(\.normalized),
+                                              normalize: normalizer.map { n in { n.apply($0) } })
+        let maxID = max(parts.model.vocab.values.max() ?? -1, parts.addedTokens.map(\.id).max() ?? -1)
+        // Ids index a table; a few holes are fine, a hostile id of 16 million is not.
+        let tokenCount = parts.model.vocab.count + parts.addedTokens.count
+        guard Int(maxID) < 2 * tokenCount + 1024 else {
+            throw TokenizerError(path, "token ids are too sparse: largest id \(maxID) for \(tokenCount) tokens")
+        }
+        var table = [String?](repeating: nil, count: Int(maxID) + 1)
+        for (token, id) in parts.model.vocab { table[Int(id)] = token }
+        for token in parts.addedTokens { table[Int(token.id)] = token.content }
+        idToToken = table
+        specialIDs = Set(parts.addedTokens.filter(\.special).map(\.id))
+        addedByContent = Dictionary(parts.addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Number of ids (one past the largest id of the vocabulary and the added tokens).
+    public var vocabularySize: Int { idToToken.count }
+
+    public func tokenString(_ id: TokenID) -> String? {
+        guard id >= 0, Int(id) < idToToken.count else { return nil }
+        return idToToken[Int(id)]
+    }
+
+    public func id(for token: String) -> TokenID? { addedByContent[token] ?? model.vocab[token] }
+
+    public func isSpecial(_ id: TokenID) -> Bool { specialIDs.contains(id) }
+
+    /// pad/cls/sep/mask (and unk) found by their usual names, BERT's `[PAD]` or RoBERTa's `<pad>` style.
+    public var specialTokens: SpecialTokens? {
+        func find(_ names: [String]) -> TokenID? { names.lazy.compactMap { self.id(for: $0) }.first }
+        guard let pad = find(["[PAD]", "<pad>"]), let cls = find(["[CLS]", "<cls>", "<s>"]),
+              let sep = find(["[SEP]", "<sep>", "</s>"]), let mask = find(["[MASK]", "<mask>"]) else { return nil }
+        return SpecialTokens(pad: pad, cls: cls, sep: sep, mask: mask, unk: find(["[UNK]", "<unk>"]))
+    }
+
+    /// The bytes one token stands for (possibly part of a UTF-8 sequence); empty for an unknown id.
+    public func pieceBytes(_ id: TokenID) -> [UInt8] {
+        guard let token = tokenString(id) else { return [] }
+        return byteLevelDecoder ? ByteLevel.bytes(forToken: token) : Array(token.utf8)
+    }
+
+    /// Display text of one token: its bytes as UTF-8, U+FFFD for an incomplete or invalid sequence.
+    public func pieceText(_ id: TokenID) -> String { String(decoding: pieceBytes(id), as: UTF8.self) }
+
+    /// HF's decode: tokens of known ids (specials dropped when asked), then the ByteLevel decoder
+    /// (or, with no decoder, the tokens joined by spaces).
+    public func decode(_ ids: [TokenID], skipSpecialTokens: Bool = false) -> String {
+        var tokens: [String] = []
+        for id in ids {
+            guard let token = tokenString(id) else { continue }
+            if skipSpecialTokens && specialIDs.contains(id) { continue }
+            tokens.append(token)
+        }
+        guard byteLevelDecoder else { return tokens.joined(separator: " ") }
+        var bytes: [UInt8] = []
+        for token in tokens { bytes += ByteLevel.bytes(forToken: token) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// tokenizer.json text: the loaded document as read (or as the trainer built it), compact.
+    public func jsonData() -> Data { Data(document.serialized.utf8) }
+
+    public func write(to url: URL) throws { try AtomicFile.write(jsonData(), to: url) }
+}

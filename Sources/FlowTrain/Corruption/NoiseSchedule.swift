@@ -1,0 +1,13 @@
+/// The `flowlm` hybrid schedule. The encoder has no time input, so the substitution rate is a fixed
+/// function of the mask rate it can see: zero on a clean and on a fully masked sequence, largest mid-way
+/// (GIDD's hybrid schedule, arXiv:2503.04482, in the simple form of DESIGN.md §3).
+public enum HybridSchedule {
+    /// Mask rate at noise level t: linear, m(t) = t (as LLaDA and MDLM's linear schedule).
+    @inlinable public static func maskRate(at t: Double) -> Double { min(max(t, 0), 1) }
+
+    /// s(r) = peak · 4r(1−r), capped at 1 − r so that mask + substitute never exceeds 1
+    /// (the cap only binds when peak > 1/4).
+    @inlinable public static func substitutionRate(maskRate r: Double, peak: Double) -> Double {
+        min(peak * 4 * r * (1 - r), 1 - r)
+    }
+}

@@ -1,1 +1,0 @@
-// FlowTrain: see docs/ARCHITECTURE.md

@@ -1,0 +1,164 @@
+import Foundation
+import FlowCore
+
+/// A loss that is not finite: training stops before the update, so the parameters (and the last
+/// checkpoint) stay as they were.
+public struct TrainingDiverged: FlowLMError, Equatable {
+    public let step: Int
+    public let loss: Double
+    public let gradientNorm: Double
+    public var description: String {
+        "training diverged at step \(step): loss \(loss), gradient norm \(gradientNorm); parameters left at step \(step - 1)"
+    }
+}
+
+/// What one optimiser step did.
+public struct StepReport: Sendable {
+    /// 1-based number of the step just taken.
+    public var step: Int
+    public var learningRate: Double
+    public var metrics: KindMetrics
+    /// Global norm before clipping.
+    public var gradientNorm: Double
+    public var tokens: Int
+    public var seconds: Double
+}
+
+/// The training loop around a `TrainableModel`: micro-batches, weighted loss, backward, clipping,
+/// learning-rate schedule, AdamW, and the state an exact resume needs. Driven one step at a time by
+/// `flowlm train` and by the TUI's train screen.
+public final class TrainingSession<Model: TrainableModel> {
+    public let model: Model
+    public let knobs: TrainingKnobs
+    public private(set) var batcher: Batcher<AnyExampleSource>
+    public let validationBatches: [Batch]
+    public private(set) var optimizer: AdamW
+    /// Optimiser steps completed.
+    public private(set) var step: Int
+    public private(set) var tokensSeen: Int
+    private var gradients: [Float]
+
+    public init(model: Model, knobs: TrainingKnobs, batcher: Batcher<AnyExampleSource>, validationBatches: [Batch] = []) {
+        precondition(knobs.accumulation >= 1 && batcher.batchSize == knobs.batchSize && batcher.length == knobs.length,
+                     "TrainingSession: batcher and knobs disagree")
+        self.model = model
+        self.knobs = knobs
+        self.batcher = batcher
+        self.validationBatches = validationBatches
+        self.optimizer = AdamW(parameterCount: model.parameterCount, config: knobs.optimizer,
+                               decayRanges: WeightDecayRule.decayRanges(model.parameterSlices))
+        self.step = 0
+        self.tokensSeen = 0
+        self.gradients = [Float](repeating: 0, count: model.parameterCount)
+    }
+
+    /// Continues from `train_state.*` in `directory` (the model's weights must already be the ones saved
+    /// with it). The saved settings must equal `knobs`.
+    public convenience init(model: Model, knobs: TrainingKnobs, batcher: Batcher<AnyExampleSource>,
+                            validationBatches: [Batch] = [], resumingFrom directory: URL) throws {
+        self.init(model: model, knobs: knobs, batcher: batcher, validationBatches: validationBatches)
+        let (state, optimizer) = try TrainStateStore.load(from: directory, decayRanges: self.optimizer.decayRanges)
+        let path = directory.appendingPathComponent(TrainState.jsonFileName).path
+        if let field = state.knobs.firstDifference(from: knobs) {
+            throw FileProblem(path, "the run was started with a different \(field); resume with the same settings")
+        }
+        guard state.parameterCount == model.parameterCount else {
+            throw FileProblem(path, "the train state is for \(state.parameterCount) parameters, the model has \(model.parameterCount)")
+        }
+        try self.batcher.restore(state.batcher)
+        self.optimizer = optimizer
+        self.step = state.step
+        self.tokensSeen = state.tokensSeen
+    }
+
+    /// One optimiser step over `accumulation` micro-batches. Throws `TrainingDiverged` (parameters
+    /// untouched) when the loss or the gradient norm is not finite.
+    public func trainStep() throws -> StepReport {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let micro = (0..<knobs.accumulation).map { _ in batcher.nextBatch() }
+        // Normalising every micro-batch by the step's total weight makes the summed gradients those of
+        // one big batch (docs/DECISIONS.md, "Loss normalisation").
+        let totalWeight = micro.reduce(0.0) { $0 + $1.scoredWeight }
+        for i in gradients.indices { gradients[i] = 0 }
+        var metrics = KindMetrics()
+        var tokens = 0
+        for batch in micro {
+            let logits = try model.forward(batch)
+            let result = try WeightedCrossEntropy.compute(
+                logits: UnsafeBufferPointer(logits), vocabularySize: model.vocabularySize, labels: batch.labels,
+                weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask,
+                normalization: .fixed(totalWeight), gradient: logits)
+            metrics.add(result, labels: batch.labels, kinds: batch.kinds, weights: batch.weights)
+            try gradients.withUnsafeMutableBufferPointer { g in
+                try model.backward(batch, dlogits: UnsafeBufferPointer(logits), gradients: g)
+            }
+            tokens += batch.tokenCount
+        }
+        let norm = knobs.clipNorm.map { GradientClipping.clip(&gradients, maxNorm: $0) } ?? GradientClipping.globalNorm(gradients)
+        let loss = metrics.objectiveLoss ?? 0
+        guard loss.isFinite, norm.isFinite else { throw TrainingDiverged(step: step + 1, loss: loss, gradientNorm: norm) }
+        let learningRate = knobs.schedule.learningRate(atStep: step)
+        model.withParameters { p in
+            gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: learningRate) }
+        }
+        step += 1
+        tokensSeen += tokens
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return StepReport(step: step, learningRate: learningRate, metrics: metrics, gradientNorm: norm, tokens: tokens, seconds: seconds)
+    }
+
+    /// Loss and accuracy by kind over the fixed validation batches (forward only).
+    public func evaluate() throws -> KindMetrics {
+        var metrics = KindMetrics()
+        for batch in validationBatches {
+            let logits = try model.forward(batch)
+            let result = try WeightedCrossEntropy.compute(
+                logits: UnsafeBufferPointer(logits), vocabularySize: model.vocabularySize, labels: batch.labels,
+                weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask)
+            metrics.add(result, labels: batch.labels, kinds: batch.kinds, weights: batch.weights)
+        }
+        return metrics
+    }
+
+    /// Everything besides the weights that an exact resume needs.
+    public var state: TrainState {
+        TrainState(step: step, tokensSeen: tokensSeen, knobs: knobs, batcher: batcher.state, parameterCount: model.parameterCount)
+    }
+
+    /// Writes `train_state.safetensors` and `train_state.json` into `directory` (the caller writes the weights).
+    public func saveState(to directory: URL) throws {
+        try TrainStateStore.save(state, optimizer: optimizer, to: directory)
+    }
+}
+
+extension Batch {
+    /// Σ of the weights over scored positions (the loss denominator of this batch).
+    public var scoredWeight: Double {
+        var sum = 0.0
+        for i in weights.indices where kinds[i] != .ignored { sum += Double(weights[i]) }
+        return sum
+    }
+}
+
+extension TrainingKnobs {
+    /// The name of the first setting that differs, nil when all are equal.
+    public func firstDifference(from other: TrainingKnobs) -> String? {
+        if corruption != other.corruption { return "objective or corruption knobs" }
+        if schedule != other.schedule { return "learning-rate schedule" }
+        if optimizer != other.optimizer { return "optimizer setting" }
+        if batchSize != other.batchSize { return "batch size" }
+        if length != other.length { return "sequence length" }
+        if accumulation != other.accumulation { return "gradient accumulation" }
+        if clipNorm != other.clipNorm { return "clip norm" }
+        if seed != other.seed { return "seed" }
+        return nil
+    }
+}
+
+extension TrainingLogRecord {
+    public init(_ report: StepReport, validation: KindMetrics? = nil, tokensSeen: Int, elapsedSeconds: Double) {
+        self.init(step: report.step, learningRate: report.learningRate, train: report.metrics, validation: validation,
+                  gradientNorm: report.gradientNorm, tokensPerSecond: report.seconds > 0 ? Double(report.tokens) / report.seconds : 0,
+                  tokensSeen: tokensSeen, elapsedSeconds: elapsedSeconds)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import FlowCore
+import FlowTestSupport
+@testable import FlowTrain
+
+struct TextCorpusTests {
+    @Test func folderIsReadInSortedPathOrder() throws {
+        let dir = FixturePath.temporaryDirectory()
+        _ = writeFile("second", "b.txt", in: dir)
+        _ = writeFile("first", "a.txt", in: dir)
+        _ = writeFile("nested", "c/z.txt", in: dir)
+        _ = writeFile("ignored", "notes.md", in: dir)
+        let docs = try TextCorpus.load(dir)
+        #expect(docs.map(\.text) == ["first", "second", "nested"])
+    }
+
+    @Test func singleFileWithByteOrderMark() throws {
+        let dir = FixturePath.temporaryDirectory()
+        let url = writeBytes([0xEF, 0xBB, 0xBF] + Array("héllo\n".utf8), "one.txt", in: dir)
+        #expect(try TextCorpus.load(url).map(\.text) == ["héllo\n"])
+    }
+
+    @Test func emptyCorpusIsAnError() throws {
+        let dir = FixturePath.temporaryDirectory()
+        #expect(throws: DataError.self) { try TextCorpus.load(dir) }
+        _ = writeFile(" \n\t\n", "blank.txt", in: dir)
+        let error = try #require(throws: DataError.self) { try TextCorpus.load(dir) }
+        #expect(error.description.contains("empty"))
+        let missing = try #require(throws: DataError.self) { try TextCorpus.load(dir.appendingPathComponent("nope.txt")) }
+        #expect(missing.description.contains("nope.txt"))
+    }
+
+    @Test func invalidUTF8NamesFileLineAndOffset() throws {
+        let dir = FixturePath.temporaryDirectory()
+        _ = writeFile("fine\n", "a.txt", in: dir)
+        let bytes = Array("line one\nline two é\nthird ".utf8) + [0xC3, 0x28] + Array(" rest\n".utf8)
+        let bad = writeBytes(bytes, "b.txt", in: dir)
+        let error = try #require(throws: DataError.self) { try TextCorpus.load(dir) }
+        #expect(error.path == bad.path)
+        #expect(error.line == 3)
+        #expect(error.byteOffset == Array("line one\nline two é\nthird ".utf8).count)
+        #expect(error.description.contains("b.txt:3") && error.description.contains("UTF-8"))
+        // A truncated sequence at the very end, and a lone continuation byte at the start.
+        #expect(throws: DataError.self) { try TextCorpus.decodeUTF8([0x61, 0xE2, 0x82], path: "x") }
+        let lone = try #require(throws: DataError.self) { try TextCorpus.decodeUTF8([0x80, 0x61], path: "x") }
+        #expect(lone.byteOffset == 0 && lone.line == 1)
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets (safetensors header, config.json, tokenizer.json) under ASan.
+# SwiftPM's --sanitize=fuzzer alone leaves the code without coverage counters on this toolchain, so the
+# coverage flags are passed explicitly (without them libFuzzer runs blind: "no interesting inputs").
+# Usage: Tools/fuzz.sh [runs-per-target, default 1000000] [target...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-1000000}"; shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors config tokenizer)
+for t in "${targets[@]}"; do
+  product="fuzz-$t"
+  FLOWLM_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address \
+    --product "$product" --scratch-path .build-fuzz \
+    -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp >/dev/null
+  corpus="Fuzz/corpus-$t"
+  mkdir -p "$corpus"
+  seeds="Fuzz/seeds/$t"
+  echo "== $product: $runs runs"
+  .build-fuzz/release/"$product" -runs="$runs" -max_len=8192 -print_final_stats=1 "$corpus" $( [ -d "$seeds" ] && echo "$seeds" ) 2>&1 \
+    | grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" || true
+done
