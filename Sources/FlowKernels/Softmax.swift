@@ -24,8 +24,16 @@ public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: 
         sums += e
         i += lanes
     }
-    var total = horizontalSum(sums)
-    while i < count { let e = fastExp(row[i] * scale - maximum * scale); row[i] = e; total += e; i += 1 }
+    if i < count {
+        // The tail as one vector: lanes past the end hold −∞, whose exp is exactly 0.
+        var tail = FloatVector(repeating: -.infinity)
+        for lane in 0..<(count - i) { tail[lane] = row[i + lane] * scale }
+        let e = fastExp(tail - shift)
+        sums += e
+        for lane in 0..<(count - i) { row[i + lane] = e[lane] }
+        i = count
+    }
+    let total = horizontalSum(sums)
 
     let inverse = FloatVector(repeating: 1 / total)
     i = 0
