@@ -24,16 +24,16 @@ public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: 
         sums += e
         i += lanes
     }
+    var total = horizontalSum(sums)
     if i < count {
-        // The tail as one vector: lanes past the end hold −∞, whose exp is exactly 0.
+        // The tail as one vector exp (lanes past the end hold −∞, whose exp is 0), summed in element order
+        // so the result is bit-identical to a scalar tail.
         var tail = FloatVector(repeating: -.infinity)
         for lane in 0..<(count - i) { tail[lane] = row[i + lane] * scale }
         let e = fastExp(tail - shift)
-        sums += e
-        for lane in 0..<(count - i) { row[i + lane] = e[lane] }
+        for lane in 0..<(count - i) { row[i + lane] = e[lane]; total += e[lane] }
         i = count
     }
-    let total = horizontalSum(sums)
 
     let inverse = FloatVector(repeating: 1 / total)
     i = 0
