@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Runs `flowlm bench forward` and Tools/peer_torch.py on the same shapes and threads, one after the other
 # in the same run, and prints both JSON lines and the speed ratio (PyTorch time / FlowLM time).
+# On a shared machine, --rounds R alternates the two R times and also prints the median of the per-round
+# ratios and the ratio of the best times, which move less with background load.
 # Usage: Tools/bench_forward.sh [--preset toy] [--batch 1] [--length 128] [--threads 1] [--repeats 10]
+#        [--strategy outer|blas] [--rounds 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-preset=toy batch=1 length=128 threads=1 repeats=10 strategy=outer
+preset=toy batch=1 length=128 threads=1 repeats=10 strategy=outer rounds=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --preset) preset=$2; shift 2 ;;
@@ -13,21 +16,30 @@ while [[ $# -gt 0 ]]; do
     --threads) threads=$2; shift 2 ;;
     --repeats) repeats=$2; shift 2 ;;
     --strategy) strategy=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) echo "bench_forward.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 binary=.build/release/flowlm
 [[ -x $binary ]] || swift build -c release --product flowlm >&2
-ours=$($binary bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-       --strategy "$strategy" --repeats "$repeats" --json)
-peer=$(python3 Tools/peer_torch.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-       --repeats "$repeats" 2>/dev/null)
-echo "$ours"
-echo "$peer"
-python3 - "$ours" "$peer" <<'PY'
-import json, sys
-ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-ratio = peer["median_ms"] / ours["median_ms"]
-print(f'{ours["preset"]} {ours["batch"]}x{ours["length"]}, {ours["threads"]} thread(s): '
-      f'flowlm {ours["median_ms"]:.2f} ms, pytorch {peer["median_ms"]:.2f} ms -> flowlm {ratio:.2f}x faster')
+results=()
+for ((round = 0; round < rounds; round++)); do
+  ours=$($binary bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+         --strategy "$strategy" --repeats "$repeats" --json)
+  peer=$(python3 Tools/peer_torch.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+         --repeats "$repeats" 2>/dev/null)
+  echo "$ours"
+  echo "$peer"
+  results+=("$ours" "$peer")
+done
+python3 - "${results[@]}" <<'PY'
+import json, statistics, sys
+pairs = [(json.loads(a), json.loads(b)) for a, b in zip(sys.argv[1::2], sys.argv[2::2])]
+ours, peer = pairs[0]
+ratios = [p["median_ms"] / o["median_ms"] for o, p in pairs]
+best = min(p["min_ms"] for _, p in pairs) / min(o["min_ms"] for o, _ in pairs)
+print(f'{ours["preset"]} {ours["batch"]}x{ours["length"]}, {ours["threads"]} thread(s), {len(pairs)} round(s): '
+      f'flowlm {statistics.median(o["median_ms"] for o, _ in pairs):.2f} ms, '
+      f'pytorch {statistics.median(p["median_ms"] for _, p in pairs):.2f} ms -> flowlm {statistics.median(ratios):.2f}x faster '
+      f'(median of per-round ratios; best-time ratio {best:.2f}x)')
 PY

@@ -1,5 +1,7 @@
-/// `gemm` split across the policy's workers along the larger output dimension, each slice a
-/// single-threaded OpenBLAS call. Small products run as one call: splitting them costs more than it saves.
+/// `gemm` split across the policy's workers, each slice a single-threaded OpenBLAS call. Columns are
+/// preferred: in `x · Wᵀ` each worker then packs only its share of the weights (OpenBLAS re-packs the
+/// whole of op(B) in every call), and rows are split only when there are too few columns to share.
+/// Small products run as one call: splitting them costs more than it saves.
 public func parallelGemm(
     _ orientationA: MatrixOrientation, _ orientationB: MatrixOrientation,
     m: Int, n: Int, k: Int,
@@ -17,7 +19,7 @@ public func parallelGemm(
         return
     }
     let sa = SendableConstPointer(a), sb = SendableConstPointer(b), sc = SendablePointer(c)
-    if m >= n {
+    if n < 32 * policy.workers {
         // Rows of C come from rows of op(A).
         policy.forEachChunk(m, minimumChunk: 16) { rows in
             let aStart = orientationA == .normal ? rows.lowerBound * lda : rows.lowerBound

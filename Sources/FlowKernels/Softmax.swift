@@ -25,7 +25,15 @@ public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: 
         i += lanes
     }
     var total = horizontalSum(sums)
-    while i < count { let e = fastExp(row[i] * scale - maximum * scale); row[i] = e; total += e; i += 1 }
+    if i < count {
+        // The tail as one vector exp (lanes past the end hold −∞, whose exp is 0), summed in element order
+        // so the result is bit-identical to a scalar tail.
+        var tail = FloatVector(repeating: -.infinity)
+        for lane in 0..<(count - i) { tail[lane] = row[i + lane] * scale }
+        let e = fastExp(tail - shift)
+        for lane in 0..<(count - i) { row[i + lane] = e[lane]; total += e[lane] }
+        i = count
+    }
 
     let inverse = FloatVector(repeating: 1 / total)
     i = 0

@@ -50,7 +50,8 @@ public struct ForwardBenchmark: Sendable {
         var times: [Double] = []
         for run in 0..<(warmups + repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward(tokens, workspace: workspace, policy: policy)
+            // Logits stay in the workspace, as in the sampler and the trainer (PyTorch returns its tensor uncopied too).
+            _ = try model.forwardInPlace(tokens, workspace: workspace, policy: policy)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if run >= warmups { times.append(elapsed) }
         }

@@ -54,11 +54,13 @@ public struct LogitsReport: Sendable {
         return JSONValue.object(members).serialized
     }
 
-    public func textLines(topK: Int) -> [String] {
-        (0..<ids.count).map { t in
+    /// One line per position; `describe` (e.g. a tokenizer's decode) adds each id's text.
+    public func textLines(topK: Int, describe: ((TokenID) -> String)? = nil) -> [String] {
+        func name(_ id: TokenID) -> String { describe.map { "\(id) \($0(id))" } ?? "\(id)" }
+        return (0..<ids.count).map { t in
             let candidates = top(position: t, k: max(1, topK))
-            let shown = candidates.map { "\($0.id) (\(String(format: "%.3f", $0.probability)))" }.joined(separator: "  ")
-            return "\(t)\tid \(ids[t])\t→ \(shown)"
+            let shown = candidates.map { "\(name($0.id)) (\(String(format: "%.3f", $0.probability)))" }.joined(separator: "  ")
+            return "\(t)\t\(name(ids[t]))\t→ \(shown)"
         }
     }
 }

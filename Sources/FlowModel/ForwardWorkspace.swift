@@ -37,8 +37,6 @@ public struct HeadBuffers {
     public let headNormMean: UnsafeMutablePointer<Float>
     public let headNormRstd: UnsafeMutablePointer<Float>
     public let logits: UnsafeMutablePointer<Float>
-    /// Output of an attention or MLP projection before its residual add [N, H]; never kept.
-    public let projected: UnsafeMutablePointer<Float>
 }
 
 /// Scratch memory for forward passes of one model, reused across calls: one 64-byte-aligned allocation,
@@ -111,7 +109,7 @@ public final class ForwardWorkspace {
             embedded: take(n * h), embeddingNormMean: take(n), embeddingNormRstd: take(n),
             finalNormed: take(n * h), finalNormMean: take(n), finalNormRstd: take(n),
             dense: take(n * h), activated: take(n * h), headNormed: take(n * h), headNormMean: take(n),
-            headNormRstd: take(n), logits: take(n * config.vocabularySize), projected: take(n * h))
+            headNormRstd: take(n), logits: take(n * config.vocabularySize))
         if base != nil {
             self.residuals = residuals
             self.layers = layers

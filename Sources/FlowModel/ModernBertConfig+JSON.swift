@@ -55,7 +55,9 @@ private struct ConfigReader {
 
     func number(_ key: String, in object: JSONValue? = nil, default fallback: Float) throws(ModelFileError) -> Float {
         guard let value = present(key, in: object) else { return fallback }
-        guard let d = value.doubleValue, d.isFinite else { throw fail(.invalidValue(key: key), "key '\(key)' must be a number") }
+        guard let d = value.doubleValue, Float(d).isFinite else {
+            throw fail(.invalidValue(key: key), "key '\(key)' must be a number within float range")
+        }
         return Float(d)
     }
 
@@ -158,7 +160,20 @@ private struct ConfigReader {
             specialTokens: .init(pad: try tokenID("pad_token_id"), bos: try tokenID("bos_token_id"),
                                  eos: try tokenID("eos_token_id"), cls: try tokenID("cls_token_id"),
                                  sep: try tokenID("sep_token_id"), mask: try tokenID("mask_token_id")))
-        if let problem = config.shapeProblem { throw fail(.invalidValue(key: "hidden_size"), problem) }
+        if let (field, problem) = config.shapeProblem {
+            let key = switch field {
+            case .vocabularySize: "vocab_size"
+            case .hiddenSize: "hidden_size"
+            case .intermediateSize: "intermediate_size"
+            case .headCount: "num_attention_heads"
+            case .layerCount: "num_hidden_layers"
+            case .localAttention: "local_attention"
+            case .normEps: "norm_eps"
+            case .globalRopeTheta: present("rope_parameters") == nil ? "global_rope_theta" : "rope_parameters.full_attention.rope_theta"
+            case .localRopeTheta: present("rope_parameters") == nil ? "local_rope_theta" : "rope_parameters.sliding_attention.rope_theta"
+            }
+            throw fail(.invalidValue(key: key), "key '\(key)': \(problem)")
+        }
         return config
     }
 }

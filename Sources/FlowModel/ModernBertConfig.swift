@@ -75,28 +75,35 @@ public struct ModernBertConfig: Sendable, Equatable {
         self.maxPositions = maxPositions; self.specialTokens = specialTokens
     }
 
+    /// Upper bounds that keep every size product far from Int overflow (ModernBERT-large is 50368 / 1024 /
+    /// 2624 / 28 layers).
+    public static let limits = (vocabulary: 1 << 24, hidden: 1 << 16, intermediate: 1 << 18, layers: 1 << 10)
+
+    /// The setting a `shapeProblem` is about.
+    public enum Field: Sendable, Equatable {
+        case vocabularySize, hiddenSize, intermediateSize, headCount, layerCount, localAttention, normEps
+        case globalRopeTheta, localRopeTheta
+    }
+
     /// Why this config cannot describe a runnable model, or nil.
-    public var shapeProblem: String? {
-        if vocabularySize < 1 { return "vocabulary size must be positive" }
-        if hiddenSize < 1 || intermediateSize < 1 || headCount < 1 || layerKinds.isEmpty {
-            return "hidden size, intermediate size, head count and layer count must be positive"
+    public var shapeProblem: (field: Field, problem: String)? {
+        let limits = ModernBertConfig.limits
+        if vocabularySize < 1 || vocabularySize > limits.vocabulary {
+            return (.vocabularySize, "vocabulary size must be in 1...\(limits.vocabulary)")
         }
-        if hiddenSize % headCount != 0 { return "hidden size \(hiddenSize) is not a multiple of the head count \(headCount)" }
-        if headDim % 2 != 0 { return "head dimension \(headDim) must be even for rotary embeddings" }
-        if localAttention < 0 { return "local attention window must not be negative" }
-        if !(normEps > 0) { return "norm epsilon must be positive" }
-        if !(globalRopeTheta > 0) || !(localRopeTheta > 0) { return "rope theta must be positive" }
-        // Hostile configs must not make the engine allocate without bound.
-        let dimensionLimit = 1 << 24, layerLimit = 1024
-        if [vocabularySize, hiddenSize, intermediateSize, headCount, localAttention].contains(where: { $0 > dimensionLimit }) {
-            return "a dimension exceeds \(dimensionLimit)"
+        if hiddenSize < 1 || hiddenSize > limits.hidden { return (.hiddenSize, "hidden size must be in 1...\(limits.hidden)") }
+        if intermediateSize < 1 || intermediateSize > limits.intermediate {
+            return (.intermediateSize, "intermediate size must be in 1...\(limits.intermediate)")
         }
-        if layerKinds.count > layerLimit { return "\(layerKinds.count) layers exceed the limit of \(layerLimit)" }
-        let perLayer = 4 * hiddenSize * hiddenSize + 3 * hiddenSize * intermediateSize
-        let (total, overflow) = perLayer.multipliedReportingOverflow(by: layerKinds.count)
-        if overflow || total + 2 * vocabularySize * hiddenSize > 1 << 36 {
-            return "the model would have more than \(1 << 36) parameters"
+        if layerKinds.isEmpty || layerCount > limits.layers { return (.layerCount, "layer count must be in 1...\(limits.layers)") }
+        if headCount < 1 || hiddenSize % headCount != 0 {
+            return (.headCount, "hidden size \(hiddenSize) is not a multiple of the head count \(headCount)")
         }
+        if headDim % 2 != 0 { return (.headCount, "head dimension \(headDim) must be even for rotary embeddings") }
+        if localAttention < 0 { return (.localAttention, "local attention window must not be negative") }
+        if !(normEps > 0) { return (.normEps, "norm epsilon must be positive") }
+        if !(globalRopeTheta > 0) { return (.globalRopeTheta, "rope theta must be positive") }
+        if !(localRopeTheta > 0) { return (.localRopeTheta, "rope theta must be positive") }
         return nil
     }
 }

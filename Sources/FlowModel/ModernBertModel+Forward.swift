@@ -65,7 +65,7 @@ extension ModernBertModel {
             observeHidden(workspace.residuals[0])
             for l in 0..<config.layerCount {
                 layerForward(l, batch: batch, buffers: workspace.buffers(layer: l), output: workspace.residuals[l + 1],
-                             scratch: head.projected, workspace: workspace, arena: p, policy: policy)
+                             workspace: workspace, arena: p, policy: policy)
                 observeHidden(workspace.residuals[l + 1])
             }
             headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p, policy: policy)
@@ -94,10 +94,10 @@ extension ModernBertModel {
     }
 
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
-                output: UnsafeMutablePointer<Float>, policy: ComputePolicy) {
+                output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
         linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
                       bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
-                      output: output, policy: policy)
+                      output: output, accumulate: accumulate, policy: policy)
     }
 
     func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,

@@ -2,10 +2,10 @@ import FlowKernels
 
 extension ModernBertModel {
     /// One encoder layer: pre-norm attention (layer 0 reads its input un-normed) and GeGLU MLP, each
-    /// added to the residual stream. `output` may alias `buffers.input` (inference).
+    /// added to the residual stream. `output` may alias `buffers.input` (inference). The residual adds are
+    /// fused into the output projections' GEMMs (beta = 1 on a copy of the stream).
     func layerForward(_ index: Int, batch: TokenBatch, buffers b: LayerBuffers, output: UnsafeMutablePointer<Float>,
-                      scratch projected: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace,
-                      arena p: UnsafePointer<Float>, policy: ComputePolicy) {
+                      workspace: ForwardWorkspace, arena p: UnsafePointer<Float>, policy: ComputePolicy) {
         let slots = layout.layers[index]
         let n = batch.tokenCount, h = config.hiddenSize, i = config.intermediateSize
 
@@ -17,8 +17,8 @@ extension ModernBertModel {
         }
         linear(attentionInput, rows: n, slots.qkv, p, output: b.qkv, policy: policy)
         attend(layer: index, batch: batch, buffers: b, workspace: workspace, policy: policy)
-        linear(b.attentionOutput, rows: n, slots.attentionOutput, p, output: projected, policy: policy)
-        addForward(b.input, projected, output: b.afterAttention, count: n * h)
+        if b.afterAttention != b.input { b.afterAttention.update(from: b.input, count: n * h) }
+        linear(b.attentionOutput, rows: n, slots.attentionOutput, p, output: b.afterAttention, accumulate: true, policy: policy)
 
         normalize(b.afterAttention, into: b.mlpNormed, rows: n, slots.mlpNorm, p,
                   mean: b.mlpNormMean, rstd: b.mlpNormRstd, policy: policy)
@@ -28,8 +28,8 @@ extension ModernBertModel {
             gegluForward(input: hidden.pointer + r.lowerBound * 2 * i, output: gated.pointer + r.lowerBound * i,
                          rows: r.count, inner: i)
         }
-        linear(b.mlpGated, rows: n, slots.mlpOutput, p, output: projected, policy: policy)
-        addForward(b.afterAttention, projected, output: output, count: n * h)
+        if output != b.afterAttention { output.update(from: b.afterAttention, count: n * h) }
+        linear(b.mlpGated, rows: n, slots.mlpOutput, p, output: output, accumulate: true, policy: policy)
     }
 
     /// RoPE on q and k, then every (sequence, head) pair's attention in parallel.

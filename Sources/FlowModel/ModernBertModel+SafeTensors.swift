@@ -5,10 +5,10 @@ extension ModernBertModel {
     /// Binds every tensor of an HF checkpoint to the arena, strictly: names with or without the `model.`
     /// prefix, F32/F16/BF16 converted to F32; a missing, mis-shaped, non-float, duplicated or unexpected
     /// tensor is an error naming the file and the tensor. A tied model may carry `decoder.weight` only if it
-    /// equals the token embeddings.
+    /// equals the token embeddings. Names and shapes are all checked before the arena is allocated, so a
+    /// config claiming absurd sizes fails on the file's real tensors instead of on a huge allocation.
     public init(config: ModernBertConfig, weights file: SafeTensorsFile) throws(ModelFileError) {
         let layout = ParameterLayout(config: config)
-        var parameters = [Float](repeating: 0, count: layout.totalCount)
         func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
             ModelFileError(path: file.path, kind: kind, detail: detail)
         }
@@ -16,6 +16,7 @@ extension ModernBertModel {
         for slot in layout.slots { byName[slot.name] = slot }
         var bound: [String: String] = [:]  // arena name → file name
         var tiedDecoderCopy: TensorInfo?
+        var bindings: [(TensorInfo, ParameterSlot)] = []
 
         for info in file.tensors {
             let canonical = byName[info.name] != nil ? info.name : "model." + info.name
@@ -32,15 +33,19 @@ extension ModernBertModel {
             guard info.shape == slot.shape else {
                 throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(slot.shape)")
             }
+            bindings.append((info, slot))
+            bound[canonical] = info.name
+        }
+        for slot in layout.slots where bound[slot.name] == nil {
+            throw fail(.missingTensor(slot.name), "missing tensor '\(slot.name)' with shape \(slot.shape)")
+        }
+        var parameters = [Float](repeating: 0, count: layout.totalCount)
+        for (info, slot) in bindings {
             let values: [Float]
             do { values = try file.floats(info.name) } catch {
                 throw fail(.unreadableFile, "tensor '\(info.name)': \(error)")
             }
             parameters.replaceSubrange(slot.range, with: values)
-            bound[canonical] = info.name
-        }
-        for slot in layout.slots where bound[slot.name] == nil {
-            throw fail(.missingTensor(slot.name), "missing tensor '\(slot.name)' with shape \(slot.shape)")
         }
         if let copy = tiedDecoderCopy {
             let values = try? file.floats(copy.name)

@@ -4,6 +4,7 @@ import FlowCore
 import FlowKernels
 import FlowLM
 import FlowModel
+import FlowTokenizer
 
 struct ForwardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,18 +28,25 @@ struct ForwardCommand: ParsableCommand {
         try reportingFailures {
             let directory = try ModelDirectory(URL(fileURLWithPath: model))
             let tokenIDs: [TokenID]
+            var tokenizer: Tokenizer?
             if let ids {
                 tokenIDs = try parseIDs(ids)
             } else {
-                // TODO(FlowTokenizer): encode --text with directory.tokenizerURL once FlowTokenizer lands.
-                throw FileProblem(directory.tokenizerURL.path, "--text needs FlowTokenizer, which is not built yet; pass --ids")
+                guard directory.hasTokenizer else {
+                    throw FileProblem(directory.tokenizerURL.path, "file not found (--text needs the model's tokenizer.json; --ids does not)")
+                }
+                let loaded = try Tokenizer.load(from: directory.tokenizerURL)
+                tokenizer = loaded
+                tokenIDs = loaded.encode(text ?? "").ids
             }
+            if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
             let loaded = try directory.loadModel()
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
             let output = try loaded.forward(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
             let report = LogitsReport(ids: tokenIDs, output: output)
             if let out { try NumpyFile.write(report.logits, shape: [tokenIDs.count, report.vocabularySize], to: URL(fileURLWithPath: out)) }
-            print(json ? report.json(topK: topK) : report.textLines(topK: topK).joined(separator: "\n"))
+            let describe: ((TokenID) -> String)? = tokenizer.map { t in { t.decode([$0]).debugDescription } }
+            print(json ? report.json(topK: topK) : report.textLines(topK: topK, describe: describe).joined(separator: "\n"))
         }
     }
 

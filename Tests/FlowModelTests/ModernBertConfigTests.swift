@@ -73,9 +73,13 @@ import FlowTestSupport
         #expect(kind(of: #"{"model_type": "modernbert", "vocab_size": 100, "hidden_size": 32}"#) == .missingKey("num_hidden_layers"))
         #expect(kind(of: Self.minimal) == .invalidJSON)
         #expect(kind(of: "[1, 2]") == .invalidValue(key: ""))
-        // Shape problems: 30 is not a multiple of 4 heads.
+        // Shape problems: 32 is not a multiple of 7 heads.
         #expect(kind(of: Self.minimal.replacingOccurrences(of: "\"num_attention_heads\": 2", with: "\"num_attention_heads\": 7") + "}")
-                == .invalidValue(key: "hidden_size"))
+                == .invalidValue(key: "num_attention_heads"))
+        #expect(kind(of: Self.minimal + #", "norm_eps": 1e300}"#) == .invalidValue(key: "norm_eps"))
+        #expect(kind(of: Self.minimal.replacingOccurrences(of: "\"vocab_size\": 100", with: "\"vocab_size\": 4611686018427387904") + "}")
+                == .invalidValue(key: "vocab_size"))
+        #expect(kind(of: Self.minimal + #", "global_rope_theta": -5}"#) == .invalidValue(key: "global_rope_theta"))
         do {
             _ = try parse(Self.minimal + #", "hidden_activation": "silu"}"#)
         } catch {
