@@ -54,9 +54,9 @@ struct GenerateCommand: ParsableCommand {
                 if json {
                     print(outcome.json)
                 } else {
-                    let damaged = result.frames[0]
-                    print("damaged:  " + text.canvas(damaged, markers: false))
-                    print("repaired: " + text.canvas(result.frames[result.frames.count - 1], markers: false))
+                    print("damaged:  " + outcome.damagedText)
+                    print("repaired: " + (colored ? text.canvas(result.frames[result.frames.count - 1], markers: false)
+                                                  : outcome.repairedText))
                     print(outcome.reportLines.joined(separator: "\n"))
                 }
             } else {

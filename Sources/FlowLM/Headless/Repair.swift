@@ -1,5 +1,6 @@
 import FlowCore
 import FlowDiffusion
+import FlowTUI
 
 /// `flowlm generate --repair`: a text damaged reproducibly, refined back, and how well that went.
 /// Positions are token indices into the text (the canvas's [CLS] is not counted).
