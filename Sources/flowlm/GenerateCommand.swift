@@ -54,7 +54,7 @@ struct GenerateCommand: ParsableCommand {
                 if json {
                     print(outcome.json)
                 } else {
-                    print("damaged:  " + outcome.damagedText)
+                    print("damaged:  " + (colored ? text.canvas(outcome.damagedFrame, markers: false) : outcome.damagedText))
                     print("repaired: " + (colored ? text.canvas(result.frames[result.frames.count - 1], markers: false)
                                                   : outcome.repairedText))
                     print(outcome.reportLines.joined(separator: "\n"))

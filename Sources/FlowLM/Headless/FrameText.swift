@@ -18,20 +18,23 @@ public struct FrameText: Sendable {
     /// The canvas without its special tokens. With `markers`, this step's edits, remasks, freezes and
     /// forces carry the TUI's marker glyph so they read without colour too.
     public func canvas(_ frame: StepFrame, markers: Bool) -> String {
-        var out = ""
+        // Neighbours in the same style share one escape sequence, so the output stays small.
+        var out = "", run = "", runStyle = CellStyle.plain
         for position in frame.tokens.indices where position >= frame.roles.count || frame.roles[position] != .special {
             let token = frame.tokens[position]
             var text = token == mask ? String(Markers.maskOdd.prefix(1)) : pieces(token)
             if markers, let kind = frame.change(at: position)?.kind, let glyph = Markers.glyph(for: kind) {
                 text.append(glyph)
             }
-            if let theme {
-                out += ANSI.styled(text, theme.tokenStyle(frame, position: position, mask: mask, measure: measure))
-            } else {
-                out += text
+            let style = theme?.tokenStyle(frame, position: position, mask: mask, measure: measure) ?? .plain
+            if style != runStyle {
+                out += ANSI.styled(run, runStyle)
+                run = ""
+                runStyle = style
             }
+            run += text
         }
-        return out
+        return out + ANSI.styled(run, runStyle)
     }
 
     /// `step 3/12 · unmask → correction · 4 commits, 1 edit · 3 masked · 3 forward passes`.

@@ -12,6 +12,20 @@ public struct RepairOutcome: Sendable {
     public var damagedText: String
     public var repairedText: String
 
+    /// The damaged canvas as a frame for display: intact tokens fully confident, substitutions drawn as
+    /// edits at zero confidence, masks as masks.
+    public var damagedFrame: StepFrame {
+        let roles = generation.initialCanvas.roles
+        var confidence = roles.map { $0.isEditable ? Float(1) : 0 }
+        for p in damage.substituted { confidence[p] = 0 }
+        let changes = damage.substituted.map { p in
+            TokenChange(position: p, kind: .edit, from: damage.original[p], to: damage.damaged[p], pFrom: 1, pTo: 0,
+                        reason: ChangeReason(.user, "substituted by --repair"))
+        }
+        return StepFrame(index: 0, tokens: damage.damaged, roles: roles, confidence: confidence, pCurrent: confidence,
+                         changes: changes, knobs: generation.trace.header.knobs, forwardPasses: 0)
+    }
+
     /// Text positions (canvas position − 1, for the leading [CLS]).
     static func textPositions(_ positions: [Int]) -> [Int] { positions.map { $0 - 1 } }
 

@@ -68,4 +68,13 @@ private let escape = "\u{1B}"
         #expect(ConfidenceRamp.paletteIndex(0.95) != ConfidenceRamp.paletteIndex(0.05))
         #expect(canvas.contains("\(escape)[\(ramp(0.05))me"))
     }
+
+    @Test func neighboursInOneStyleShareAnEscape() {
+        var frame = frame()
+        frame.changes = []
+        frame.confidence = [Float](repeating: 0.9, count: frame.tokens.count)
+        frame.tokens[4] = 9
+        let canvas = FrameText(pieces: pieces, mask: 3, theme: Theme(depth: .palette256)).canvas(frame, markers: true)
+        #expect(canvas.hasSuffix("\(escape)[38;5;\(ConfidenceRamp.paletteIndex(0.9))mbcede\(ANSI.reset)"))
+    }
 }

@@ -56,6 +56,11 @@ private final class OracleDenoiser: Denoiser {
         let fixed = json["fixed"]?.arrayValue?.compactMap(\.intValue)
         #expect(fixed == outcome.damage.damagedPositions.map { $0 - 1 }, "positions count from the first text token")
         #expect(outcome.reportLines.contains("exact repair"))
+
+        let damaged = outcome.damagedFrame
+        #expect(damaged.tokens == outcome.damage.damaged)
+        #expect(damaged.changes.map(\.position) == outcome.damage.substituted)
+        #expect(damaged.changes.allSatisfy { $0.kind == .edit })
     }
 
     @Test func llaDACannotFindSubstitutionsOnlyMasks() throws {
