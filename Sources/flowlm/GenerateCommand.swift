@@ -55,7 +55,7 @@ struct GenerateCommand: ParsableCommand {
                     print(outcome.json)
                 } else {
                     print("damaged:  " + (colored ? text.canvas(outcome.damagedFrame, markers: false) : outcome.damagedText))
-                    print("repaired: " + (colored ? text.canvas(result.frames[result.frames.count - 1], markers: false)
+                    print("repaired: " + (colored ? text.canvas(result.finalFrame, markers: false)
                                                   : outcome.repairedText))
                     print(outcome.reportLines.joined(separator: "\n"))
                 }
@@ -64,7 +64,7 @@ struct GenerateCommand: ParsableCommand {
                 if json {
                     print(result.json)
                 } else if !everyStep {
-                    print(colored ? text.canvas(result.frames[result.frames.count - 1], markers: false) : result.text)
+                    print(colored ? text.canvas(result.finalFrame, markers: false) : result.text)
                 }
             }
             if let trace { try TraceWriter.write(result.trace, to: URL(fileURLWithPath: trace)) }

@@ -23,6 +23,12 @@ public struct GenerationResult: Sendable {
     /// Frames as the TUI would show them: the start, then one per step.
     public var frames: [StepFrame] { trace.frames }
 
+    /// The last frame (the starting canvas when no step ran).
+    public var finalFrame: StepFrame {
+        guard let last = trace.steps.last else { return StepFrame(initial: initialCanvas, knobs: trace.header.knobs) }
+        return StepFrame(step: last.step, roles: initialCanvas.roles, knobs: last.knobs, nodeID: nil)
+    }
+
     /// `{"text", "answer", "ids", "stats": {…}}` on one line, keys in a fixed order.
     public var json: String { jsonValue.serialized }
 

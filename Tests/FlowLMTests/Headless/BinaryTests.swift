@@ -54,6 +54,20 @@ import Testing
         #expect(!auto.stdout.contains("\u{1B}"))
         #expect(auto.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("step ") }.count >= 3)
 
+        let out = FixturePath.temporaryDirectory("generate-cli")
+        let traces = ["a.jsonl", "b.jsonl"].map { out.appendingPathComponent($0).path }
+        for path in traces {
+            let run = try run(base + ["--sample", "--seed", "9", "--trace", path, "--color", "never"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let first = try Data(contentsOf: URL(fileURLWithPath: traces[0]))
+        let second = try Data(contentsOf: URL(fileURLWithPath: traces[1]))
+        #expect(!first.isEmpty && first == second)
+        let replayed = try run(["replay", traces[0], "--model", model, "--json"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let last = try JSONValue.parse(replayed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["steps"]?.arrayValue?.last
+        #expect(last?["text"]?.stringValue?.hasPrefix("ab") == true, "pieces come from the model's tokenizer")
+
         let tooLong = try run(["generate", "--model", model, "--prompt", String(repeating: "abcd", count: 9), "--json"])
         #expect(tooLong.status == 1)
         #expect(tooLong.stderr.hasPrefix("flowlm: ") && tooLong.stderr.contains("context"))

@@ -28,6 +28,8 @@ import Testing
         #expect(result.answer == String(result.text.dropFirst(3)))
         #expect(result.summary.forwardPasses == result.steps.count)
         #expect(result.frames.count == result.steps.count + 1)
+        #expect(result.finalFrame.tokens == result.summary.tokens)
+        #expect(result.finalFrame == result.frames.last)
 
         let json = try JSONValue.parse(result.json)
         #expect(json["text"]?.stringValue == result.text)
