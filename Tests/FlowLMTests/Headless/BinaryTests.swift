@@ -93,4 +93,22 @@ import Testing
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
         #expect(bad.stderr == "flowlm: \(broken.path):\(lines): line does not end in a newline: the trace is truncated\n")
     }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func benchStepAndRenderPrintJSON() throws {
+        let step = try run(["bench", "step", "--positions", "16", "--vocab", "64", "--samples", "2", "--json"])
+        #expect(step.status == 0, "\(step.stderr)")
+        let stepJSON = try JSONValue.parse(step.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(stepJSON["positions"]?.intValue == 16 && stepJSON["vocab_size"]?.intValue == 64)
+        #expect((stepJSON["median_ms"]?.doubleValue ?? -1) >= 0)
+
+        let render = try run(["bench", "render", "--tokens", "32", "--frames", "2", "--json"])
+        #expect(render.status == 0, "\(render.stderr)")
+        let renderJSON = try JSONValue.parse(render.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(renderJSON["tokens"]?.intValue == 32 && renderJSON["frames"]?.intValue == 2)
+        #expect((renderJSON["mean_ms"]?.doubleValue ?? 0) > 0)
+
+        let bad = try run(["bench", "step", "--positions", "2"])
+        #expect(bad.status != 0 && bad.stderr.contains("--positions"))
+    }
 }
