@@ -28,10 +28,7 @@ enum TraceFiles {
     static func load(_ path: String) throws -> (frames: [StepFrame], context: Context, prompt: [TokenID]) {
         let trace = try TraceReader.read(contentsOf: URL(fileURLWithPath: path))
         let header = trace.header
-        var frames = [StepFrame(initial: header.canvas, knobs: header.knobs)]
-        for recorded in trace.steps {
-            frames.append(StepFrame(step: recorded.step, roles: header.canvas.roles, knobs: recorded.knobs, nodeID: nil))
-        }
+        let frames = trace.frames
         let context = Context(model: header.model, vocabularySize: header.vocabularySize,
                               specialTokens: header.specialTokens)
         return (frames, context, header.promptIDs)

@@ -17,19 +17,25 @@ func drawVisualizer(_ grid: inout CellGrid, _ state: AppState) {
 
 /// Style of one generated or prompt token: confidence colour plus its change's attribute.
 func tokenStyle(_ frame: StepFrame, position: Int, state: AppState) -> CellStyle {
-    let theme = state.theme
-    let token = frame.tokens[position]
-    let editable = frame.isEditable(position)
-    var style: CellStyle
-    if token == state.maskToken {
-        style = theme.style(.mask)
-    } else if !editable {
-        style = theme.style(.prompt)
-    } else {
-        style = theme.confidence(colorValue(frame, position: position, measure: state.colorMeasure))
+    state.theme.tokenStyle(frame, position: position, mask: state.maskToken, measure: state.colorMeasure)
+}
+
+extension Theme {
+    /// How a token of `frame` is drawn: masks dim, prompt plain, generated tokens on the confidence ramp by
+    /// `measure`, plus the attribute of this step's change there. Shared by the canvas and `flowlm generate`.
+    public func tokenStyle(_ frame: StepFrame, position: Int, mask: TokenID, measure: ColorMeasure) -> CellStyle {
+        let token = frame.tokens[position]
+        var style: CellStyle
+        if token == mask {
+            style = self.style(.mask)
+        } else if !frame.isEditable(position) {
+            style = self.style(.prompt)
+        } else {
+            style = confidence(colorValue(frame, position: position, measure: measure))
+        }
+        if let mark = frame.change(at: position)?.kind { style = style.adding(mark.attributes) }
+        return style
     }
-    if let mark = frame.change(at: position)?.kind { style = style.adding(mark.attributes) }
-    return style
 }
 
 func drawCanvas(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {

@@ -1,0 +1,114 @@
+import FlowCore
+import FlowTestSupport
+import Foundation
+import Testing
+
+/// The built `flowlm` executable end to end (exit codes, stdout, stderr). Skipped when the binary has
+/// not been built (e.g. `swift test` of the library targets only).
+@Suite struct BinaryTests {
+    static let binary: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }  // Tests/FlowLMTests/Headless/BinaryTests.swift
+        return url.appendingPathComponent(".build/debug/flowlm")
+    }()
+
+    static var built: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NO_COLOR")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func generateJSONAndColour() throws {
+        let model = try TinyModel.write().path
+        let base = ["generate", "--model", model, "--prompt", "ab[MASK]c", "--length", "6", "--steps", "3", "--threads", "1"]
+        let json = try run(base + ["--json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let value = try JSONValue.parse(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let text = try #require(value["text"]?.stringValue)
+        #expect(text.hasPrefix("ab") && text.count == 2 + 1 + 1 + 6)
+        #expect(value["stats"]?["forward_passes"]?.intValue ?? 0 >= 3)
+
+        let plain = try run(base + ["--color", "always"], environment: ["NO_COLOR": "1"])
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("\u{1B}[38;5;"), "--color always beats NO_COLOR")
+        let auto = try run(base + ["--every-step"], environment: ["NO_COLOR": "1"])
+        #expect(auto.status == 0)
+        #expect(!auto.stdout.contains("\u{1B}"))
+        #expect(auto.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("step ") }.count >= 3)
+
+        let out = FixturePath.temporaryDirectory("generate-cli")
+        let traces = ["a.jsonl", "b.jsonl"].map { out.appendingPathComponent($0).path }
+        for path in traces {
+            let run = try run(base + ["--sample", "--seed", "9", "--trace", path, "--color", "never"])
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let first = try Data(contentsOf: URL(fileURLWithPath: traces[0]))
+        let second = try Data(contentsOf: URL(fileURLWithPath: traces[1]))
+        #expect(!first.isEmpty && first == second)
+        let replayed = try run(["replay", traces[0], "--model", model, "--json"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        let last = try JSONValue.parse(replayed.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["steps"]?.arrayValue?.last
+        #expect(last?["text"]?.stringValue?.hasPrefix("ab") == true, "pieces come from the model's tokenizer")
+
+        let tooLong = try run(["generate", "--model", model, "--prompt", String(repeating: "abcd", count: 9), "--json"])
+        #expect(tooLong.status == 1)
+        #expect(tooLong.stderr.hasPrefix("flowlm: ") && tooLong.stderr.contains("context"))
+        #expect(tooLong.stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func replayGoodAndCorruptedTraces() throws {
+        let fixture = FixturePath.url("tui/replay.jsonl")
+        let good = try run(["replay", fixture.path])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.hasPrefix("trace: model "))
+        let json = try run(["replay", fixture.path, "--json"])
+        #expect(json.status == 0)
+        #expect(try JSONValue.parse(json.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["step_count"]?.intValue ?? 0 > 0)
+
+        var bytes = try Data(contentsOf: fixture)
+        bytes.removeLast(40)
+        let broken = FixturePath.temporaryDirectory("replay-cli").appendingPathComponent("broken.jsonl")
+        try bytes.write(to: broken)
+        let bad = try run(["replay", broken.path])
+        #expect(bad.status == 1)
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).count
+        #expect(bad.stderr == "flowlm: \(broken.path):\(lines): line does not end in a newline: the trace is truncated\n")
+    }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func benchStepAndRenderPrintJSON() throws {
+        let step = try run(["bench", "step", "--positions", "16", "--vocab", "64", "--samples", "2", "--json"])
+        #expect(step.status == 0, "\(step.stderr)")
+        let stepJSON = try JSONValue.parse(step.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(stepJSON["positions"]?.intValue == 16 && stepJSON["vocab_size"]?.intValue == 64)
+        #expect((stepJSON["median_ms"]?.doubleValue ?? -1) >= 0)
+
+        let render = try run(["bench", "render", "--tokens", "32", "--frames", "2", "--json"])
+        #expect(render.status == 0, "\(render.stderr)")
+        let renderJSON = try JSONValue.parse(render.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(renderJSON["tokens"]?.intValue == 32 && renderJSON["frames"]?.intValue == 2)
+        #expect((renderJSON["mean_ms"]?.doubleValue ?? 0) > 0)
+
+        let bad = try run(["bench", "step", "--positions", "2"])
+        #expect(bad.status != 0 && bad.stderr.contains("--positions"))
+    }
+}
