@@ -4,7 +4,7 @@ import Foundation
 /// the working directory, else beside the repository the binary was built in (.build/<config>/flowlm).
 public enum DefaultModel {
     public static let name = "shakespeare-flowlm"
-    public static let prompt = "ROMEO. But soft, what light through yonder window breaks?\n"
+    public static let prompt = "Romeo.\nBut soft! what light through yonder window breaks?\n"
 
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let path = environment["FLOWLM_MODEL"], !path.isEmpty { return URL(fileURLWithPath: path) }
