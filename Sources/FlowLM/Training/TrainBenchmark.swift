@@ -17,6 +17,9 @@ public struct TrainBenchmark: Sendable {
         public let medianMilliseconds: Double
         public let minimumMilliseconds: Double
         public let peakRSSMegabytes: Double
+        /// Median milliseconds of each phase of the step: forward, loss (with d loss/d logits), backward,
+        /// clipping + AdamW; they show where a step's time goes.
+        public let phaseMilliseconds: [(name: String, milliseconds: Double)]
         public var tokensPerSecond: Double { Double(batch * length) / (medianMilliseconds / 1000) }
 
         public var json: String {
@@ -28,7 +31,7 @@ public struct TrainBenchmark: Sendable {
                 ("min_ms", .number(String(format: "%.3f", minimumMilliseconds))),
                 ("tokens_per_s", .number(String(format: "%.1f", tokensPerSecond))),
                 ("peak_rss_mb", .number(String(format: "%.1f", peakRSSMegabytes))),
-            ]).serialized
+            ] + phaseMilliseconds.map { ("\($0.name)_ms", .number(String(format: "%.3f", $0.milliseconds))) }).serialized
         }
     }
 
@@ -60,27 +63,35 @@ public struct TrainBenchmark: Sendable {
                               decayRanges: WeightDecayRule.decayRanges(model.parameterSlices))
         var gradients = [Float](repeating: 0, count: model.parameterCount)
         var times: [Double] = []
+        var phases = [[Double]](repeating: [], count: 4)
         for run in 0..<(warmups + repeats) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            var marks = [DispatchTime.now().uptimeNanoseconds]
             for i in gradients.indices { gradients[i] = 0 }
             let logits = try model.forward(tokenBatch)
+            marks.append(DispatchTime.now().uptimeNanoseconds)
             _ = try WeightedCrossEntropy.compute(
                 logits: UnsafeBufferPointer(logits), vocabularySize: config.vocabularySize, labels: tokenBatch.labels,
                 weights: tokenBatch.weights, kinds: tokenBatch.kinds, excludedToken: specials.mask, gradient: logits)
+            marks.append(DispatchTime.now().uptimeNanoseconds)
             try gradients.withUnsafeMutableBufferPointer { g in
                 try model.backward(tokenBatch, dlogits: UnsafeBufferPointer(logits), gradients: g)
             }
+            marks.append(DispatchTime.now().uptimeNanoseconds)
             _ = GradientClipping.clip(&gradients, maxNorm: 1.0)
             model.withParameters { p in
                 gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: 1e-4) }
             }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if run >= warmups { times.append(elapsed) }
+            marks.append(DispatchTime.now().uptimeNanoseconds)
+            guard run >= warmups else { continue }
+            times.append(Double(marks[4] - marks[0]) / 1e6)
+            for k in 0..<4 { phases[k].append(Double(marks[k + 1] - marks[k]) / 1e6) }
         }
         times.sort()
+        let phaseNames = ["forward", "loss", "backward", "optimizer"]
         return Result(preset: preset.rawValue, batch: batch, length: length, threads: policy.threads, repeats: repeats,
                       medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0],
-                      peakRSSMegabytes: Self.peakRSSMegabytes())
+                      peakRSSMegabytes: Self.peakRSSMegabytes(),
+                      phaseMilliseconds: zip(phaseNames, phases).map { ($0, $1.sorted()[$1.count / 2]) })
     }
 
     /// ru_maxrss is in kilobytes on Linux.
