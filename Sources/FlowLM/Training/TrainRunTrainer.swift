@@ -22,6 +22,7 @@ public final class TrainRunTrainer: TUITrainer, @unchecked Sendable {
     private var running = false
     private var stopRequested = false
     private var run: TrainRun?
+    private var currentSettings: TrainSettings?
 
     public init(sampleEvery: Int = 100, makeOptions: @escaping (TrainSettings) throws -> TrainOptions = TrainRunTrainer.defaultOptions) {
         self.sampleEvery = sampleEvery
@@ -50,12 +51,20 @@ public final class TrainRunTrainer: TUITrainer, @unchecked Sendable {
     public func start(_ settings: TrainSettings, report: @escaping @Sendable (TrainingProgress) -> Void) throws {
         condition.lock()
         let busy = running
+        let sameRun = settings == currentSettings
         condition.unlock()
-        guard !busy else { throw TrainSetupError("training is already running; pause or save it first") }
+        if busy {
+            // After a save the screen shows "saved" rather than "paused", and its start key comes here:
+            // the same settings continue the run; other settings cannot start a second one beside it.
+            guard sameRun else { throw TrainSetupError("a training run is in progress; quit (it saves) before starting another") }
+            resume()
+            return
+        }
         let options = try makeOptions(settings)
         let run = try TrainRun(options: options)
         condition.lock()
         self.run = run
+        currentSettings = settings
         running = true
         paused = false
         stopRequested = false

@@ -61,7 +61,9 @@ private final class ProgressLog: Sendable {
         let trainer = trainer(output: out, steps: 100_000)
         try trainer.start(TrainSettings()) { log.post($0) }
         #expect(log.wait { $0.step >= 2 } != nil)
-        #expect(throws: TrainSetupError.self) { try trainer.start(TrainSettings()) { _ in } }
+        var otherSettings = TrainSettings()
+        otherSettings.objective = "llada"
+        #expect(throws: TrainSetupError.self) { try trainer.start(otherSettings) { _ in } }
         trainer.pause()
         let paused = try #require(log.wait { $0.phase == .paused })
         Thread.sleep(forTimeInterval: 0.2)
@@ -69,7 +71,8 @@ private final class ProgressLog: Sendable {
         try trainer.save()
         #expect(try TinyRun.weightsStep(out) == paused.step)
         #expect(log.wait { $0.phase == .saved(directory: out.path) } != nil)
-        trainer.resume()
+        // The screen now shows "saved", so its start key asks to start with the same settings: that resumes.
+        try trainer.start(TrainSettings()) { _ in Issue.record("a second run was started") }
         #expect(log.wait { $0.step > paused.step && $0.phase == .running } != nil)
         // Closing mid-training: save, then stop; the checkpoint is whole and resumable.
         try trainer.save()
