@@ -158,14 +158,10 @@ public final class TrainRun {
         return name.makeTask().vocabulary
     }
 
+    /// The files the BPE tokenizer learns from. Decoding them here first gives bad data the corpus reader's
+    /// errors (file, line and byte of a non-UTF-8 sequence; an empty corpus) before the trainer sees them.
     static func corpusFiles(_ path: String) throws -> [URL] {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw FileProblem(url.path, "no such file or folder")
-        }
-        if !isDirectory.boolValue { return [url] }
-        return try TextCorpus.load(url).map { URL(fileURLWithPath: $0.path) }
+        try TextCorpus.load(URL(fileURLWithPath: path)).map { URL(fileURLWithPath: $0.path) }
     }
 
     /// The weights of a checkpoint must be the ones saved with its train state.

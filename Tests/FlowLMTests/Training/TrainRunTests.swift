@@ -114,20 +114,33 @@ import Testing
         let (message, path) = try setupError(corpus: Array("line one\nline two \u{e9}\n".utf8) + [0xFF, 0xFE, 0x41, 0x0A])
         #expect(message.contains(path))
         #expect(message.lowercased().contains("utf-8"))
+        #expect(message.contains("corpus.txt:3 (byte 21)"))   // line 3; "é" is two bytes
     }
 
-    @Test func smallTextCorpusTrainsAndResumes() throws {
+    @Test func textCorpusRunResumesBitForBitWithItsOwnTokenizer() throws {
         let dir = FixturePath.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = dir.appendingPathComponent("corpus.txt")
         let text = (0..<60).map { "the quick brown fox \($0 % 7) jumps over the lazy dog number \($0 % 5).\n" }.joined()
         try text.write(to: corpus, atomically: true, encoding: .utf8)
-        let out = dir.appendingPathComponent("out")
-        let run = try TrainRun(options: TinyRun.options(data: corpus.path, output: out, steps: 2))
-        while !run.isFinished { try run.advance() }
-        try run.save()
-        let loaded = try LoadedModel(directory: out, threads: 1)
+        let whole = dir.appendingPathComponent("whole"), split = dir.appendingPathComponent("split")
+
+        let uninterrupted = try TrainRun(options: TinyRun.options(data: corpus.path, output: whole, steps: 4))
+        while !uninterrupted.isFinished { try uninterrupted.advance() }
+        try uninterrupted.save()
+        let first = try TrainRun(options: TinyRun.options(data: corpus.path, output: split, steps: 4))
+        for _ in 0..<2 { try first.advance() }
+        try first.save()
+        var options = TinyRun.options(data: corpus.path, output: split, steps: 4)
+        options.resume = true
+        let resumed = try TrainRun(options: options)
+        while !resumed.isFinished { try resumed.advance() }
+        try resumed.save()
+
+        #expect(TinyRun.bits(try TinyRun.savedParameters(split)) == TinyRun.bits(try TinyRun.savedParameters(whole)))
+        #expect(try TinyRun.lossCurve(split) == TinyRun.lossCurve(whole))
+        let loaded = try LoadedModel(directory: split, threads: 1)
         #expect(loaded.tokenizer.vocabularySize <= 300)
-        #expect(try TinyRun.weightsStep(out) == 2)
+        #expect(try Data(contentsOf: split.appendingPathComponent("tokenizer.json")) == Data(contentsOf: whole.appendingPathComponent("tokenizer.json")))
     }
 }
