@@ -12,6 +12,8 @@ public struct SampleSetup: Sendable {
     public var prompt: [TokenID]
     public var answerLength: Int
     public var decode: @Sendable ([TokenID]) -> String
+    /// The task's exact checker on a decoded answer (synthetic tasks only).
+    public var isCorrect: (@Sendable (String) -> Bool)?
 
     init(data: TrainingData, options: TrainOptions, tokenizer: Tokenizer?, specials: SpecialTokens) {
         if case let .synthetic(name) = data.source {
@@ -23,12 +25,14 @@ public struct SampleSetup: Sendable {
             prompt = promptIDs.isEmpty ? [] : promptIDs + [specials.sep]
             answerLength = max(1, vocabulary.encode(instance.answer).count)
             decode = { vocabulary.decode($0) }
+            isCorrect = { task.isCorrect(prompt: instance.prompt, answer: $0) }
         } else {
             let window = data.validation.first ?? data.train.first
             let ids = window.map { Array($0.ids.dropFirst().prefix(8)) } ?? []
             prompt = ids.filter { !specials.isReserved($0) }
             answerLength = max(1, min(24, options.length - prompt.count - 2))
             decode = { ids in tokenizer?.decode(ids) ?? ids.map(String.init).joined(separator: " ") }
+            isCorrect = nil
         }
     }
 
@@ -46,6 +50,8 @@ public struct SampleSetup: Sendable {
         let tokens = refiner.canvas.tokens
         let answer = refiner.canvas.editablePositions.map { tokens[$0] }
         let shownPrompt = decode(prompt.filter { !specials.isReserved($0) })
-        return shownPrompt.isEmpty ? decode(answer) : "\(shownPrompt) → \(decode(answer))"
+        let text = decode(answer)
+        let verdict = isCorrect.map { $0(text) ? "  ✓" : "  ✗" } ?? ""
+        return (shownPrompt.isEmpty ? text : "\(shownPrompt) → \(text)") + verdict
     }
 }
