@@ -4,5 +4,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print JSON (compare with Tools/peer_torch.py via Tools/bench_forward.sh).",
-        subcommands: [BenchForwardCommand.self, BenchGemmCommand.self, BenchStepCommand.self, BenchRenderCommand.self])
+        subcommands: [BenchForwardCommand.self, BenchGemmCommand.self, BenchTrainCommand.self, BenchStepCommand.self,
+                      BenchRenderCommand.self])
 }

@@ -29,6 +29,11 @@ struct TUICommand: ParsableCommand {
                 try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads).tuiModel
             }
             var options = TUIOptions(loadModel: load, prompt: prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
+            options.trainer = TrainRunTrainer { settings in
+                var trainOptions = try TrainRunTrainer.defaultOptions(settings)
+                if let threads { trainOptions.threads = threads }
+                return trainOptions
+            }
             if let replay {
                 options.replayTrace = replay
                 if let model { options.replayPieces = try LoadedModel.pieces(modelDirectory: model) }

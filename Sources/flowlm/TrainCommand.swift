@@ -41,6 +41,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("w-keep"), help: "Loss weight of kept positions (0 = the seed reference's loss).") var wKeep: Float = 1
     @Flag(name: .customLong("unigram-substitutes"), help: "Draw substitutes by corpus frequency instead of uniformly.")
     var unigramSubstitutes = false
+    @Option(help: "Override the preset's hidden size.") var hidden: Int?
+    @Option(help: "Override the preset's MLP intermediate size.") var intermediate: Int?
+    @Option(help: "Override the preset's attention head count.") var heads: Int?
+    @Option(help: "Override the preset's layer count (every third layer global).") var layers: Int?
+    @Option(name: .customLong("dump-batch"),
+            help: "Write the next training batch with its corruption and loss to FILE (safetensors, python/README.md format), save the checkpoint and exit.")
+    var dumpBatch: String?
 
     func run() throws {
         try reportingFailures {
@@ -57,7 +64,15 @@ struct TrainCommand: ParsableCommand {
             options.tokenizer = tokenizer.map { URL(fileURLWithPath: $0) }; options.substitutionPeak = pSub
             options.weightMasked = wMask; options.weightSubstituted = wSub; options.weightKept = wKeep
             options.unigramSubstitutes = unigramSubstitutes
+            options.shape = ModelShapeOverride(hiddenSize: hidden, intermediateSize: intermediate, headCount: heads, layerCount: layers)
             options.command = (["flowlm"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            if let dumpBatch {
+                let run = try TrainRun(options: options)
+                let summary = try BatchDump.write(run: run, to: URL(fileURLWithPath: dumpBatch))
+                print("flowlm train: wrote a \(summary.batchSize)x\(summary.length) \(objective) batch to \(dumpBatch) "
+                      + "(loss \(summary.loss) with the step-\(run.step) weights saved in \(out))")
+                return
+            }
             let code = try TrainLoop.run(options)
             if code != 0 { throw ExitCode(code) }
         }

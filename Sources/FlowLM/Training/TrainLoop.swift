@@ -28,7 +28,12 @@ public enum TrainLoop {
                 output(line)
             }
             if report.step % options.saveEvery == 0 || run.isFinished || stop.requested != nil {
-                try run.save()
+                do {
+                    try run.save()
+                } catch let diverged as NonFiniteWeights {
+                    output("\n")
+                    throw TrainStopped(reason: "\(diverged); the checkpoint in \(options.output.path) is from step \(lastSavedStep(options))")
+                }
             }
             if let signal = stop.requested {
                 output("\nflowlm train: stopped by signal \(signal) after step \(run.step); saved \(options.output.path) (resume with --resume)\n")

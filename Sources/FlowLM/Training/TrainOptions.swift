@@ -35,8 +35,20 @@ public struct TrainOptions: Sendable {
     public var unigramSubstitutes = false
     /// The command line, recorded in the model card.
     public var command = ""
+    /// Overrides of the preset's shape (quick experiments, and tests where a tiny model trains in milliseconds).
+    public var shape = ModelShapeOverride()
 
     public init(data: String, output: URL) { self.data = data; self.output = output }
+
+    /// The preset's config with the shape overrides applied (vocabulary and special ids come from the tokenizer).
+    var modelConfig: ModernBertConfig {
+        var config = preset.config
+        if let hidden = shape.hiddenSize { config.hiddenSize = hidden }
+        if let intermediate = shape.intermediateSize { config.intermediateSize = intermediate }
+        if let heads = shape.headCount { config.headCount = heads }
+        if let layers = shape.layerCount { config.layerKinds = ModernBertConfig.layerKinds(count: layers, globalEvery: 3) }
+        return config
+    }
 
     var corruptionKnobs: CorruptionKnobs {
         var knobs = CorruptionKnobs(objective: objective)
@@ -57,7 +69,26 @@ public struct TrainOptions: Sendable {
         try check(accumulation >= 1, "--accumulation must be at least 1")
         try check(evaluateEvery > 0 && saveEvery > 0, "--eval-every and --save-every must be positive")
         try check(threads >= 1, "--threads must be at least 1")
+        try check(preset != .base, "the base preset is too large to train here; use toy or small (or python/flowlm_train)")
+        for (name, value) in [("--hidden", shape.hiddenSize), ("--intermediate", shape.intermediateSize),
+                              ("--heads", shape.headCount), ("--layers", shape.layerCount)] {
+            if let value { try check(value >= 1, "\(name) must be positive (got \(value))") }
+        }
+        if let problem = modelConfig.shapeProblem { try check(false, "model shape: \(problem)") }
         try check(length <= preset.config.maxPositions, "--length \(length) exceeds the \(preset.rawValue) preset's context \(preset.config.maxPositions)")
+    }
+}
+
+/// Shape fields that replace the preset's when set.
+public struct ModelShapeOverride: Sendable, Equatable {
+    public var hiddenSize: Int?
+    public var intermediateSize: Int?
+    public var headCount: Int?
+    public var layerCount: Int?
+
+    public init(hiddenSize: Int? = nil, intermediateSize: Int? = nil, headCount: Int? = nil, layerCount: Int? = nil) {
+        self.hiddenSize = hiddenSize; self.intermediateSize = intermediateSize; self.headCount = headCount
+        self.layerCount = layerCount
     }
 }
 

@@ -15,6 +15,10 @@ public final class TrainRun {
     public let tokenizerJSON: Data
     public private(set) var lastReport: StepReport?
     public private(set) var lastValidation: KindMetrics?
+    /// The run's reserved ids (from the task's vocabulary or the tokenizer).
+    public let specials: SpecialTokens
+    /// What the train screen refines with the current weights to show progress.
+    public let sample: SampleSetup
     private let log: TrainingLogWriter
     private let started = Date()
 
@@ -64,6 +68,8 @@ public final class TrainRun {
         let data = try TrainingData.load(options.data, encode: encode, specials: specials, length: options.length,
                                          validationSeed: options.seed &+ 0x5EED)
         dataSummary = data.summary
+        self.specials = specials
+        sample = SampleSetup(data: data, options: options, tokenizer: tokenizer, specials: specials)
         var knobs = options.corruptionKnobs
         if options.unigramSubstitutes {
             knobs.substitutes = .unigram(counts: TrainingData.unigramCounts(data.train, vocabularySize: vocabularySize))
@@ -90,7 +96,7 @@ public final class TrainRun {
             clipNorm: options.clipNorm, seed: options.seed)
 
         // Model: fresh from the preset, or the checkpoint being resumed.
-        var config = options.preset.config
+        var config = options.modelConfig
         config.vocabularySize = vocabularySize
         config.specialTokens = .init(pad: specials.pad, bos: specials.cls, eos: specials.sep, cls: specials.cls,
                                      sep: specials.sep, mask: specials.mask)
@@ -133,6 +139,9 @@ public final class TrainRun {
     public func save() throws {
         let out = options.output
         let model = trainable.model
+        // A loss is checked before its update, but the update itself can overflow (a learning rate far too
+        // large); such weights must never replace the last good checkpoint.
+        guard model.parameters.allSatisfy(\.isFinite) else { throw NonFiniteWeights(step: session.step) }
         try ModelCheckpoint.write(model: model, step: session.step, dtype: options.dtype, to: out)
         try AtomicFile.write(tokenizerJSON, to: out.appendingPathComponent(ModelDirectory.tokenizerName))
         try session.saveState(to: out)
@@ -149,14 +158,10 @@ public final class TrainRun {
         return name.makeTask().vocabulary
     }
 
+    /// The files the BPE tokenizer learns from. Decoding them here first gives bad data the corpus reader's
+    /// errors (file, line and byte of a non-UTF-8 sequence; an empty corpus) before the trainer sees them.
     static func corpusFiles(_ path: String) throws -> [URL] {
-        let url = URL(fileURLWithPath: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw FileProblem(url.path, "no such file or folder")
-        }
-        if !isDirectory.boolValue { return [url] }
-        return try TextCorpus.load(url).map { URL(fileURLWithPath: $0.path) }
+        try TextCorpus.load(URL(fileURLWithPath: path)).map { URL(fileURLWithPath: $0.path) }
     }
 
     /// The weights of a checkpoint must be the ones saved with its train state.
@@ -175,5 +180,13 @@ public enum ModelCheckpoint {
 
     public static func write(model: ModernBertModel, step: Int, dtype: DType, to directory: URL) throws {
         try model.save(to: directory, dtype: dtype, metadata: ["format": "pt", stepKey: String(step)])
+    }
+}
+
+/// The update of a step left weights that are not finite: training stops and nothing is saved over the last checkpoint.
+public struct NonFiniteWeights: FlowLMError, Equatable {
+    public let step: Int
+    public var description: String {
+        "training diverged at step \(step): the weights after it are not finite (is the learning rate far too large?)"
     }
 }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import FlowKernels
+import FlowLM
+import FlowModel
+
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Time one training step (forward, loss, backward, AdamW) of a preset with random weights; peak RSS.")
+
+    @Option(help: "toy, small or base.") var preset: ModelPreset = .toy
+    @Option(help: "Sequences per batch.") var batch: Int = 16
+    @Option(help: "Tokens per sequence.") var length: Int = 128
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(help: "Timed steps (after two warm-up steps).") var repeats: Int = 5
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard batch > 0, length >= 4, repeats > 0 else { throw ValidationError("--batch and --repeats must be positive, --length at least 4") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads)
+            let result = try TrainBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()
+            if json {
+                print(result.json)
+            } else {
+                print("flowlm train step \(preset.rawValue) \(batch)x\(length), \(policy.threads) thread(s): median \(result.medianMilliseconds) ms, "
+                      + "\(Int(result.tokensPerSecond)) tokens/s, peak RSS \(Int(result.peakRSSMegabytes)) MB")
+            }
+        }
+    }
+}
