@@ -21,4 +21,5 @@ for objective in flowlm llada; do
   run="runs/shakespeare-$objective" ship="checkpoints/shakespeare-$objective"
   "$bin" convert --model "$run" --out "$ship" --dtype F16
   cp "$run/README.md" "$run/train_log.jsonl" "$ship/"
+  printf '\n## Shipped copy\n\nWeights stored as F16 by `flowlm convert --dtype F16` (the forward runs in float32); the corpus\ncomes from `python3 Tools/fetch_shakespeare.py`; `Tools/train_shakespeare.sh` reproduces both twins.\n' >> "$ship/README.md"
 done
