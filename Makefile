@@ -2,6 +2,8 @@
 SWIFT ?= swift
 FLOWLM_RELEASE := .build/release/flowlm
 DEFAULT_MODEL ?= checkpoints/shakespeare-flowlm
+# Sampled proposals make the toy model's text livelier than argmax (which favours line breaks).
+RUN_ARGS ?= --sample --temperature 0.8 --length 48 --steps 24
 
 .PHONY: setup build release test run bench fixtures fuzz clean
 
@@ -20,7 +22,7 @@ test: setup
 	FLOWLM_BIN=.build/debug/flowlm bash Tools/tui_e2e.sh
 
 run: release
-	@$(FLOWLM_RELEASE) tui --model $(DEFAULT_MODEL)
+	@$(FLOWLM_RELEASE) tui --model $(DEFAULT_MODEL) $(RUN_ARGS)
 
 fixtures:
 	bash Tools/make_fixtures.sh
