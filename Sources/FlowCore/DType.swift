@@ -1,16 +1,17 @@
 /// Element types FlowLM reads and writes in safetensors files, with their on-disk names.
 public enum DType: String, Sendable, CaseIterable, Codable {
-    case f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32"
+    case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16", i64 = "I64", i32 = "I32", u8 = "U8"
 
     public var byteSize: Int {
         switch self {
+        case .f64, .i64: 8
         case .f32, .i32: 4
         case .f16, .bf16: 2
-        case .i64: 8
+        case .u8: 1
         }
     }
 
-    public var isFloatingPoint: Bool { self == .f32 || self == .f16 || self == .bf16 }
+    public var isFloatingPoint: Bool { self == .f64 || self == .f32 || self == .f16 || self == .bf16 }
 }
 
 /// IEEE half <-> single conversion done on bits, so it behaves the same on every platform.

@@ -185,20 +185,23 @@ public final class SafeTensorsFile: @unchecked Sendable {
                     for k in 0..<n { out[k] = HalfFloat.toFloat(raw.loadUnaligned(fromByteOffset: 2 * k, as: UInt16.self).littleEndian) }
                 case .bf16:
                     for k in 0..<n { out[k] = BFloat16.toFloat(raw.loadUnaligned(fromByteOffset: 2 * k, as: UInt16.self).littleEndian) }
-                case .i32, .i64: break
+                case .f64:
+                    for k in 0..<n { out[k] = Float(Double(bitPattern: raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).littleEndian)) }
+                case .i32, .i64, .u8: break
                 }
                 count = n
             }
         }
     }
 
-    /// An integer tensor (I32 or I64) as Int.
+    /// An integer tensor (I64, I32 or U8) as Int.
     public func integers(_ name: String) throws -> [Int] {
         let info = try require(name)
         return try withBytes(name) { raw in
             switch info.dtype {
             case .i64: return (0..<info.elementCount).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
             case .i32: return (0..<info.elementCount).map { Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self))) }
+            case .u8: return raw.map { Int($0) }
             default: throw SafeTensorsError(path: path, problem: .wrongDType(name: name, dtype: info.dtype))
             }
         }
@@ -226,7 +229,8 @@ public struct TensorPayload: Sendable {
                 case .f32: raw.storeBytes(of: f.bitPattern.littleEndian, toByteOffset: 4 * k, as: UInt32.self)
                 case .f16: raw.storeBytes(of: HalfFloat.fromFloat(f).littleEndian, toByteOffset: 2 * k, as: UInt16.self)
                 case .bf16: raw.storeBytes(of: BFloat16.fromFloat(f).littleEndian, toByteOffset: 2 * k, as: UInt16.self)
-                case .i32, .i64: break
+                case .f64: raw.storeBytes(of: Double(f).bitPattern.littleEndian, toByteOffset: 8 * k, as: UInt64.self)
+                case .i32, .i64, .u8: break
                 }
             }
         }

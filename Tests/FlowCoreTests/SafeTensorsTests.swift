@@ -75,3 +75,17 @@ import FlowTestSupport
         #expect(leftovers.isEmpty)
     }
 }
+
+@Suite struct SafeTensorsWideTypesTests {
+    @Test func u8AndF64RoundTrip() throws {
+        var f64 = Data()
+        for v in [1.0 / 3.0, -2.5] { var bits = v.bitPattern.littleEndian; withUnsafeBytes(of: &bits) { f64.append(contentsOf: $0) } }
+        let data = SafeTensorsWriter.encode([
+            TensorPayload(name: "kinds", dtype: .u8, shape: [3], bytes: Data([0, 3, 255])),
+            TensorPayload(name: "normalizer", dtype: .f64, shape: [2], bytes: f64),
+        ])
+        let file = try SafeTensorsFile(data: data, path: "mem")
+        #expect(try file.integers("kinds") == [0, 3, 255])
+        #expect(try file.floats("normalizer") == [Float(1.0 / 3.0), -2.5])
+    }
+}

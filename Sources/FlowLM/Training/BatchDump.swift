@@ -30,16 +30,16 @@ public enum BatchDump {
             weights: batch.weights, kinds: batch.kinds, excludedToken: mask)
         let shape = [batch.batchSize, batch.length]
         let tensors = [
-            DumpTensor(name: "input_ids", dtype: "I64", shape: shape, bytes: littleEndianBytes(batch.inputIds.map(Int64.init))),
-            DumpTensor(name: "labels", dtype: "I64", shape: shape, bytes: littleEndianBytes(batch.labels.map(Int64.init))),
-            DumpTensor(name: "weights", dtype: "F32", shape: shape, bytes: littleEndianBytes(batch.weights.map(\.bitPattern))),
-            DumpTensor(name: "kinds", dtype: "U8", shape: shape, bytes: Data(batch.kinds.map(\.rawValue))),
-            DumpTensor(name: "attention_mask", dtype: "I64", shape: shape,
+            TensorPayload(name: "input_ids", dtype: .i64, shape: shape, bytes: littleEndianBytes(batch.inputIds.map(Int64.init))),
+            TensorPayload(name: "labels", dtype: .i64, shape: shape, bytes: littleEndianBytes(batch.labels.map(Int64.init))),
+            TensorPayload(name: "weights", dtype: .f32, shape: shape, bytes: littleEndianBytes(batch.weights.map(\.bitPattern))),
+            TensorPayload(name: "kinds", dtype: .u8, shape: shape, bytes: Data(batch.kinds.map(\.rawValue))),
+            TensorPayload(name: "attention_mask", dtype: .i64, shape: shape,
                        bytes: littleEndianBytes(batch.attentionMask.map { Int64($0 ? 1 : 0) })),
-            DumpTensor(name: "normalizer", dtype: "F64", shape: [1], bytes: littleEndianBytes([result.denominator.bitPattern])),
-            DumpTensor(name: "noise_levels", dtype: "F64", shape: [batch.batchSize],
+            TensorPayload(name: "normalizer", dtype: .f64, shape: [1], bytes: littleEndianBytes([result.denominator.bitPattern])),
+            TensorPayload(name: "noise_levels", dtype: .f64, shape: [batch.batchSize],
                        bytes: littleEndianBytes(batch.noiseLevels.map(\.bitPattern))),
-            DumpTensor(name: "loss", dtype: "F32", shape: [1], bytes: littleEndianBytes([result.loss.bitPattern])),
+            TensorPayload(name: "loss", dtype: .f32, shape: [1], bytes: littleEndianBytes([result.loss.bitPattern])),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -50,42 +50,8 @@ public enum BatchDump {
             "model": run.options.output.standardizedFileURL.path,
             "seed": String(run.options.seed), "step": String(run.step),
         ]
-        try AtomicFile.write(encode(tensors, metadata: metadata), to: url)
+        try SafeTensorsWriter.write(tensors, metadata: metadata, to: url)
         return Summary(loss: Double(result.loss), normalizer: result.denominator, batchSize: batch.batchSize, length: batch.length)
-    }
-
-    /// One tensor of the dump. FlowCore's `DType` covers what model files hold; a dump also needs U8 (kinds)
-    /// and F64 (normalizer), so this file writes its own header with FlowCore's JSON writer.
-    struct DumpTensor {
-        var name: String
-        var dtype: String
-        var shape: [Int]
-        var bytes: Data
-    }
-
-    /// The safetensors layout SafeTensorsWriter produces: sorted names, contiguous offsets, 8-byte aligned data.
-    static func encode(_ tensors: [DumpTensor], metadata: [String: String]) -> Data {
-        let sorted = tensors.sorted { $0.name < $1.name }
-        var members: [(key: String, value: JSONValue)] = [
-            ("__metadata__", .object(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
-        ]
-        var offset = 0
-        for t in sorted {
-            members.append((t.name, .object([
-                ("dtype", .string(t.dtype)),
-                ("shape", .array(t.shape.map { .number(String($0)) })),
-                ("data_offsets", .array([.number(String(offset)), .number(String(offset + t.bytes.count))])),
-            ])))
-            offset += t.bytes.count
-        }
-        var header = Array(JSONValue.object(members).serialized.utf8)
-        while header.count % 8 != 0 { header.append(0x20) }
-        var out = Data(capacity: 8 + header.count + offset)
-        var length = UInt64(header.count).littleEndian
-        withUnsafeBytes(of: &length) { out.append(contentsOf: $0) }
-        out.append(contentsOf: header)
-        for t in sorted { out.append(t.bytes) }
-        return out
     }
 
     static func littleEndianBytes<T: FixedWidthInteger>(_ values: [T]) -> Data {
