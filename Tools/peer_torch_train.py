@@ -5,38 +5,19 @@
 # flowlm's.
 #
 # Pinned peer (see Tools/requirements.txt): torch==2.13.0+cpu, transformers==5.24.0
-import argparse
 import json
 import resource
 import statistics
 import time
 
 import torch
-from transformers import ModernBertConfig, ModernBertForMaskedLM
+from transformers import ModernBertForMaskedLM
 
-# Must match Sources/FlowModel/ModernBertConfig+Presets.swift (and Tools/peer_torch.py).
-PRESETS = {
-    "toy": dict(vocab_size=2048, hidden_size=256, intermediate_size=512, num_hidden_layers=6, num_attention_heads=4,
-                pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),
-    "small": dict(vocab_size=8192, hidden_size=384, intermediate_size=768, num_hidden_layers=8, num_attention_heads=6,
-                  pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),
-    "base": dict(vocab_size=50368, hidden_size=768, intermediate_size=1152, num_hidden_layers=22, num_attention_heads=12),
-}
-
+from peer_presets import parse_benchmark_args, preset_config
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--preset", choices=PRESETS, default="toy")
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--length", type=int, default=128)
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--warmups", type=int, default=2)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
-    config = ModernBertConfig(local_attention=128, global_attn_every_n_layers=3, **PRESETS[args.preset])
+    args = parse_benchmark_args(__doc__, batch=16, repeats=5)
+    config = preset_config(args.preset)
     model = ModernBertForMaskedLM(config).train()
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.ndim < 2]

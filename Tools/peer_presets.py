@@ -1,0 +1,36 @@
+"""What the PyTorch peers share: FlowLM's model presets as HF configs and the benchmark arguments.
+
+Pinned peer (see Tools/requirements.txt): torch==2.13.0+cpu, transformers==5.24.0
+"""
+import argparse
+
+import torch
+from transformers import ModernBertConfig
+
+# Must match Sources/FlowModel/ModernBertConfig+Presets.swift.
+PRESETS = {
+    "toy": dict(vocab_size=2048, hidden_size=256, intermediate_size=512, num_hidden_layers=6, num_attention_heads=4,
+                pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),
+    "small": dict(vocab_size=8192, hidden_size=384, intermediate_size=768, num_hidden_layers=8, num_attention_heads=6,
+                  pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),
+    "base": dict(vocab_size=50368, hidden_size=768, intermediate_size=1152, num_hidden_layers=22, num_attention_heads=12),
+}
+
+
+def parse_benchmark_args(description: str, batch: int, repeats: int) -> argparse.Namespace:
+    """The flags `flowlm bench forward|train` take, with that command's defaults; sets torch's threads and seed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--preset", choices=PRESETS, default="toy")
+    parser.add_argument("--batch", type=int, default=batch)
+    parser.add_argument("--length", type=int, default=128)
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--warmups", type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    return args
+
+
+def preset_config(name: str) -> ModernBertConfig:
+    return ModernBertConfig(local_attention=128, global_attn_every_n_layers=3, **PRESETS[name])
