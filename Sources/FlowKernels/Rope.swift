@@ -45,16 +45,36 @@ public func ropeForward(
     values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
     heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
 ) {
+    rotateHalves(values, rows: rows, rowStride: rowStride, sequenceLength: sequenceLength, firstRow: firstRow,
+                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: 1)
+}
+
+/// Backward of `ropeForward`: a rotation's gradient is the inverse rotation (the angle negated) of the output
+/// gradient, applied in place to `gradients` (same layout as the forward's `values`).
+public func ropeBackward(
+    gradients: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
+    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+) {
+    rotateHalves(gradients, rows: rows, rowStride: rowStride, sequenceLength: sequenceLength, firstRow: firstRow,
+                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: -1)
+}
+
+/// The rotation both directions share; `sinSign` −1 rotates by the negated angle (exact: a sign flip).
+@inline(__always)
+private func rotateHalves(
+    _ x: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int,
+    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, sinSign: Float
+) {
     let half = headDim / 2
     for r in 0..<rows {
         let position = (firstRow + r) % sequenceLength
         let c = cos + position * half, s = sin + position * half
         for h in 0..<heads {
-            let x = values + r * rowStride + h * headDim
+            let v = x + r * rowStride + h * headDim
             for j in 0..<half {
-                let a = x[j], b = x[j + half]
-                x[j] = a * c[j] - b * s[j]
-                x[j + half] = b * c[j] + a * s[j]
+                let a = v[j], b = v[j + half], sj = sinSign * s[j]
+                v[j] = a * c[j] - b * sj
+                v[j + half] = b * c[j] + a * sj
             }
         }
     }
