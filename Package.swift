@@ -38,7 +38,8 @@ var targets: [Target] = [
     .testTarget(name: "FlowModelTests", dependencies: ["FlowModel", "FlowTestSupport"]),
     .testTarget(name: "FlowTrainTests", dependencies: ["FlowTrain", "FlowTestSupport"]),
     .testTarget(name: "FlowDiffusionTests", dependencies: ["FlowDiffusion", "FlowTestSupport"]),
-    .testTarget(name: "FlowTUITests", dependencies: ["FlowTUI", "FlowTestSupport"]),
+    // Snapshots are read from the source tree by path (#filePath), not bundled as resources.
+    .testTarget(name: "FlowTUITests", dependencies: ["FlowTUI", "FlowTestSupport"], exclude: ["__Snapshots__"]),
     .testTarget(name: "FlowLMTests", dependencies: ["FlowLM", "FlowTestSupport"]),
 ]
 

@@ -239,6 +239,33 @@ public final class Refiner {
         return result
     }
 
+    // MARK: Batching across refiners
+
+    /// The canvas the next `step()` would run the model on, or nil when it needs no forward pass
+    /// (finished, re-visiting a recorded step, or its logits already supplied). Lets a driver batch
+    /// the forward passes of many refiners into one denoiser call (`LockstepRefinement`).
+    public var canvasNeedingLogits: [TokenID]? {
+        guard !isFinished else { return nil }
+        if editedHead == nil, children(of: cursor).contains(where: { nodes[$0]?.knobs == knobs }) { return nil }
+        let tokens = headState.canvas.tokens
+        if let cachedLogits, cachedLogits.tokens == tokens { return nil }
+        return tokens
+    }
+
+    /// Hands the refiner logits computed elsewhere for `tokens`; the next step uses them as its forward
+    /// pass (and counts it). Checked like the denoiser's own output.
+    public func supplyLogits(_ logits: LogitMatrix, for tokens: [TokenID]) throws(DiffusionError) {
+        try checkShape(logits, for: tokens)
+        totalForwardPasses += 1
+        cachedLogits = (tokens, logits)
+    }
+
+    private func checkShape(_ logits: LogitMatrix, for tokens: [TokenID]) throws(DiffusionError) {
+        guard logits.rows == tokens.count, logits.vocabularySize == denoiser.vocabularySize else {
+            throw .denoiser("returned \(logits.rows)x\(logits.vocabularySize) logits for \(tokens.count) positions and vocabulary \(denoiser.vocabularySize)")
+        }
+    }
+
     private func logits(for tokens: [TokenID]) throws(DiffusionError) -> LogitMatrix {
         if let cachedLogits, cachedLogits.tokens == tokens { return cachedLogits.logits }
         let output: [LogitMatrix]
@@ -248,9 +275,7 @@ public final class Refiner {
         guard output.count == 1, let logits = output.first else {
             throw .denoiser("returned \(output.count) logit matrices for 1 canvas")
         }
-        guard logits.rows == tokens.count, logits.vocabularySize == denoiser.vocabularySize else {
-            throw .denoiser("returned \(logits.rows)x\(logits.vocabularySize) logits for \(tokens.count) positions and vocabulary \(denoiser.vocabularySize)")
-        }
+        try checkShape(logits, for: tokens)
         totalForwardPasses += 1
         cachedLogits = (tokens, logits)
         return logits

@@ -6,7 +6,7 @@ struct FlowLMCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flowlm",
         abstract: "Watch a diffusion language model think: refine text step by step with corruption-and-correction.",
-        subcommands: [TUICommand.self, GenerateCommand.self, ReplayCommand.self, InfoCommand.self, TokenizeCommand.self,
+        subcommands: [TUICommand.self, GenerateCommand.self, EvalCommand.self, ReplayCommand.self, InfoCommand.self, TokenizeCommand.self,
                       TokenizerCommand.self, ForwardCommand.self, TrainCommand.self, ConvertCommand.self, BenchCommand.self],
         defaultSubcommand: TUICommand.self
     )

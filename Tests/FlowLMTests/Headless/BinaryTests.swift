@@ -111,4 +111,31 @@ import Testing
         let bad = try run(["bench", "step", "--positions", "2"])
         #expect(bad.status != 0 && bad.stderr.contains("--positions"))
     }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func evalTrainsNothingAndReportsEveryKind() throws {
+        let dir = FixturePath.temporaryDirectory("eval-cli")
+        let model = dir.appendingPathComponent("palindrome").path
+        let train = try run(["train", "--data", "task:palindrome", "--out", model, "--steps", "2", "--batch", "4", "--length", "18",
+                             "--hidden", "16", "--intermediate", "32", "--heads", "2", "--layers", "1", "--threads", "1",
+                             "--eval-every", "1000"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let report = dir.appendingPathComponent("eval.md").path
+        let eval = try run(["eval", "--model", model, "--baseline", model, "--task", "palindrome", "--samples", "3",
+                            "--threads", "1", "--json", "--report", report])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let json = try JSONValue.parse(eval.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let results = try #require(json["results"]?.arrayValue)
+        let kinds = Set(results.compactMap { $0["model"]?.stringValue })
+        #expect(kinds == ["corruption+correction", "mask-only"])
+        #expect(results.contains { $0["metric"]?.stringValue == "validity" && $0["sampler"]?.stringValue == "edits on, equal passes" })
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(markdown.hasPrefix("# flowlm eval: palindrome") && markdown.contains("## Validity"))
+
+        let wrongTask = try run(["eval", "--model", model, "--task", "addition", "--samples", "2"])
+        #expect(wrongTask.status == 1)
+        #expect(wrongTask.stderr.contains("tokenizer.json") && wrongTask.stderr.contains("task:addition"), "\(wrongTask.stderr)")
+        let missing = try run(["eval", "--model", dir.appendingPathComponent("nothing").path, "--task", "dyck"])
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("flowlm: "))
+    }
 }

@@ -1,0 +1,120 @@
+import FlowCore
+import FlowDiffusion
+import FlowTrain
+import Testing
+@testable import FlowLM
+
+/// A palindrome "model" that knows the rule: at each answer position it favours the mirror position's
+/// token when that is visible (and mildly its own), and is uniform otherwise. `contrary` favours any
+/// symbol but the mirror's, so nothing it writes can be a palindrome.
+final class MirrorDenoiser: Denoiser {
+    let vocabulary: SymbolVocabulary
+    let contrary: Bool
+    init(contrary: Bool = false) throws {
+        vocabulary = try SymbolVocabulary(symbols: "abcdefgh")
+        self.contrary = contrary
+    }
+    var vocabularySize: Int { vocabulary.size }
+    var contextLength: Int { 64 }
+    var specialTokens: SpecialTokens { vocabulary.specials }
+
+    func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix] {
+        canvases.map { canvas in
+            var logits = LogitMatrix(rows: canvas.count, vocabularySize: vocabularySize)
+            let n = canvas.count
+            for i in 1..<(n - 1) {
+                let mirror = canvas[n - 1 - i], own = canvas[i]
+                if !specialTokens.isReserved(mirror) {
+                    if contrary {
+                        for id in 5..<vocabularySize where TokenID(id) != mirror { logits[i, id] = 6 }
+                    } else {
+                        logits[i, Int(mirror)] += 8
+                    }
+                }
+                if !specialTokens.isReserved(own) && !contrary { logits[i, Int(own)] += 1 }
+            }
+            return logits
+        }
+    }
+}
+
+@Suite struct ModelEvaluationTests {
+    static func settings() -> EvalSettings {
+        var settings = EvalSettings()
+        settings.samples = 24
+        settings.batchSize = 7
+        return settings
+    }
+
+    static func value(_ measurements: [EvalMeasurement], _ metric: EvalMetric, _ condition: String,
+                      _ sampler: EvalSampler?) -> Double? {
+        measurements.first { $0.metric == metric && $0.condition.hasPrefix(condition) && $0.sampler == sampler }?.value
+    }
+
+    @Test func aModelThatKnowsTheRuleScoresWhereItShould() throws {
+        var reported: [String] = []
+        var evaluation = ModelEvaluation(denoiser: try MirrorDenoiser(), task: EvalTask(task: .palindrome), settings: Self.settings())
+        evaluation.progress = { reported.append($0) }
+        let m = try evaluation.run()
+        #expect(reported.count == evaluation.unitCount)
+        // One commit per step: each position is committed after, or together with, its mirror's choice.
+        #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", .editsOff) == 1)
+        #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", .editsOn) == 1)
+        #expect(Self.value(m, .forwardPasses, "greedy, prompted, K=L/1", .editsOff) == 12)
+        // A correct palindrome is left alone, and the rule repairs most single substitutions.
+        #expect(Self.value(m, .brokenShare, "substituted 0 %", .editsOn) == 0)
+        #expect(Self.value(m, .falseEditRate, "substituted 0 %", .editsOn) == 0)
+        let auroc = try #require(Self.value(m, .detectionAUROC, "substituted 5 %", nil))
+        #expect(auroc > 0.9)
+        #expect(Self.value(m, .infillExact, "holes", .editsOff) == 1, "the holes' mirrors are visible")
+        #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.25", nil)) > 0.6)
+        #expect(try #require(Self.value(m, .calibrationError, "substituted", nil)) >= 0)
+        for measurement in m where ![.forwardPasses, .editsPerSequence, .maskedLoss, .unigramEntropy].contains(measurement.metric) {
+            #expect((0...1).contains(measurement.value), "\(measurement)")
+        }
+    }
+
+    @Test func aContraryModelWritesNoPalindrome() throws {
+        let evaluation = ModelEvaluation(denoiser: try MirrorDenoiser(contrary: true), task: EvalTask(task: .palindrome),
+                                         settings: Self.settings())
+        let m = try evaluation.run()
+        for sampler in EvalSampler.allCases {
+            #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", sampler) == 0)
+        }
+        #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.5", nil)) < 0.5)
+    }
+
+    @Test func sameSettingsSameNumbers() throws {
+        var settings = Self.settings()
+        settings.samples = 6
+        settings.seeds = 2
+        let task = EvalTask(task: .palindrome)
+        let first = try ModelEvaluation(denoiser: try MirrorDenoiser(), task: task, settings: settings).run()
+        let second = try ModelEvaluation(denoiser: try MirrorDenoiser(), task: task, settings: settings).run()
+        #expect(first == second)
+    }
+
+    @Test func poolingAveragesTheSameCellAcrossSeeds() {
+        let pooled = ModelEvaluation.pool([
+            EvalMeasurement(.validity, "a", .editsOn, 0.5), EvalMeasurement(.validity, "b", .editsOn, 1),
+            EvalMeasurement(.validity, "a", .editsOn, 1.0), EvalMeasurement(.validity, "a", nil, 0.2),
+        ])
+        #expect(pooled == [EvalMeasurement(.validity, "a", .editsOn, 0.75), EvalMeasurement(.validity, "b", .editsOn, 1),
+                           EvalMeasurement(.validity, "a", nil, 0.2)])
+    }
+
+    @Test func reportAggregatesTrainingSeeds() throws {
+        let models = [0.5, 0.7, 0.9].enumerated().map { k, v in
+            EvaluatedModel(kind: .correction, path: "c\(k)", measurements: [EvalMeasurement(.validity, "greedy", .editsOn, v)])
+        } + [EvaluatedModel(kind: .maskOnly, path: "m0", measurements: [EvalMeasurement(.validity, "greedy", .editsOff, 0.25)])]
+        let report = EvalReport(task: "palindrome", settings: EvalSettings(), models: models)
+        let cell = try #require(report.cells.first { $0.kind == .correction })
+        #expect(abs(cell.mean - 0.7) < 1e-12 && cell.perSeed == [0.5, 0.7, 0.9])
+        let half = 4.303 * 0.2 / 3.0.squareRoot()
+        #expect(abs((cell.interval?.upperBound ?? 0) - (0.7 + half)) < 1e-9)
+        #expect(report.markdown.contains("| greedy | 0.250 | 0.700 [0.203, 1.197] (0.500, 0.700, 0.900) |"))
+        let json = try JSONValue.parse(report.json.serialized)
+        #expect(json["results"]?.arrayValue?.count == 2)
+        #expect(json["results"]?.arrayValue?.first?["per_seed"]?.arrayValue?.count == 3)
+    }
+}
