@@ -162,6 +162,25 @@ public final class Refiner {
         try discard(node: top.id)
     }
 
+    /// Keeps `nodes` and their ancestors; frees every other recorded step (and the loop states it held).
+    /// What the UI calls when the user discards every other branch. A cursor on a freed step moves back to
+    /// the initial canvas (callers select a node before stepping anyway).
+    public func retain(nodes keep: Set<Int>) {
+        var kept = Set<Int>()
+        for start in keep {
+            var id: Int? = start
+            while let current = id, let node = node(current), kept.insert(current).inserted { id = node.parent }
+        }
+        for id in nodes.indices where nodes[id] != nil && !kept.contains(id) { nodes[id] = nil }
+        if let cursor, !kept.contains(cursor) {
+            self.cursor = nil
+            editedHead = nil
+        }
+    }
+
+    /// Steps recorded and not discarded (every branch).
+    public var recordedStepCount: Int { nodes.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+
     // MARK: Knobs
 
     /// Uses `knobs` from the next step on (validated first).

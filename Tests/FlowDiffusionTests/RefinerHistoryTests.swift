@@ -26,6 +26,25 @@ import Testing
         #expect(refiner.history.count == 2)
     }
 
+    @Test func retainFreesEveryStepOffTheKeptBranch() throws {
+        let (refiner, _) = try makeRefiner()
+        let first = try refiner.run(maxSteps: 3)
+        let firstTip = try #require(refiner.cursor)
+        #expect(refiner.stepBack() && refiner.stepBack())
+        var other = refiner.knobs
+        other.maxEditsPerStep = 1
+        try refiner.setKnobs(other)
+        try refiner.run(maxSteps: 2)
+        let secondTip = try #require(refiner.cursor)
+        #expect(refiner.recordedStepCount == 5 && refiner.leaves.count == 2)
+
+        refiner.retain(nodes: [firstTip])
+        #expect(refiner.recordedStepCount == 3 && refiner.leaves == [firstTip])
+        #expect(refiner.node(secondTip) == nil && refiner.cursor == nil, "the cursor left the freed branch")
+        try refiner.select(node: firstTip)
+        #expect(refiner.history == first)
+    }
+
     @Test func steppingAgainWithTheSameKnobsRevisitsTheRecordedStep() throws {
         let (refiner, denoiser) = try makeRefiner()
         let first = try refiner.run(maxSteps: 3)

@@ -57,8 +57,15 @@ import Testing
         #expect(history.frames.count == 3 && history.current.knobs.maxEditsPerStep == ScriptedDenoiser.knobs.maxEditsPerStep - 1)
         try harness.press(.character("b"))
         #expect(harness.state.history?.frames.count == 4)  // back on the first branch
+        let recorded = try #require(harness.refiner(.main)).recordedStepCount
+        #expect(recorded == 5, "3 steps, a re-planned fork and one step on it")
         try harness.press(.character("B"))
         #expect(harness.state.history?.branches.count == 1)
+        // The refiner frees the discarded branch's steps too, and the kept branch still steps on.
+        let kept = try #require(harness.refiner(.main)).recordedStepCount
+        #expect(kept == 3, "\(kept) steps kept")
+        try harness.press(.character("G"), .character(" "))
+        #expect(harness.state.history?.frames.count == 5 && harness.state.history?.branches.count == 1)
     }
 
     @Test func steppingForwardThroughAComputedFutureRunsNoForward() throws {
@@ -168,6 +175,25 @@ import Testing
         #expect(left.current.knobs.sampler == .llada && right.current.knobs.sampler == .flowlm)
         try harness.press(.left)
         #expect(harness.state.abHistories[0]?.viewIndex == 1 && harness.state.abHistories[1]?.viewIndex == 1)
+
+        // A knob change re-plans both viewed steps (no restart); the steps after them stay reachable on
+        // the old branches. At the last step the logits are cached, so there is no forward pass at all.
+        harness.effects = []
+        try harness.press(.character("]"))
+        #expect(harness.effects.filter { if case .replan = $0 { return true } else { return false } }.count == 2)
+        #expect(!harness.effects.contains { if case .restart = $0 { return true } else { return false } })
+        for side in 0..<2 {
+            let history = try #require(harness.state.abHistories[side])
+            #expect(history.viewIndex == 1 && history.branches.count == 2)
+            #expect(history.current.knobs.tauEdit == harness.state.knobs.tauEdit)
+        }
+        #expect(harness.state.abHistories[0]?.current.knobs.sampler == .llada)
+        try harness.press(.character(" "))
+        let calls = harness.denoiser.calls
+        try harness.press(.character("["))
+        #expect(harness.denoiser.calls == calls)
+        #expect(harness.state.abHistories[1]?.current.knobs.tauEdit == harness.state.knobs.tauEdit)
+        #expect(harness.state.abHistories[0]?.frames.count == 3 && harness.state.abHistories[1]?.frames.count == 3)
     }
 
     @Test func quitAndHelp() throws {

@@ -38,6 +38,10 @@ final class RefinementWorker: @unchecked Sendable {
         }
     }
 
+    func keepSteps(lane: Lane, nodes: Set<Int>) {
+        queue.async { self.drivers[lane]?.refiner.retain(nodes: nodes) }
+    }
+
     func run(_ request: StepRequest, replan: Bool) {
         queue.async {
             guard let driver = self.drivers[request.lane] else {

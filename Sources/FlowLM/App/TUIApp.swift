@@ -100,6 +100,7 @@ struct AppLoop {
             worker.restart(lane: lane, prompt: prompt, knobs: knobs, generation: generation)
         case let .step(request): worker.run(request, replan: false)
         case let .replan(request): worker.run(request, replan: true)
+        case let .keepSteps(lane, nodes): worker.keepSteps(lane: lane, nodes: nodes)
         case let .saveTrace(path): saveTrace(path)
         case let .openTrace(path): openTrace(path)
         case let .startTraining(settings): startTraining(settings)

@@ -29,6 +29,8 @@ public enum Effect: Sendable, Hashable {
     case replan(StepRequest)
     /// Start a fresh canvas: prompt (with infill holes), knobs (length, seed) → frame 0.
     case restart(lane: Lane, prompt: String, knobs: SamplerKnobs, generation: Int)
+    /// The UI forgot every branch but one: the lane's refiner may free every step not behind these nodes.
+    case keepSteps(lane: Lane, nodes: Set<Int>)
     case saveTrace(path: String)
     case openTrace(path: String)
     case startTraining(TrainSettings)

@@ -16,17 +16,33 @@ extension AppState {
             }
             return []
         case let .raise(knob), let .lower(knob):
-            // Both sides must share knobs to stay comparable, so a change restarts the pair.
+            // Both sides share knobs to stay comparable: a new length restarts the pair, anything else
+            // re-plans both viewed steps from their cached logits, in lockstep.
             knob.adjust(&knobs, by: command == .raise(knob) ? 1 : -1)
-            return restartAB()
+            return knob.restarts ? restartAB() : replanAB()
         case .cycleMeasure:
             colorMeasure = cycled(ColorMeasure.allCases, colorMeasure)
             guard let measure = colorMeasure.samplerMeasure else { return [] }
             knobs.confidence = measure
-            return restartAB()
+            return replanAB()
         default:
             return []
         }
+    }
+
+    /// Re-plans the step each side shows under the current knobs (each with its own sampler); no
+    /// forward pass. Before the first step there is nothing to re-plan: the knobs apply to the next one.
+    mutating func replanAB() -> [Effect] {
+        guard !busy.contains(.a), !busy.contains(.b) else { return [] }
+        var effects: [Effect] = []
+        for (lane, history) in [(Lane.a, abHistories[0]), (Lane.b, abHistories[1])] {
+            guard let history, history.viewIndex > 0 else { continue }
+            var sideKnobs = knobs
+            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            busy.insert(lane)
+            effects.append(.replan(request(lane: lane, from: history.current, branchID: history.branchID, knobs: sideKnobs)))
+        }
+        return effects
     }
 
     /// Steps both sides together; a side that has finished stays put while the other continues.

@@ -32,7 +32,10 @@ extension AppState {
             if pinned.remove(cursor) == nil { pinned.insert(cursor) }
         case .force: forceCandidate()
         case .cycleBranch: history?.cycleBranch()
-        case .discardBranches: history?.discardOtherBranches()
+        case .discardBranches:
+            guard let history, history.branches.count > 1 else { return [] }
+            self.history?.discardOtherBranches()
+            return [.keepSteps(lane: .main, nodes: Set(history.frames.compactMap(\.nodeID)))]
         default: break
         }
         return []

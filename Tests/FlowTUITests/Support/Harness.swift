@@ -59,8 +59,12 @@ final class Harness {
             } else {
                 try send(.finished(request: request))
             }
+        case let .keepSteps(lane, nodes):
+            drivers[lane]?.refiner.retain(nodes: nodes)
         default:
             break
         }
     }
+
+    func refiner(_ lane: Lane) -> Refiner? { drivers[lane]?.refiner }
 }
