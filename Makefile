@@ -5,7 +5,7 @@ DEFAULT_MODEL ?= checkpoints/shakespeare-flowlm
 # Sampled proposals make the toy model's text livelier than argmax (which favours line breaks).
 RUN_ARGS ?= --sample --temperature 0.8 --length 48 --steps 24
 
-.PHONY: setup build release test run bench fixtures fuzz clean
+.PHONY: setup build release test run bench fixtures fuzz clean eval experiment-models
 
 setup:
 	@bash Tools/setup.sh
@@ -26,6 +26,14 @@ run: release
 
 fixtures:
 	bash Tools/make_fixtures.sh
+
+# The experiment of research_idea.md: every table of §5 from the shipped checkpoints (about 15 minutes on 2 cores).
+eval: release
+	bash Tools/run_eval.sh
+
+# Retrains the 27 synthetic-task models that `make eval` reads (about an hour on 2 cores; finished ones are kept).
+experiment-models: release
+	bash Tools/train_experiment.sh
 
 fuzz:
 	bash Tools/fuzz.sh

@@ -36,6 +36,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case brokenShare = "broken_share"
     case infillValidity = "infill_validity"
     case infillExact = "infill_exact"
+    case infillTokenAccuracy = "infill_token_accuracy"
     case calibrationError = "ece"
     case reliability = "reliability_accuracy"
     case uniqueValid = "unique_valid"
@@ -58,6 +59,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .brokenShare: "Undamaged inputs broken by the sampler"
         case .infillValidity: "Infilling: valid"
         case .infillExact: "Infilling: holes exactly the original"
+        case .infillTokenAccuracy: "Infilling: holes holding their original token"
         case .calibrationError: "Calibration of p(current) on corrupted inputs (ECE, 10 bins)"
         case .reliability: "Reliability: how often p(current) in the bin was right (corrupted inputs)"
         case .uniqueValid: "Diversity: distinct valid samples / samples"
@@ -71,6 +73,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
     public var higherIsBetter: Bool? {
         switch self {
         case .validity, .detectionAUROC, .fixedRate, .exactRepair, .validAfterRepair, .infillValidity, .infillExact,
+             .infillTokenAccuracy,
              .uniqueValid, .uniqueSamples, .maskedAccuracy: true
         case .falseEditRate, .brokenShare, .calibrationError, .maskedLoss, .freezeRate: false
         case .forwardPasses, .editsPerSequence, .unigramEntropy, .reliability: nil

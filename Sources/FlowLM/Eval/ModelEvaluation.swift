@@ -153,6 +153,12 @@ public struct ModelEvaluation {
         var out = [EvalMeasurement(.uniqueSamples, condition, sampler, Double(distinct.count) / n),
                    EvalMeasurement(.unigramEntropy, condition, sampler, EvalStatistics.entropyBits(counts))]
         if task.hasChecker { out.insert(EvalMeasurement(.uniqueValid, condition, sampler, Double(distinctValid.count) / n), at: 0) }
+        if sampler == .editsOff {
+            // The held-out answers themselves, for scale: what a model that matches the data would reach.
+            var reference = [Int](repeating: 0, count: counts.count)
+            for item in items { for p in item.answer where Int(item.tokens[p]) < reference.count { reference[Int(item.tokens[p])] += 1 } }
+            out.append(EvalMeasurement(.unigramEntropy, "held-out references", nil, EvalStatistics.entropyBits(reference)))
+        }
         return out
     }
 
@@ -259,6 +265,11 @@ public struct ModelEvaluation {
                 out.append(EvalMeasurement(.infillValidity, condition, sampler, Double(valid) / n))
             }
             out.append(EvalMeasurement(.infillExact, condition, sampler, Double(exact) / n))
+            var right = 0, holes = 0
+            for (item, (span, summary)) in zip(items, zip(spans, summaries)) {
+                for p in item.answer[span] { right += summary.tokens[p] == item.tokens[p] ? 1 : 0; holes += 1 }
+            }
+            out.append(EvalMeasurement(.infillTokenAccuracy, condition, sampler, Double(right) / Double(holes)))
             progress("infilling \(sampler.rawValue)")
         }
         return out

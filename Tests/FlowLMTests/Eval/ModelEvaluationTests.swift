@@ -67,6 +67,9 @@ final class MirrorDenoiser: Denoiser {
         let auroc = try #require(Self.value(m, .detectionAUROC, "substituted 5 %", nil))
         #expect(auroc > 0.9)
         #expect(Self.value(m, .infillExact, "holes", .editsOff) == 1, "the holes' mirrors are visible")
+        #expect(Self.value(m, .infillTokenAccuracy, "holes", .editsOff) == 1)
+        let reference = try #require(Self.value(m, .unigramEntropy, "held-out references", nil))
+        #expect(reference > 2.9 && reference <= 3, "eight symbols, near uniform")
         #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.25", nil)) > 0.6)
         #expect(try #require(Self.value(m, .calibrationError, "substituted", nil)) >= 0)
         for measurement in m where ![.forwardPasses, .editsPerSequence, .maskedLoss, .unigramEntropy].contains(measurement.metric) {

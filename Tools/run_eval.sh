@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole evaluation of research_idea.md §5: every synthetic task over the shipped experiment models (3 training
+# seeds × mask-only / corruption-and-correction / w_keep=0, from Tools/train_experiment.sh), then held-out
+# Shakespeare for the shipped text pair. Writes docs/eval/<task>.md (markdown) and docs/eval/<task>.json.
+# Usage: Tools/run_eval.sh [samples, default 200]   (SEEDS=1 sample seeds, THREADS=all cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+samples="${1:-200}"
+seeds="${SEEDS:-1}"
+bin=.build/release/flowlm
+[ -x "$bin" ] || swift build -c release --product flowlm
+threads=()
+[ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
+mkdir -p docs/eval
+for task in palindrome dyck addition; do
+  dir="checkpoints/experiment/$task"
+  args=()
+  for seed in 0 1 2; do
+    args+=(--model "$dir/flowlm-seed$seed" --baseline "$dir/llada-seed$seed" --ablation "$dir/flowlm-wkeep0-seed$seed")
+  done
+  "$bin" eval --task "$task" "${args[@]}" --samples "$samples" --seeds "$seeds" "${threads[@]}" \
+    --report "docs/eval/$task.md" --json > "docs/eval/$task.json"
+  echo "wrote docs/eval/$task.md"
+done
+python3 Tools/fetch_shakespeare.py
+"$bin" eval --task text --data corpus/shakespeare --model checkpoints/shakespeare-flowlm \
+  --baseline checkpoints/shakespeare-llada --samples "$samples" --seeds "$seeds" "${threads[@]}" \
+  --report docs/eval/text.md --json > docs/eval/text.json
+echo "wrote docs/eval/text.md"
