@@ -224,10 +224,10 @@ import Testing
         try harness.send(.training(progress))
         try harness.press(.character(" "))
         #expect(harness.effects.last == .pauseTraining)
-        progress.phase = .saved(directory: "checkpoints/mine")
+        progress.phase = .saved(directory: "runs/mine")
         try harness.send(.training(progress))
         try harness.press(.character("v"))
-        #expect(harness.effects.last == .openModel(directory: "checkpoints/mine"))
+        #expect(harness.effects.last == .openModel(directory: "runs/mine"))
     }
 
     @Test func corpusPathIsTyped() throws {

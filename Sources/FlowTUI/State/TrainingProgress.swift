@@ -71,7 +71,7 @@ public struct TrainSettings: Sendable, Hashable {
     public var preset = presets[0]
     public var substituteRate = 0.2
     public var keepWeight = 1.0
-    public var outputDirectory = "checkpoints/mine"
+    public var outputDirectory = "runs/mine"
 
     public init() {}
 }
