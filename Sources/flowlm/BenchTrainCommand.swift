@@ -13,6 +13,8 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Tokens per sequence.") var length: Int = 128
     @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(help: "Timed steps (after two warm-up steps).") var repeats: Int = 5
+    @Option(help: "outer: split across our workers; blas: OpenBLAS threads inside each GEMM.")
+    var strategy: ComputePolicy.Strategy = .outer
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -21,7 +23,7 @@ struct BenchTrainCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads)
+            let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
             let result = try TrainBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()
             if json {
                 print(result.json)

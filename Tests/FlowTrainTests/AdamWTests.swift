@@ -1,5 +1,6 @@
 import Testing
 import FlowCore
+import FlowKernels
 import FlowTestSupport
 @testable import FlowTrain
 
@@ -33,6 +34,22 @@ struct AdamWTests {
         #expect(optimizer.step == 5)
         #expect(optimizer.firstMoment == (try file.floats("exp_avg.final")))
         #expect(optimizer.secondMoment == (try file.floats("exp_avg_sq.final")))
+    }
+
+    /// Workers share the arena in chunks; every element is independent, so the split changes no bit.
+    @Test func parallelUpdateIsBitIdenticalToSerial() {
+        var rng = FlowRandom(seed: 11)
+        let n = 300_001  // several 64k chunks, an odd tail, decay ranges cutting chunks
+        let ranges = [1000..<150_000, 200_000..<290_001]
+        var serial = (0..<n).map { _ in Float(rng.nextGaussian()) }
+        var parallel = serial
+        let grads = (0..<3).map { _ in (0..<n).map { _ in Float(rng.nextGaussian()) } }
+        var a = AdamW(parameterCount: n, decayRanges: ranges), b = AdamW(parameterCount: n, decayRanges: ranges)
+        for g in grads {
+            a.update(parameters: &serial, gradients: g, learningRate: 1e-3)
+            b.update(parameters: &parallel, gradients: g, learningRate: 1e-3, policy: ComputePolicy(threads: 3))
+        }
+        #expect(serial == parallel && a.firstMoment == b.firstMoment && a.secondMoment == b.secondMoment)
     }
 
     @Test func weightDecayOnlyTouchesDecayRanges() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import FlowCore
+import FlowKernels
 import FlowTestSupport
 @testable import FlowTrain
 
@@ -36,6 +37,26 @@ struct WeightedCrossEntropyTests {
         let expectedRows = try file.floats("row_loss")
         #expect(maxAbsDifference(result.rowLoss, expectedRows) < 2e-5)
         #expect(relativeMaxDifference(gradient, try file.floats("grad")) < 1e-5)
+    }
+
+    /// Rows split across workers give the same bits: each row is computed alone, the total in row order.
+    @Test func workersChangeNoBit() throws {
+        let (logits, labels, weights, kinds) = Self.problem(rows: 301, vocabulary: 37, seed: 5)
+        func run(_ policy: ComputePolicy) throws -> (CrossEntropyResult, [Float]) {
+            var gradient = [Float](repeating: 0, count: logits.count)
+            let result = try logits.withUnsafeBufferPointer { z in
+                try gradient.withUnsafeMutableBufferPointer { g in
+                    try WeightedCrossEntropy.compute(logits: z, vocabularySize: 37, labels: labels, weights: weights,
+                                                     kinds: kinds, excludedToken: 4, gradient: g, policy: policy)
+                }
+            }
+            return (result, gradient)
+        }
+        let serial = try run(.serial), parallel = try run(ComputePolicy(threads: 3))
+        #expect(serial.0 == parallel.0 && serial.1 == parallel.1)
+        let empty = try WeightedCrossEntropy.compute(logits: [], vocabularySize: 37, labels: [], weights: [], kinds: [],
+                                                     excludedToken: 4, wantGradient: true)
+        #expect(empty.result.loss == 0 && empty.result.rowLoss.isEmpty)
     }
 
     @Test func gradientMatchesFiniteDifferences() throws {

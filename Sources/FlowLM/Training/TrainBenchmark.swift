@@ -71,7 +71,8 @@ public struct TrainBenchmark: Sendable {
             marks.append(DispatchTime.now().uptimeNanoseconds)
             _ = try WeightedCrossEntropy.compute(
                 logits: UnsafeBufferPointer(logits), vocabularySize: config.vocabularySize, labels: tokenBatch.labels,
-                weights: tokenBatch.weights, kinds: tokenBatch.kinds, excludedToken: specials.mask, gradient: logits)
+                weights: tokenBatch.weights, kinds: tokenBatch.kinds, excludedToken: specials.mask, gradient: logits,
+                policy: policy)
             marks.append(DispatchTime.now().uptimeNanoseconds)
             try gradients.withUnsafeMutableBufferPointer { g in
                 try model.backward(tokenBatch, dlogits: UnsafeBufferPointer(logits), gradients: g)
@@ -79,7 +80,7 @@ public struct TrainBenchmark: Sendable {
             marks.append(DispatchTime.now().uptimeNanoseconds)
             _ = GradientClipping.clip(&gradients, maxNorm: 1.0)
             model.withParameters { p in
-                gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: 1e-4) }
+                gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: 1e-4, policy: policy) }
             }
             marks.append(DispatchTime.now().uptimeNanoseconds)
             guard run >= warmups else { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowKernels
 
 /// What the weighted loss is divided by (docs/DECISIONS.md, "Loss normalisation").
 public enum LossNormalization: Sendable, Equatable, Codable {
@@ -35,11 +36,13 @@ public struct CrossEntropyResult: Sendable, Equatable {
 ///     ∂loss/∂z_iv = (w_i / D) · (softmax_{v≠MASK}(z_i)_v − [v = y_i]),   0 for v = MASK and ignored rows.
 public enum WeightedCrossEntropy {
     /// `gradient`, when given, receives ∂loss/∂logits (all N·V entries written); it may be the logits' memory.
+    /// Rows are independent and the total is summed in row order afterwards, so `policy`'s workers change
+    /// no bit of the result.
     public static func compute(
         logits: UnsafeBufferPointer<Float>, vocabularySize: Int,
         labels: [TokenID], weights: [Float], kinds: [PositionKind],
         excludedToken: TokenID?, normalization: LossNormalization = .sumOfWeights,
-        gradient: UnsafeMutableBufferPointer<Float>? = nil
+        gradient: UnsafeMutableBufferPointer<Float>? = nil, policy: ComputePolicy = .serial
     ) throws(LossInputError) -> CrossEntropyResult {
         let rows = labels.count
         let V = vocabularySize
@@ -63,47 +66,69 @@ public enum WeightedCrossEntropy {
         }
         let scale = denominator > 0 ? 1 / denominator : 0
 
+        guard rows > 0 else {
+            return CrossEntropyResult(loss: 0, weightSum: 0, denominator: denominator, rowLoss: [], predictions: [])
+        }
         var rowLoss = [Float](repeating: 0, count: rows)
         var predictions = [TokenID](repeating: -1, count: rows)
-        var total = 0.0
-        for i in 0..<rows {
-            let z = UnsafeBufferPointer(rebasing: logits[(i * V)..<((i + 1) * V)])
-            let g = gradient.map { UnsafeMutableBufferPointer(rebasing: $0[(i * V)..<((i + 1) * V)]) }
-            guard kinds[i] != .ignored else {
-                if let g { g.update(repeating: 0) }
-                continue
-            }
-            let y = Int(labels[i])
-            var best = -1
-            var maxValue = -Float.infinity
-            for v in 0..<V where v != excluded && (best < 0 || z[v] > maxValue) {
-                best = v
-                maxValue = z[v]
-            }
-            let target = z[y]
-            var sum = 0.0
-            if let g {
-                for v in 0..<V {
-                    let e = v == excluded ? 0 : expf(z[v] - maxValue)
-                    g[v] = e
-                    sum += Double(e)
+        rowLoss.withUnsafeMutableBufferPointer { losses in
+            predictions.withUnsafeMutableBufferPointer { best in
+                let out = RowOutputs(losses: SendablePointer(losses.baseAddress!), best: SendablePointer(best.baseAddress!),
+                                     gradient: gradient.map { SendablePointer($0.baseAddress!) })
+                let z = SendableConstPointer(logits.baseAddress!)
+                policy.forEachChunk(rows, minimumChunk: 64) { chunk in
+                    for i in chunk {
+                        row(i, logits: z.pointer + i * V, vocabularySize: V, label: Int(labels[i]), ignored: kinds[i] == .ignored,
+                            excluded: excluded, gradientScale: Double(weights[i]) * scale,
+                            gradient: out.gradient.map { $0.pointer + i * V }, output: out)
+                    }
                 }
-            } else {
-                for v in 0..<V where v != excluded { sum += Double(expf(z[v] - maxValue)) }
-            }
-            let ce = Float(log(sum)) + maxValue - target
-            rowLoss[i] = ce
-            predictions[i] = TokenID(best)
-            let rowScale = Double(weights[i]) * scale
-            total += Double(weights[i]) * Double(ce)
-            if let g {
-                let factor = Float(rowScale / sum)
-                for v in 0..<V { g[v] *= factor }
-                g[y] -= Float(rowScale)
             }
         }
+        var total = 0.0
+        for i in 0..<rows where kinds[i] != .ignored { total += Double(weights[i]) * Double(rowLoss[i]) }
         return CrossEntropyResult(loss: Float(total * scale), weightSum: weightSum, denominator: denominator,
                                   rowLoss: rowLoss, predictions: predictions)
+    }
+
+    private struct RowOutputs: @unchecked Sendable {
+        let losses: SendablePointer<Float>
+        let best: SendablePointer<TokenID>
+        let gradient: SendablePointer<Float>?
+    }
+
+    /// One row: CE, argmax (excluded token left out) and, when asked, the row's gradient.
+    private static func row(_ i: Int, logits z: UnsafePointer<Float>, vocabularySize V: Int, label y: Int, ignored: Bool,
+                            excluded: Int, gradientScale rowScale: Double, gradient g: UnsafeMutablePointer<Float>?,
+                            output: RowOutputs) {
+        guard !ignored else {
+            g?.update(repeating: 0, count: V)
+            return
+        }
+        var best = -1
+        var maxValue = -Float.infinity
+        for v in 0..<V where v != excluded && (best < 0 || z[v] > maxValue) {
+            best = v
+            maxValue = z[v]
+        }
+        let target = z[y]
+        var sum = 0.0
+        if let g {
+            for v in 0..<V {
+                let e = v == excluded ? 0 : expf(z[v] - maxValue)
+                g[v] = e
+                sum += Double(e)
+            }
+        } else {
+            for v in 0..<V where v != excluded { sum += Double(expf(z[v] - maxValue)) }
+        }
+        output.losses.pointer[i] = Float(log(sum)) + maxValue - target
+        output.best.pointer[i] = TokenID(best)
+        if let g {
+            let factor = Float(rowScale / sum)
+            for v in 0..<V { g[v] *= factor }
+            g[y] -= Float(rowScale)
+        }
     }
 
     /// Array convenience: returns the result and the gradient (when asked for).

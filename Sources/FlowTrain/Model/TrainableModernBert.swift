@@ -7,6 +7,7 @@ import FlowModel
 public final class TrainableModernBert: TrainableModel {
     public private(set) var model: ModernBertModel
     public let policy: ComputePolicy
+    public var computePolicy: ComputePolicy { policy }
     private let forwardWorkspace: ForwardWorkspace
     private let backwardWorkspace: BackwardWorkspace
     private var lastBatch: TokenBatch?

@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowKernels
 
 public struct AdamWConfig: Sendable, Equatable, Codable {
     public var beta1: Double = 0.9
@@ -56,48 +57,72 @@ public struct AdamW: Sendable {
 
     public var parameterCount: Int { firstMoment.count }
 
-    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double) {
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double,
+                                policy: ComputePolicy = .serial) {
         parameters.withUnsafeMutableBufferPointer { p in
-            gradients.withUnsafeBufferPointer { g in update(parameters: p, gradients: g, learningRate: learningRate) }
+            gradients.withUnsafeBufferPointer { g in update(parameters: p, gradients: g, learningRate: learningRate, policy: policy) }
         }
     }
 
+    /// One update. Every element is independent, so the arena is cut into chunks the policy's workers
+    /// share; the result does not depend on the split (tested bit for bit).
     public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
-                                learningRate lr: Double) {
+                                learningRate lr: Double, policy: ComputePolicy = .serial) {
         precondition(parameters.count == parameterCount && gradients.count == parameterCount, "AdamW: arena sizes differ")
         step += 1
         let t = Double(step)
-        let decayFactor = Float(1 - lr * config.weightDecay)
-        let oneMinusBeta1 = Float(1 - config.beta1)
-        let beta2 = Float(config.beta2)
-        let oneMinusBeta2 = Float(1 - config.beta2)
-        let negativeStepSize = Float(-lr / (1 - pow(config.beta1, t)))
-        let biasCorrection2Sqrt = Float((1 - pow(config.beta2, t)).squareRoot())
-        let eps = Float(config.epsilon)
-        let decays = config.weightDecay != 0
-
-        let ranges = decayRanges
-        let count = parameterCount
-        var cursor = 0
+        let constants = Constants(
+            decayFactor: Float(1 - lr * config.weightDecay), oneMinusBeta1: Float(1 - config.beta1),
+            beta2: Float(config.beta2), oneMinusBeta2: Float(1 - config.beta2),
+            negativeStepSize: Float(-lr / (1 - pow(config.beta1, t))),
+            biasCorrection2Sqrt: Float((1 - pow(config.beta2, t)).squareRoot()), eps: Float(config.epsilon))
+        let segments = Self.segments(count: parameterCount, decayRanges: decayRanges, decays: config.weightDecay != 0)
+        let chunk = 1 << 16
+        let pieces = segments.flatMap { segment in
+            stride(from: segment.range.lowerBound, to: segment.range.upperBound, by: chunk).map {
+                (range: $0..<min($0 + chunk, segment.range.upperBound), decay: segment.decay)
+            }
+        }
+        let p = SendablePointer(parameters.baseAddress!), g = SendableConstPointer(gradients.baseAddress!)
         firstMoment.withUnsafeMutableBufferPointer { m in
             secondMoment.withUnsafeMutableBufferPointer { v in
-                func run(_ range: Range<Int>, decay: Bool) {
-                    for i in range {
-                        if decay { parameters[i] *= decayFactor }
-                        let gi = gradients[i]
-                        m[i] = m[i].addingProduct(oneMinusBeta1, gi - m[i])
-                        v[i] = (beta2 * v[i]).addingProduct(oneMinusBeta2 * gi, gi)
-                        let denom = v[i].squareRoot() / biasCorrection2Sqrt + eps
-                        parameters[i] += (negativeStepSize * m[i]) / denom
+                let sm = SendablePointer(m.baseAddress!), sv = SendablePointer(v.baseAddress!)
+                policy.forEachChunk(pieces.count) { indices in
+                    for piece in pieces[indices] {
+                        Self.run(piece.range, decay: piece.decay, constants, p.pointer, g.pointer, sm.pointer, sv.pointer)
                     }
                 }
-                for r in ranges {
-                    run(cursor..<r.lowerBound, decay: false)
-                    run(r, decay: decays)
-                    cursor = r.upperBound
-                }
-                run(cursor..<count, decay: false)
             }
+        }
+    }
+
+    struct Constants {
+        var decayFactor, oneMinusBeta1, beta2, oneMinusBeta2, negativeStepSize, biasCorrection2Sqrt, eps: Float
+    }
+
+    /// The arena as consecutive (range, decays) runs.
+    static func segments(count: Int, decayRanges: [Range<Int>], decays: Bool) -> [(range: Range<Int>, decay: Bool)] {
+        var out: [(range: Range<Int>, decay: Bool)] = []
+        var cursor = 0
+        for r in decayRanges {
+            if r.lowerBound > cursor { out.append((cursor..<r.lowerBound, false)) }
+            out.append((r, decays))
+            cursor = r.upperBound
+        }
+        if cursor < count { out.append((cursor..<count, false)) }
+        return out
+    }
+
+    @inline(__always)
+    static func run(_ range: Range<Int>, decay: Bool, _ c: Constants, _ parameters: UnsafeMutablePointer<Float>,
+                    _ gradients: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>) {
+        for i in range {
+            if decay { parameters[i] *= c.decayFactor }
+            let gi = gradients[i]
+            m[i] = m[i].addingProduct(c.oneMinusBeta1, gi - m[i])
+            v[i] = (c.beta2 * v[i]).addingProduct(c.oneMinusBeta2 * gi, gi)
+            let denom = v[i].squareRoot() / c.biasCorrection2Sqrt + c.eps
+            parameters[i] += (c.negativeStepSize * m[i]) / denom
         }
     }
 }

@@ -1,3 +1,5 @@
+import FlowKernels
+
 /// What the trainer needs from a model (ModernBERT conforms once its backward lands; the tests use a
 /// small table model). Buffers are the model's own: the logits returned by `forward` stay valid until
 /// `backward` returns, and the trainer overwrites them in place with d loss/d logits.
@@ -17,4 +19,11 @@ public protocol TrainableModel: AnyObject {
 
     /// Gives the optimiser the parameter arena to update in place.
     func withParameters<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R
+
+    /// The cores the trainer's own element-wise passes (the optimiser) may use, as the model's forward does.
+    var computePolicy: ComputePolicy { get }
+}
+
+extension TrainableModel {
+    public var computePolicy: ComputePolicy { .serial }
 }

@@ -87,7 +87,7 @@ public final class TrainingSession<Model: TrainableModel> {
             let result = try WeightedCrossEntropy.compute(
                 logits: UnsafeBufferPointer(logits), vocabularySize: model.vocabularySize, labels: batch.labels,
                 weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask,
-                normalization: .fixed(totalWeight), gradient: logits)
+                normalization: .fixed(totalWeight), gradient: logits, policy: model.computePolicy)
             metrics.add(result, labels: batch.labels, kinds: batch.kinds, weights: batch.weights)
             try gradients.withUnsafeMutableBufferPointer { g in
                 try model.backward(batch, dlogits: UnsafeBufferPointer(logits), gradients: g)
@@ -99,7 +99,9 @@ public final class TrainingSession<Model: TrainableModel> {
         guard loss.isFinite, norm.isFinite else { throw TrainingDiverged(step: step + 1, loss: loss, gradientNorm: norm) }
         let learningRate = knobs.schedule.learningRate(atStep: step)
         model.withParameters { p in
-            gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: learningRate) }
+            gradients.withUnsafeBufferPointer { g in
+                optimizer.update(parameters: p, gradients: g, learningRate: learningRate, policy: model.computePolicy)
+            }
         }
         step += 1
         tokensSeen += tokens
@@ -114,7 +116,8 @@ public final class TrainingSession<Model: TrainableModel> {
             let logits = try model.forward(batch)
             let result = try WeightedCrossEntropy.compute(
                 logits: UnsafeBufferPointer(logits), vocabularySize: model.vocabularySize, labels: batch.labels,
-                weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask)
+                weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask,
+                policy: model.computePolicy)
             metrics.add(result, labels: batch.labels, kinds: batch.kinds, weights: batch.weights)
         }
         return metrics
