@@ -27,3 +27,5 @@ python3 Tools/fetch_shakespeare.py
   --baseline checkpoints/shakespeare-llada --samples "$samples" --seeds "$seeds" "${threads[@]}" \
   --report docs/eval/text.md --json > docs/eval/text.json
 echo "wrote docs/eval/text.md"
+python3 Tools/summarize_eval.py docs/eval > docs/eval/SUMMARY.md
+echo "wrote docs/eval/SUMMARY.md"
