@@ -46,53 +46,39 @@ public struct TrainBenchmark: Sendable {
         self.preset = preset; self.batch = batch; self.length = length; self.policy = policy; self.repeats = repeats
     }
 
+    /// Drives a real `TrainingSession` (the step `flowlm train` takes) over `batch` random-id rows with the
+    /// flowlm objective's corruption; its phase timings say where the time goes.
     public func run() throws -> Result {
         var config = preset.config
         config.maxPositions = max(config.maxPositions, length)
         let model = TrainableModernBert(model: ModernBertModel.randomlyInitialized(config: config, seed: 1), policy: policy)
         let specials = SpecialTokens(pad: 0, cls: 2, sep: 3, mask: 4, unk: 1)
-        let corruptor = try Corruptor(knobs: CorruptionKnobs(objective: .flowlm), specials: specials,
-                                      vocabularySize: config.vocabularySize)
+        let corruption = CorruptionKnobs(objective: .flowlm)
+        let corruptor = try Corruptor(knobs: corruption, specials: specials, vocabularySize: config.vocabularySize)
         var random = FlowRandom(seed: 2)
-        let rows = (0..<batch).map { _ in
+        let examples = (0..<batch).map { _ in
             let ids = [specials.cls] + (0..<(length - 2)).map { _ in TokenID(5 + random.nextInt(below: config.vocabularySize - 5)) } + [specials.sep]
-            return corruptor.corrupt(ids, editable: ids.indices.map { $0 > 0 && $0 < length - 1 }, using: &random)
+            return TrainingExample(ids: ids, editable: ids.indices.map { $0 > 0 && $0 < length - 1 })
         }
-        let tokenBatch = Batch(rows: rows, length: length, pad: specials.pad)
-        var optimizer = AdamW(parameterCount: model.parameterCount, config: AdamWConfig(weightDecay: 0.01),
-                              decayRanges: WeightDecayRule.decayRanges(model.parameterSlices))
-        var gradients = [Float](repeating: 0, count: model.parameterCount)
-        var times: [Double] = []
-        var phases = [[Double]](repeating: [], count: 4)
+        let source = AnyExampleSource(try ShuffledExamples(examples: examples, seed: 3))
+        let knobs = TrainingKnobs(corruption: corruption,
+                                  schedule: LearningRateSchedule(peak: 1e-4, warmupSteps: 0, totalSteps: warmups + repeats, decay: .constant),
+                                  batchSize: batch, length: length, clipNorm: 1.0, seed: 4)
+        let session = TrainingSession(model: model, knobs: knobs,
+                                      batcher: Batcher(source: source, corruptor: corruptor, batchSize: batch, length: length, seed: 5))
+        var reports: [StepReport] = []
         for run in 0..<(warmups + repeats) {
-            var marks = [DispatchTime.now().uptimeNanoseconds]
-            for i in gradients.indices { gradients[i] = 0 }
-            let logits = try model.forward(tokenBatch)
-            marks.append(DispatchTime.now().uptimeNanoseconds)
-            _ = try WeightedCrossEntropy.compute(
-                logits: UnsafeBufferPointer(logits), vocabularySize: config.vocabularySize, labels: tokenBatch.labels,
-                weights: tokenBatch.weights, kinds: tokenBatch.kinds, excludedToken: specials.mask, gradient: logits,
-                policy: policy)
-            marks.append(DispatchTime.now().uptimeNanoseconds)
-            try gradients.withUnsafeMutableBufferPointer { g in
-                try model.backward(tokenBatch, dlogits: UnsafeBufferPointer(logits), gradients: g)
-            }
-            marks.append(DispatchTime.now().uptimeNanoseconds)
-            _ = GradientClipping.clip(&gradients, maxNorm: 1.0)
-            model.withParameters { p in
-                gradients.withUnsafeBufferPointer { g in optimizer.update(parameters: p, gradients: g, learningRate: 1e-4, policy: policy) }
-            }
-            marks.append(DispatchTime.now().uptimeNanoseconds)
-            guard run >= warmups else { continue }
-            times.append(Double(marks[4] - marks[0]) / 1e6)
-            for k in 0..<4 { phases[k].append(Double(marks[k + 1] - marks[k]) / 1e6) }
+            let report = try session.trainStep()
+            if run >= warmups { reports.append(report) }
         }
-        times.sort()
-        let phaseNames = ["forward", "loss", "backward", "optimizer"]
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] * 1000 }
+        let phases: [(String, KeyPath<StepPhases, Double>)] = [("forward", \.forward), ("loss", \.loss), ("backward", \.backward),
+                                                               ("optimizer", \.optimizer)]
         return Result(preset: preset.rawValue, batch: batch, length: length, threads: policy.threads, repeats: repeats,
-                      medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0],
+                      medianMilliseconds: median(reports.map(\.seconds)),
+                      minimumMilliseconds: (reports.map(\.seconds).min() ?? 0) * 1000,
                       peakRSSMegabytes: Self.peakRSSMegabytes(),
-                      phaseMilliseconds: zip(phaseNames, phases).map { ($0, $1.sorted()[$1.count / 2]) })
+                      phaseMilliseconds: phases.map { name, path in (name, median(reports.map { $0.phases[keyPath: path] })) })
     }
 
     /// ru_maxrss is in kilobytes on Linux.

@@ -22,6 +22,19 @@ public struct StepReport: Sendable {
     public var gradientNorm: Double
     public var tokens: Int
     public var seconds: Double
+    /// Where the step's time went, summed over its micro-batches.
+    public var phases = StepPhases()
+}
+
+/// Seconds per phase of one optimiser step (`flowlm bench train` prints them).
+public struct StepPhases: Sendable, Equatable {
+    public var forward = 0.0
+    /// The weighted cross-entropy with d loss/d logits.
+    public var loss = 0.0
+    public var backward = 0.0
+    /// Clipping and AdamW.
+    public var optimizer = 0.0
+    public init() {}
 }
 
 /// The training loop around a `TrainableModel`: micro-batches, weighted loss, backward, clipping,
@@ -82,16 +95,26 @@ public final class TrainingSession<Model: TrainableModel> {
         for i in gradients.indices { gradients[i] = 0 }
         var metrics = KindMetrics()
         var tokens = 0
+        var phases = StepPhases()
+        var mark = DispatchTime.now().uptimeNanoseconds
+        func lap(_ phase: WritableKeyPath<StepPhases, Double>) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            phases[keyPath: phase] += Double(now - mark) / 1e9
+            mark = now
+        }
         for batch in micro {
             let logits = try model.forward(batch)
+            lap(\.forward)
             let result = try WeightedCrossEntropy.compute(
                 logits: UnsafeBufferPointer(logits), vocabularySize: model.vocabularySize, labels: batch.labels,
                 weights: batch.weights, kinds: batch.kinds, excludedToken: batcher.corruptor.specials.mask,
                 normalization: .fixed(totalWeight), gradient: logits, policy: model.computePolicy)
             metrics.add(result, labels: batch.labels, kinds: batch.kinds, weights: batch.weights)
+            lap(\.loss)
             try gradients.withUnsafeMutableBufferPointer { g in
                 try model.backward(batch, dlogits: UnsafeBufferPointer(logits), gradients: g)
             }
+            lap(\.backward)
             tokens += batch.tokenCount
         }
         let norm = knobs.clipNorm.map { GradientClipping.clip(&gradients, maxNorm: $0) } ?? GradientClipping.globalNorm(gradients)
@@ -103,10 +126,12 @@ public final class TrainingSession<Model: TrainableModel> {
                 optimizer.update(parameters: p, gradients: g, learningRate: learningRate, policy: model.computePolicy)
             }
         }
+        lap(\.optimizer)
         step += 1
         tokensSeen += tokens
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return StepReport(step: step, learningRate: learningRate, metrics: metrics, gradientNorm: norm, tokens: tokens, seconds: seconds)
+        return StepReport(step: step, learningRate: learningRate, metrics: metrics, gradientNorm: norm, tokens: tokens,
+                          seconds: seconds, phases: phases)
     }
 
     /// Loss and accuracy by kind over the fixed validation batches (forward only).
