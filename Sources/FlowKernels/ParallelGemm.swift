@@ -1,7 +1,9 @@
-/// `gemm` split across the policy's workers, each slice a single-threaded OpenBLAS call. Columns are
-/// preferred: in `x · Wᵀ` each worker then packs only its share of the weights (OpenBLAS re-packs the
-/// whole of op(B) in every call), and rows are split only when there are too few columns to share.
-/// Small products run as one call: splitting them costs more than it saves.
+/// `gemm` split across the policy's workers, each slice a single-threaded OpenBLAS call. Every worker
+/// packs the whole of the operand it does not split, so the split runs along the larger of m and n and
+/// duplicates the packing of the smaller operand: columns for a short batch through a wide layer (each
+/// worker packs only its share of the weights), rows for a training batch of thousands of tokens (the
+/// weights, packed twice, are the smaller side). Small products run as one call: splitting them costs
+/// more than it saves.
 public func parallelGemm(
     _ orientationA: MatrixOrientation, _ orientationB: MatrixOrientation,
     m: Int, n: Int, k: Int,
@@ -19,7 +21,7 @@ public func parallelGemm(
         return
     }
     let sa = SendableConstPointer(a), sb = SendableConstPointer(b), sc = SendablePointer(c)
-    if n < 32 * policy.workers {
+    if n < 32 * policy.workers || m > n {
         // Rows of C come from rows of op(A).
         policy.forEachChunk(m, minimumChunk: 16) { rows in
             let aStart = orientationA == .normal ? rows.lowerBound * lda : rows.lowerBound

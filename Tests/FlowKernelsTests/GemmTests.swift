@@ -36,6 +36,25 @@ import FlowTestSupport
         #expect(maxAbsDifference(single, split) < 1e-5)
     }
 
+    /// Both split directions (rows when m > n, columns otherwise) under every orientation, with
+    /// alpha, beta and padded leading dimensions, against the plain reference.
+    @Test(arguments: [MatrixOrientation.normal, .transposed], [MatrixOrientation.normal, .transposed])
+    func parallelSplitsMatchTheReference(oa: MatrixOrientation, ob: MatrixOrientation) {
+        for (m, n) in [(120, 48), (48, 120)] {
+            let k = 70
+            let lda = (oa == .normal ? k : m) + 3, ldb = (ob == .normal ? n : k) + 2, ldc = n + 1
+            let a = randomFloats((oa == .normal ? m : k) * lda, seed: 9), b = randomFloats((ob == .normal ? k : n) * ldb, seed: 10)
+            let start = randomFloats(m * ldc, seed: 11)
+            var split = start, expected = start
+            split.withUnsafeMutableBufferPointer { c in
+                parallelGemm(oa, ob, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: ldb, beta: 2,
+                             c: c.baseAddress!, ldc: ldc, policy: ComputePolicy(threads: 2))
+            }
+            Reference.gemm(oa, ob, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda, b: b, ldb: ldb, beta: 2, c: &expected, ldc: ldc)
+            #expect(maxAbsDifference(split, expected) < 1e-4, "\(m)x\(n)")
+        }
+    }
+
     @Test func linearAddsBiasToEveryRow() {
         let rows = 3, inF = 4, outF = 5
         let x = randomFloats(rows * inF, seed: 6), w = randomFloats(outF * inF, seed: 7), bias = randomFloats(outF, seed: 8)
