@@ -1,0 +1,50 @@
+import FlowCore
+import FlowTrain
+import Foundation
+import Testing
+@testable import FlowLM
+
+/// Every model directory under checkpoints/ loads, has its model card, speaks its task's vocabulary, and
+/// the twins of one experiment cell share their architecture (only the objective differs).
+@Suite struct ShippedCheckpointTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }  // Tests/FlowLMTests/ShippedCheckpointTests.swift
+        return url.appendingPathComponent("checkpoints")
+    }()
+
+    static var modelDirectories: [URL] {
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return [] }
+        return walker.compactMap { $0 as? URL }.filter { $0.lastPathComponent == "config.json" }
+            .map { $0.deletingLastPathComponent() }.sorted { $0.path < $1.path }
+    }
+
+    @Test func everyShippedModelLoadsWithItsCard() throws {
+        let directories = Self.modelDirectories
+        #expect(directories.contains { $0.lastPathComponent == "shakespeare-flowlm" })
+        for directory in directories {
+            let model = try LoadedModel(directory: directory, threads: 1)
+            #expect(model.denoiser.vocabularySize > 0)
+            let card = try String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)
+            #expect(card.contains("## Final losses") && card.contains("## Reproduce"), "\(directory.path)")
+            let bytes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("model.safetensors").path)[.size] as? Int
+            #expect((bytes ?? .max) < 20_000_000, "\(directory.path) is not well under 20 MB")
+        }
+    }
+
+    @Test func experimentModelsSpeakTheirTaskAndTwinsShareTheirShape() throws {
+        for task in SyntheticTaskName.allCases {
+            let folder = Self.root.appendingPathComponent("experiment/\(task.rawValue)")
+            guard FileManager.default.fileExists(atPath: folder.path) else { continue }
+            let evalTask = EvalTask(task: task)
+            var shapes: Set<String> = []
+            for directory in Self.modelDirectories where directory.path.hasPrefix(folder.path + "/") {
+                let model = try LoadedModel(directory: directory, threads: 1)
+                try evalTask.check(model: model)
+                let config = model.denoiser.model.config
+                shapes.insert("\(config.hiddenSize)x\(config.layerCount)x\(config.intermediateSize)x\(config.vocabularySize)")
+            }
+            #expect(shapes.count == 1, "\(task.rawValue): \(shapes)")
+        }
+    }
+}
