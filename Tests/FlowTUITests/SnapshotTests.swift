@@ -86,7 +86,9 @@ import Testing
         progress.phase = .running
         progress.step = 1200; progress.totalSteps = 3000
         progress.tokensPerSecond = 18_250; progress.etaSeconds = 412; progress.learningRate = 3e-4
-        let kinds = [("masked", 3.2), ("substituted", 2.6), ("kept", 0.9), ("val", 3.4)]
+        // The six curves a real run posts (TrainingProgressBuilder): their legend needs more than one line at 80 columns.
+        let kinds = [("loss masked", 3.2), ("loss substituted", 2.6), ("loss kept", 0.9), ("val masked", 3.4),
+                     ("val substituted", 2.8), ("val kept", 1.0)]
         progress.curves = kinds.map { name, start in
             Curve(name: name, points: stride(from: 0, through: 1200, by: 50).map { step in
                 CurvePoint(step: step, value: start * (0.35 + 0.65 / (1 + Double(step) / 300)))
@@ -97,6 +99,12 @@ import Testing
         progress.sampleText = "To be, or not to be, that is the question: whether tis nobler in the mind to suffer"
         try harness.send(.training(progress))
         check(harness.state, "train")
+        let text = render(harness.state, width: 120, height: 40).textSnapshot()
+        for (name, _) in kinds { #expect(text.contains("━ \(name)"), "legend lacks \(name)") }
+        let narrow = render(harness.state, width: 80, height: 24).textSnapshot()
+        for name in ["masked", "subst.", "kept", "val·masked", "val·subst.", "val·kept"] {
+            #expect(narrow.contains("━ \(name)"), "80-column legend lacks \(name)")
+        }
         let idle = AppState(modelName: "none", hasModel: false, pieces: ScriptedDenoiser.pieces,
                             maskToken: ScriptedDenoiser.special.mask, theme: Theme(depth: .monochrome))
         var idleTrain = idle

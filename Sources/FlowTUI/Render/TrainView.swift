@@ -54,7 +54,7 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
 
 func drawLossPlot(_ grid: inout CellGrid, _ curves: [Curve], in rect: Rect, theme: Theme) {
     let styles = [theme.style(.plotLoss), theme.style(.plotValidation), theme.style(.plotSeries3),
-                  theme.style(.accent), theme.style(.warning)]
+                  theme.style(.accent), theme.style(.warning), theme.style(.footerValue)]
     let points = curves.flatMap(\.points)
     guard !points.isEmpty, rect.height > 2, rect.width > 12 else {
         grid.write("no data yet: press Space to start", x: rect.x + 2, y: rect.y + 1, style: theme.style(.muted))
@@ -73,11 +73,24 @@ func drawLossPlot(_ grid: inout CellGrid, _ curves: [Curve], in rect: Rect, them
     grid.write(format(high, digits: 3), x: rect.x + 1, y: rect.y, style: theme.style(.muted))
     grid.write(format(low, digits: 3), x: rect.x + 1, y: rect.y + plot.height - 1, style: theme.style(.muted))
     let axis = "step \(Int(xRange.lowerBound))…\(Int(xRange.upperBound))"
-    grid.write(axis, x: rect.x + axisWidth, y: rect.y + plot.height, style: theme.style(.muted))
-    var x = rect.x + axisWidth
+    let axisEnd = grid.write(axis, x: rect.x + axisWidth, y: rect.y + plot.height, style: theme.style(.muted))
+    // The legend fills its own line, then continues after the axis label instead of being cut off; when even
+    // that is too narrow, names shrink ("loss masked" → "masked", "val substituted" → "val·subst.").
+    let room = (rect.right - rect.x - axisWidth) + (rect.right - axisEnd - 3)
+    let full = curves.reduce(0) { $0 + DisplayWidth.of("━ \($1.name)  ") }
+    func label(_ name: String) -> String {
+        guard full > room else { return name }
+        return name.replacingOccurrences(of: "loss ", with: "").replacingOccurrences(of: "val ", with: "val·")
+            .replacingOccurrences(of: "substituted", with: "subst.")
+    }
+    var line = rect.y + plot.height + 1, x = rect.x + axisWidth
     for (i, curve) in curves.enumerated() {
-        x = grid.write("━ \(curve.name)  ", x: x, y: rect.y + plot.height + 1, style: styles[i % styles.count],
-                       clipRight: rect.right)
+        let entry = "━ \(label(curve.name))  "
+        if x + DisplayWidth.of(entry) > rect.right && line == rect.y + plot.height + 1 {
+            line = rect.y + plot.height
+            x = axisEnd + 3
+        }
+        x = grid.write(entry, x: x, y: line, style: styles[i % styles.count], clipRight: rect.right)
     }
 }
 
