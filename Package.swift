@@ -20,7 +20,9 @@ var targets: [Target] = [
     .target(name: "FlowModel", dependencies: ["FlowCore", "FlowKernels"], swiftSettings: hotCode),
     .target(name: "FlowTrain", dependencies: ["FlowCore", "FlowKernels", "FlowModel", "FlowTokenizer"],
             swiftSettings: hotCode),
-    .target(name: "FlowDiffusion", dependencies: ["FlowCore"], swiftSettings: hotCode),
+    // The loop's softmax sweep in AVX2+FMA, compiled per function and chosen at run time (baseline x86-64 otherwise).
+    .target(name: "CVectorMath"),
+    .target(name: "FlowDiffusion", dependencies: ["FlowCore", "CVectorMath"], swiftSettings: hotCode),
     .target(name: "FlowTUI", dependencies: ["FlowCore", "FlowDiffusion"]),
     .target(name: "FlowTerminal", dependencies: ["CNCursesW", "FlowTUI"]),
     .target(name: "FlowLM", dependencies: [

@@ -1,3 +1,4 @@
+import CVectorMath
 import FlowCore
 import Foundation
 
@@ -19,6 +20,8 @@ struct RowStatistics {
     private(set) var entropyConfidence: [Float] = []
     private(set) var special = SpecialTokens(pad: 0, cls: 0, sep: 0, mask: 0)
     private var allowedRanges: [Range<Int>] = []
+    /// The same ranges as begin/end pairs for the C kernels.
+    private var allowedRangePairs: [Int64] = []
     private var reservedKey: [TokenID] = []
 
     /// Fills every buffer from `logits`; throws on non-finite scores (a broken model, not a trap).
@@ -33,6 +36,8 @@ struct RowStatistics {
         guard !allowedRanges.isEmpty else { throw .denoiser("every token of the vocabulary is reserved") }
         guard logits.rows > 0 else { return }
         let rows = self.rows, vocabulary = vocabularySize, ranges = allowedRanges, inverseT = inverseTemperature
+        let pairs = allowedRangePairs
+        let fast = Self.usesAVX2 && vocabulary >= Self.fastKernelMinimumVocabulary
         let workers = rows * vocabulary >= 1 << 20 ? min(RowStatistics.cores, max(1, rows / 16)) : 1
         var firstFailure = rows
         logits.values.withUnsafeBufferPointer { all in
@@ -52,8 +57,8 @@ struct RowStatistics {
                     let lower = rows * worker / workers, upper = rows * (worker + 1) / workers
                     output.failures[worker] = rows
                     for r in lower..<upper where !Self.computeRow(
-                        r, output.logits + r * vocabulary, ranges: ranges, k: k, inverseT: inverseT, entropy: entropy,
-                        output: output) {
+                        r, output.logits + r * vocabulary, ranges: ranges, pairs: pairs, fast: fast, k: k,
+                        inverseT: inverseT, entropy: entropy, output: output) {
                         output.failures[worker] = r
                         break
                     }
@@ -97,22 +102,25 @@ struct RowStatistics {
             for cut in cuts { if cut > start { ranges.append(start..<cut) }; start = cut + 1 }
             if start < vocabularySize { ranges.append(start..<vocabularySize) }
             allowedRanges = ranges
+            allowedRangePairs = ranges.flatMap { [Int64($0.lowerBound), Int64($0.upperBound)] }
             reservedKey = reserved
         }
         self.rows = rows; self.k = k; self.vocabularySize = vocabularySize
     }
 
     /// False when the row has no finite maximum or a non-finite normalizer.
-    private static func computeRow(_ r: Int, _ row: UnsafePointer<Float>, ranges: [Range<Int>], k: Int,
-                                   inverseT: Float, entropy wantsEntropy: Bool, output: RowOutput) -> Bool {
+    private static func computeRow(_ r: Int, _ row: UnsafePointer<Float>, ranges: [Range<Int>], pairs: [Int64], fast: Bool,
+                                   k: Int, inverseT: Float, entropy wantsEntropy: Bool, output: RowOutput) -> Bool {
         let offset = r * k
         let values = output.values + offset
-        let found = selectTop(row, ranges: ranges, k: k, ids: output.ids + offset, values: values)
+        let found = fast
+            ? Int(pairs.withUnsafeBufferPointer { flowlm_top_k_avx2(row, $0.baseAddress, Int32(ranges.count), Int32(k), output.ids + offset, values) })
+            : selectTop(row, ranges: ranges, k: k, ids: output.ids + offset, values: values)
         let top = values[0]
         guard found > 0, top.isFinite else { return false }
         let (z, weighted) = wantsEntropy
-            ? exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: true)
-            : exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: false)
+            ? exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: true, fast: fast)
+            : exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: false, fast: fast)
         guard z.isFinite, z > 0, weighted.isFinite else { return false }
         output.maxima[r] = top
         output.sums[r] = z
@@ -125,7 +133,7 @@ struct RowStatistics {
 
     /// Keeps the k largest values (descending, lower id first on ties) over `ranges`; returns how many.
     @inline(__always)
-    private static func selectTop(_ row: UnsafePointer<Float>, ranges: [Range<Int>], k: Int,
+    static func selectTop(_ row: UnsafePointer<Float>, ranges: [Range<Int>], k: Int,
                                   ids: UnsafeMutablePointer<TokenID>, values: UnsafeMutablePointer<Float>) -> Int {
         for j in 0..<k { ids[j] = -1; values[j] = -.infinity }
         var threshold = -Float.infinity
@@ -155,10 +163,33 @@ struct RowStatistics {
         return found
     }
 
+    /// Whether this CPU can run the AVX2+FMA kernels (CVectorMath).
+    static let usesAVX2 = flowlm_has_avx2_fma() == 1
+    /// Vocabularies from this size on use those kernels. They round differently in the last bit (FMA), and
+    /// a last-bit change can flip a tie between two equally confident positions; below this size the
+    /// portable code runs on every CPU, so traces of small models are identical on every machine, and the
+    /// sweep is cheap there anyway (docs/DECISIONS.md, "Per-step cost").
+    static let fastKernelMinimumVocabulary = 16_384
+
     /// Σ e^z and Σ e^z·z with z = (x − max)·(1/T) over `ranges`. Eight-lane groups entirely below
     /// z = −30 are skipped: together they add under 1e-8 of Z even at vocabulary 50k.
     @inline(__always)
-    private static func exponentialSums(_ row: UnsafePointer<Float>, ranges: [Range<Int>], max top: Float,
+    static func exponentialSums(_ row: UnsafePointer<Float>, ranges: [Range<Int>], max top: Float,
+                                inverseT: Float, weighted withWeights: Bool, fast: Bool) -> (Float, Float) {
+        guard !fast else {
+            var sum: Float = 0, weighted: Float = 0
+            for range in ranges {
+                flowlm_exp_sums_avx2(row, Int64(range.lowerBound), Int64(range.upperBound), top, inverseT,
+                                     withWeights ? 1 : 0, &sum, &weighted)
+            }
+            return (sum, weighted)
+        }
+        return portableExponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: withWeights)
+    }
+
+    /// The same sums in baseline x86-64 SIMD (two SSE halves per SIMD8); also the reference for the AVX2 path.
+    @inline(__always)
+    static func portableExponentialSums(_ row: UnsafePointer<Float>, ranges: [Range<Int>], max top: Float,
                                         inverseT: Float, weighted withWeights: Bool) -> (Float, Float) {
         let raw = UnsafeRawPointer(row)
         let maxVector = SIMD8<Float>(repeating: top), scale = SIMD8<Float>(repeating: inverseT)

@@ -34,7 +34,7 @@ import Testing
         var other = refiner.knobs
         other.maxEditsPerStep = 1
         try refiner.setKnobs(other)
-        try refiner.run(maxSteps: 2)
+        _ = try refiner.run(maxSteps: 2)
         let secondTip = try #require(refiner.cursor)
         #expect(refiner.recordedStepCount == 5 && refiner.leaves.count == 2)
 

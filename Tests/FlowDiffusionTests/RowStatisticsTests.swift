@@ -1,9 +1,59 @@
+import CVectorMath
 import FlowCore
 import Foundation
 import Testing
 @testable import FlowDiffusion
 
 @Suite struct RowStatisticsTests {
+    /// The AVX2 top-k (when this CPU has it) picks exactly what the portable selection picks, ties included
+    /// (values rounded to a coarse grid so many are equal: the lower id must come first).
+    @Test(arguments: [1, 2, 5, 32])
+    func avx2TopKEqualsThePortableSelection(k: Int) throws {
+        try #require(RowStatistics.usesAVX2, "this CPU has no AVX2; the portable path is the only one")
+        var random = FlowRandom(seed: UInt64(k))
+        for width in [3, 8, 9, 1000, 20_011] {
+            let row = (0..<width).map { _ in (Float(random.nextGaussian() * 3)).rounded() }
+            let ranges = width > 10 ? [1..<3, 4..<(width / 2), (width / 2 + 1)..<width] : [0..<width]
+            let pairs = ranges.flatMap { [Int64($0.lowerBound), Int64($0.upperBound)] }
+            var ids = [TokenID](repeating: 7, count: k), values = [Float](repeating: 7, count: k)
+            var fastIds = ids, fastValues = values
+            let found = row.withUnsafeBufferPointer { p in
+                RowStatistics.selectTop(p.baseAddress!, ranges: ranges, k: k, ids: &ids, values: &values)
+            }
+            let fastFound = row.withUnsafeBufferPointer { p in
+                pairs.withUnsafeBufferPointer { flowlm_top_k_avx2(p.baseAddress!, $0.baseAddress, Int32(ranges.count), Int32(k), &fastIds, &fastValues) }
+            }
+            #expect(Int(fastFound) == found && fastIds == ids && fastValues == values, "width \(width)")
+        }
+    }
+
+    /// The dispatched sweep (AVX2+FMA where the CPU has it) against the portable one and a double-precision
+    /// sum, over ranges with odd ends (tails), skipped groups far below the maximum, and temperatures.
+    @Test(arguments: [0.5, 1.0, 3.0])
+    func exponentialSweepAgreesWithThePortableOneAndDoubles(temperature: Float) {
+        var random = FlowRandom(seed: 77)
+        let width = 50_003
+        var row = (0..<width).map { _ in Float(random.nextGaussian() * 5) }
+        for i in stride(from: 1000, to: 1400, by: 1) { row[i] = -500 }  // whole eight-lane groups skipped
+        let ranges = [0..<1, 5..<20_001, 20_002..<width]
+        let top = row.max()!, inverseT = 1 / temperature
+        row.withUnsafeBufferPointer { p in
+            let fast = RowStatistics.exponentialSums(p.baseAddress!, ranges: ranges, max: top, inverseT: inverseT, weighted: true,
+                                                     fast: RowStatistics.usesAVX2)
+            let portable = RowStatistics.portableExponentialSums(p.baseAddress!, ranges: ranges, max: top, inverseT: inverseT,
+                                                                 weighted: true)
+            var sum = 0.0, weighted = 0.0
+            for range in ranges {
+                for i in range {
+                    let z = Double(row[i] - top) * Double(inverseT)
+                    if z > -87 { sum += exp(z); weighted += exp(z) * z }
+                }
+            }
+            #expect(abs(Double(fast.0) - sum) / sum < 2e-5 && abs(Double(portable.0) - sum) / sum < 2e-5)
+            #expect(abs(Double(fast.1) - weighted) / abs(weighted) < 2e-5, "\(fast.1) vs \(weighted)")
+        }
+    }
+
     /// Every statistic against a plain double-precision softmax over the ordinary tokens.
     @Test(arguments: [(37, 0.7), (64, 1.0), (301, 2.5)])
     func matchesANaiveSoftmax(vocabulary: Int, temperature: Double) throws {
