@@ -34,9 +34,11 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let knobs = try sampler.knobs()
-            let model = try LoadedModel(directory: self.model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(),
-                                        threads: threads).textModel
+            let loaded = try LoadedModel(directory: self.model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(),
+                                         threads: threads)
+            let task = TaskDefaults.of(loaded)
+            let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
+            let model = loaded.textModel
             let colored = !json && color.usesColor(isTerminal: ColorMode.standardOutputIsTerminal,
                                                    environment: ProcessInfo.processInfo.environment)
             let text = FrameText(pieces: model.pieces, mask: model.denoiser.specialTokens.mask,
@@ -60,7 +62,7 @@ struct GenerateCommand: ParsableCommand {
                     print(outcome.reportLines.joined(separator: "\n"))
                 }
             } else {
-                result = try Generation.run(prompt: prompt ?? DefaultModel.prompt, knobs: knobs, model: model, onStep: printStep)
+                result = try Generation.run(prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, model: model, onStep: printStep)
                 if json {
                     print(result.json)
                 } else if !everyStep {

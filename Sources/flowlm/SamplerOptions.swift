@@ -4,7 +4,7 @@ import FlowDiffusion
 /// The sampler knobs shared by `flowlm tui` and `flowlm generate` (defaults are SamplerKnobs').
 struct SamplerOptions: ParsableArguments {
     @Option(help: "llada (mask-only) or flowlm (any-position edits).") var sampler: String = "flowlm"
-    @Option(help: "Answer length in tokens.") var length: Int = 48
+    @Option(help: "Answer length in tokens (default 48; a synthetic-task model's own length).") var length: Int?
     @Option(help: "Forward passes for the unmask phase.") var steps: Int = 32
     @Option(name: .customLong("block-length"), help: "Semi-autoregressive block length (0 = one block).") var blockLength: Int = 0
     @Option(help: "linear (LLaDA), cosine (MaskGIT) or threshold.") var schedule: String = "linear"
@@ -23,12 +23,14 @@ struct SamplerOptions: ParsableArguments {
     @Option(name: .customLong("correction-steps"), help: "Edit-only steps after the last mask is filled.") var correctionSteps: Int = 8
     @Option(help: "Seed for sampled proposals.") var seed: UInt64 = 0
 
-    func knobs() throws -> SamplerKnobs {
+    static let defaultLength = 48
+
+    func knobs(defaultLength: Int = SamplerOptions.defaultLength) throws -> SamplerKnobs {
         var k = SamplerKnobs()
         guard let kind = SamplerKind(rawValue: sampler) else { throw ValidationError("--sampler must be llada or flowlm") }
         guard let s = UnmaskSchedule(rawValue: schedule) else { throw ValidationError("--schedule must be linear, cosine or threshold") }
         guard let c = ConfidenceMeasure(rawValue: confidence) else { throw ValidationError("--confidence must be probability, margin or entropy") }
-        k.sampler = kind; k.answerLength = length; k.steps = steps; k.blockLength = blockLength; k.schedule = s
+        k.sampler = kind; k.answerLength = length ?? defaultLength; k.steps = steps; k.blockLength = blockLength; k.schedule = s
         k.confidence = c; k.proposal = sample ? .sample : .argmax; k.temperature = temperature; k.tauUnmask = tauUnmask
         k.tauEdit = tauEdit; k.delta = delta; k.maxEditsPerStep = maxEdits; k.editGate = phi
         k.editMode = remask ? .remask : .replace; k.cooldown = cooldown; k.cycleWindow = cycleWindow

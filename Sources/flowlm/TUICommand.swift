@@ -23,12 +23,15 @@ struct TUICommand: ParsableCommand {
                 guard let depth = ColorDepth(rawValue: name) else { throw ValidationError("--theme must be 256, 16 or mono") }
                 theme = depth
             }
-            let knobs = try sampler.knobs()
             let threads = self.threads
             let load: (String) throws -> TUIModel = { path in
                 try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads).tuiModel
             }
-            var options = TUIOptions(loadModel: load, prompt: prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
+            let loaded = try replay == nil
+                ? LoadedModel(directory: URL(fileURLWithPath: model ?? DefaultModel.directory().path), threads: threads) : nil
+            let task = loaded.flatMap(TaskDefaults.of)
+            let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
+            var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
             options.trainer = TrainRunTrainer { settings in
                 var trainOptions = try TrainRunTrainer.defaultOptions(settings)
                 if let threads { trainOptions.threads = threads }
@@ -37,8 +40,8 @@ struct TUICommand: ParsableCommand {
             if let replay {
                 options.replayTrace = replay
                 if let model { options.replayPieces = try LoadedModel.pieces(modelDirectory: model) }
-            } else {
-                options.model = try load(model ?? DefaultModel.directory().path)
+            } else if let loaded {
+                options.model = loaded.tuiModel
             }
             do {
                 let code = try TUIApp.run(options)

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDiffusion
 import FlowTrain
 import Foundation
 import Testing
@@ -46,5 +47,24 @@ import Testing
             }
             #expect(shapes.count == 1, "\(task.rawValue): \(shapes)")
         }
+    }
+
+    /// A task model opens on its own layout (no Shakespeare prompt of [UNK]s), and the shipped addition
+    /// model really adds on it.
+    @Test func taskModelsGetTheirTaskDefaults() throws {
+        let experiment = Self.root.appendingPathComponent("experiment")
+        try #require(FileManager.default.fileExists(atPath: experiment.path))
+        let shakespeare = try LoadedModel(directory: Self.root.appendingPathComponent("shakespeare-flowlm"), threads: 1)
+        #expect(TaskDefaults.of(shakespeare) == nil)
+        let palindrome = try LoadedModel(directory: experiment.appendingPathComponent("palindrome/flowlm-seed0"), threads: 1)
+        #expect(TaskDefaults.of(palindrome) == TaskDefaults(task: .palindrome, prompt: "", length: 16))
+        let addition = try LoadedModel(directory: experiment.appendingPathComponent("addition/flowlm-seed0"), threads: 1)
+        let defaults = try #require(TaskDefaults.of(addition))
+        #expect(defaults.task == .addition)
+        var knobs = SamplerKnobs()
+        knobs.answerLength = defaults.length
+        knobs.steps = defaults.length
+        let result = try Generation.run(prompt: defaults.prompt, knobs: knobs, model: addition.textModel)
+        #expect(result.text == "123+456=579")
     }
 }
