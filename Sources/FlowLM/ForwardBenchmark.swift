@@ -7,58 +7,34 @@ import FlowModel
 /// Output matches Tools/peer_torch.py's JSON so Tools/bench_forward.sh can divide one by the other.
 public struct ForwardBenchmark: Sendable {
     public struct Result: Sendable {
-        public let preset: String
-        public let batch: Int
-        public let length: Int
-        public let threads: Int
-        public let strategy: String
-        public let repeats: Int
-        public let medianMilliseconds: Double
-        public let minimumMilliseconds: Double
-        public var tokensPerSecond: Double { Double(batch * length) / (medianMilliseconds / 1000) }
-
-        public var json: String {
-            JSONValue.object([
-                ("engine", .string("flowlm")), ("preset", .string(preset)), ("batch", .number(String(batch))),
-                ("length", .number(String(length))), ("threads", .number(String(threads))),
-                ("strategy", .string(strategy)), ("repeats", .number(String(repeats))),
-                ("median_ms", .number(String(format: "%.3f", medianMilliseconds))),
-                ("min_ms", .number(String(format: "%.3f", minimumMilliseconds))),
-                ("tokens_per_s", .number(String(format: "%.1f", tokensPerSecond))),
-            ]).serialized
-        }
+        public let times: BenchmarkTimes
+        public var medianMilliseconds: Double { times.medianMilliseconds }
+        public var tokensPerSecond: Double { times.tokensPerSecond }
+        public var json: String { JSONValue.object(times.jsonFields).serialized }
     }
 
-    public var preset: ModelPreset
-    public var batch: Int
-    public var length: Int
-    public var policy: ComputePolicy
-    public var warmups = 2
-    public var repeats = 10
+    public var shape: BenchmarkShape
 
     public init(preset: ModelPreset, batch: Int, length: Int, policy: ComputePolicy, repeats: Int = 10) {
-        self.preset = preset; self.batch = batch; self.length = length; self.policy = policy; self.repeats = repeats
+        shape = BenchmarkShape(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats)
     }
 
     public func run() throws -> Result {
-        let config = preset.config
+        let config = shape.preset.config
         let model = ModernBertModel.randomlyInitialized(config: config, seed: 1)
         var random = FlowRandom(seed: 2)
-        let sequences = (0..<batch).map { _ in (0..<length).map { _ in TokenID(random.nextInt(below: config.vocabularySize)) } }
+        let sequences = (0..<shape.batch).map { _ in (0..<shape.length).map { _ in TokenID(random.nextInt(below: config.vocabularySize)) } }
         let tokens = TokenBatch(sequences: sequences, padID: 0)
         let workspace = ForwardWorkspace(config: config)
         var times: [Double] = []
-        for run in 0..<(warmups + repeats) {
+        for run in 0..<(shape.warmups + shape.repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
             // Logits stay in the workspace, as in the sampler and the trainer (PyTorch returns its tensor uncopied too).
-            _ = try model.forwardInPlace(tokens, workspace: workspace, policy: policy)
+            _ = try model.forwardInPlace(tokens, workspace: workspace, policy: shape.policy)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if run >= warmups { times.append(elapsed) }
+            if run >= shape.warmups { times.append(elapsed) }
         }
-        times.sort()
-        return Result(preset: preset.rawValue, batch: batch, length: length, threads: policy.threads,
-                      strategy: policy.strategy.rawValue, repeats: repeats,
-                      medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0])
+        return Result(times: BenchmarkTimes(shape: shape, milliseconds: times))
     }
 }
 

@@ -8,7 +8,7 @@ import Testing
 @Suite struct TrainBenchmarkTests {
     @Test func reportsStepTimePhasesAndPeakMemoryAsJSON() throws {
         var benchmark = TrainBenchmark(preset: .toy, batch: 1, length: 8, policy: ComputePolicy(threads: 1), repeats: 1)
-        benchmark.warmups = 0
+        benchmark.shape.warmups = 0
         let result = try benchmark.run()
         #expect(result.medianMilliseconds > 0 && result.tokensPerSecond > 0)
         #expect(result.peakRSSMegabytes > 1)
