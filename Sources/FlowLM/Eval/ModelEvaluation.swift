@@ -87,10 +87,12 @@ public struct ModelEvaluation {
         return try Canvas(tokens: tokens, roles: roles, specialTokens: task.specials)
     }
 
-    func refine(_ canvases: [Canvas], knobs: (Int) -> SamplerKnobs) throws -> [RefinementSummary] {
+    /// Runs one refiner per canvas to the end, in lockstep; each run's totals and its first step (whose
+    /// probabilities are the model's one pass over the starting canvas).
+    func refine(_ canvases: [Canvas], knobs: (Int) -> SamplerKnobs) throws -> [(summary: RefinementSummary, first: RefinementStep?)] {
         let refiners = try canvases.enumerated().map { i, canvas in try Refiner(denoiser: denoiser, canvas: canvas, knobs: knobs(i)) }
-        try LockstepRefinement.run(refiners, denoiser: denoiser, batchSize: settings.batchSize)
-        return refiners.map(\.summary)
+        let steps = try LockstepRefinement.run(refiners, denoiser: denoiser, batchSize: settings.batchSize)
+        return zip(refiners, steps).map { ($0.summary, $1.first) }
     }
 
     func sampleSeed(_ seed: UInt64, _ i: Int) -> UInt64 { seed &* 1_000_003 &+ UInt64(i) }
@@ -112,7 +114,7 @@ public struct ModelEvaluation {
                     let summaries = try refine(canvases) { i in
                         sampler.knobs(steps: max(1, (items[i].answer.count - prefixes[i]) / divisor), proposal: mode.proposal,
                                       seed: sampleSeed(seed, i))
-                    }
+                    }.map(\.summary)
                     // L counts the masked positions; with a fixed answer length every sample has the same K.
                     let fixedK = task.fixedAnswerLength.map { _ in max(1, (items[0].answer.count - prefixes[0]) / divisor) }
                     let condition = "\(mode.name), K=L/\(divisor)" + (fixedK.map { " = \($0)" } ?? "")
@@ -176,19 +178,17 @@ public struct ModelEvaluation {
             let canvases = try zip(items, damages).map { item, damage in
                 try Canvas.repair(tokens: damage.damaged, editable: item.answer, specialTokens: task.specials)
             }
-            let refiners = try canvases.enumerated().map { i, canvas in
-                try Refiner(denoiser: denoiser, canvas: canvas,
-                            knobs: EvalSampler.editsOn.knobs(steps: items[i].answer.count, proposal: .argmax, seed: sampleSeed(seed, i)))
+            let runs = try refine(canvases) { i in
+                EvalSampler.editsOn.knobs(steps: items[i].answer.count, proposal: .argmax, seed: sampleSeed(seed, i))
             }
-            let steps = try LockstepRefinement.run(refiners, denoiser: denoiser, batchSize: settings.batchSize)
-            let summaries = refiners.map(\.summary)
+            let summaries = runs.map(\.summary)
             let condition = "substituted \(Int((rate * 100).rounded())) %"
             let n = Double(items.count)
             var positives: [Double] = [], negatives: [Double] = []
             var fixed = 0, damaged = 0, falseEdits = 0, correctPositions = 0, exact = 0, valid = 0, broken = 0
             for i in items.indices {
                 let damage = damages[i], item = items[i], final = summaries[i].tokens
-                let pDamaged = Self.probabilityOfInput(first: steps[i].first, canvas: damage.damaged)
+                let pDamaged = Self.probabilityOfInput(first: runs[i].first, canvas: damage.damaged)
                 let report = RepairReport(damage: damage, repaired: final, editable: item.answer)
                 let hit = Set(damage.substituted)
                 for p in item.answer {
@@ -255,7 +255,9 @@ public struct ModelEvaluation {
         let canvases = try zip(items, spans).map { item, span in try canvas(item, masking: item.answer[span]) }
         var out: [EvalMeasurement] = []
         for sampler in [EvalSampler.editsOff, .editsOn] {
-            let summaries = try refine(canvases) { i in sampler.knobs(steps: spans[i].count, proposal: .argmax, seed: sampleSeed(seed, i)) }
+            let summaries = try refine(canvases) { i in
+                sampler.knobs(steps: spans[i].count, proposal: .argmax, seed: sampleSeed(seed, i))
+            }.map(\.summary)
             let n = Double(items.count), condition = "holes at L/4..<L/2, K=holes"
             let exact = zip(items, zip(spans, summaries)).filter { item, rest in
                 item.answer[rest.0].allSatisfy { rest.1.tokens[$0] == item.tokens[$0] }
