@@ -15,13 +15,14 @@ var targets: [Target] = [
                    providers: [.apt(["libopenblas-dev"])]),
 
     .target(name: "FlowCore", swiftSettings: hotCode),
-    .target(name: "FlowKernels", dependencies: ["FlowCore", "COpenBLAS"], swiftSettings: hotCode),
+    .target(name: "FlowKernels", dependencies: ["FlowCore", "COpenBLAS", "CVectorMath"], swiftSettings: hotCode),
     .target(name: "FlowTokenizer", dependencies: ["FlowCore"]),
     .target(name: "FlowModel", dependencies: ["FlowCore", "FlowKernels"], swiftSettings: hotCode),
-    .target(name: "FlowTrain", dependencies: ["FlowCore", "FlowKernels", "FlowModel", "FlowTokenizer"],
+    .target(name: "FlowTrain", dependencies: ["FlowCore", "FlowKernels", "FlowModel", "FlowTokenizer", "CVectorMath"],
             swiftSettings: hotCode),
-    // The loop's softmax sweep in AVX2+FMA, compiled per function and chosen at run time (baseline x86-64 otherwise).
-    .target(name: "CVectorMath"),
+    // Kernels in C with per-function CPU targets, chosen at run time (baseline x86-64 otherwise): the loop's
+    // softmax sweep and top-k in AVX2+FMA, the inference GEMM on packed weights in AVX-512.
+    .target(name: "CVectorMath", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
     .target(name: "FlowDiffusion", dependencies: ["FlowCore", "CVectorMath"], swiftSettings: hotCode),
     .target(name: "FlowTUI", dependencies: ["FlowCore", "FlowDiffusion"]),
     .target(name: "FlowTerminal", dependencies: ["CNCursesW", "FlowTUI"]),

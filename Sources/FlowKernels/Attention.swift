@@ -38,7 +38,7 @@ public func attentionForward(
     q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, rowStride: Int,
     out: UnsafeMutablePointer<Float>, outStride: Int,
     length: Int, headDim: Int, keyCount: Int, window: AttentionWindow,
-    probabilities: UnsafeMutablePointer<Float>
+    probabilities: UnsafeMutablePointer<Float>, unit: VectorUnit = .best
 ) {
     guard length > 0 else { return }
     let scale = 1 / Float(headDim).squareRoot()
@@ -52,7 +52,10 @@ public func attentionForward(
         let blockEnd = Swift.min(length, blockStart + blockSize)
         let keys = window.visibleKeys(queries: blockStart..<blockEnd, keyCount: keyCount)
         let rows = probabilities + blockStart * length
-        if !keys.isEmpty {
+        if !keys.isEmpty && unit == .avx512 {
+            packedProduct(m: blockEnd - blockStart, n: keys.count, k: headDim, x: q + blockStart * rowStride, ldx: rowStride,
+                          .transposed, b: k + keys.lowerBound * rowStride, ldb: rowStride, c: rows + keys.lowerBound, ldc: length)
+        } else if !keys.isEmpty {
             gemm(.normal, .transposed, m: blockEnd - blockStart, n: keys.count, k: headDim,
                  a: q + blockStart * rowStride, lda: rowStride, b: k + keys.lowerBound * rowStride, ldb: rowStride,
                  c: rows + keys.lowerBound, ldc: length)
@@ -61,12 +64,15 @@ public func attentionForward(
             let row = probabilities + t * length
             let visible = window.visibleKeys(query: t, keyCount: keyCount)
             if visible.isEmpty { row.update(repeating: 0, count: length); continue }
-            softmaxForward(row: row + visible.lowerBound, count: visible.count, scale: scale)
+            softmaxForward(row: row + visible.lowerBound, count: visible.count, scale: scale, unit: unit)
             if visible.lowerBound > 0 { row.update(repeating: 0, count: visible.lowerBound) }
             if visible.upperBound < length { (row + visible.upperBound).update(repeating: 0, count: length - visible.upperBound) }
         }
         if keys.isEmpty {
             for t in blockStart..<blockEnd { (out + t * outStride).update(repeating: 0, count: headDim) }
+        } else if unit == .avx512 {
+            packedProduct(m: blockEnd - blockStart, n: headDim, k: keys.count, x: rows + keys.lowerBound, ldx: length,
+                          .normal, b: v + keys.lowerBound * rowStride, ldb: rowStride, c: out + blockStart * outStride, ldc: outStride)
         } else {
             gemm(.normal, .normal, m: blockEnd - blockStart, n: headDim, k: keys.count,
                  a: rows + keys.lowerBound, lda: length, b: v + keys.lowerBound * rowStride, ldb: rowStride,

@@ -1,6 +1,10 @@
+import CVectorMath
+
 /// Exact-erf GELU, `0.5 · x · (1 + erf(x / √2))`, PyTorch's `gelu(approximate="none")`.
 /// `output` may alias `input`.
-public func geluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int) {
+public func geluForward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, count: Int,
+                        unit: VectorUnit = .best) {
+    if unit == .avx512 { flowlm_gelu_avx512(input, output, Int64(count)); return }
     let lanes = FloatVector.scalarCount
     var i = 0
     while i + lanes <= count {

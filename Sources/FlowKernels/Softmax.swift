@@ -1,7 +1,10 @@
+import CVectorMath
+
 /// In-place softmax of `row[0..<count]` after multiplying by `scale`, in float32 with a vectorised exp.
 /// The maximum is subtracted first, so large scores do not overflow.
-public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1) {
+public func softmaxForward(row: UnsafeMutablePointer<Float>, count: Int, scale: Float = 1, unit: VectorUnit = .best) {
     guard count > 0 else { return }
+    if unit == .avx512 { flowlm_softmax_avx512(row, Int64(count), scale); return }
     let lanes = FloatVector.scalarCount
     let vectorEnd = count - count % lanes
     var maxVector = FloatVector(repeating: -.infinity)

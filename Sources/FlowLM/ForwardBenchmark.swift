@@ -14,14 +14,19 @@ public struct ForwardBenchmark: Sendable {
     }
 
     public var shape: BenchmarkShape
+    /// Whether the weights are packed for the AVX-512 GEMM, as every inference path does (false: OpenBLAS).
+    public var packedWeights: Bool
 
-    public init(preset: ModelPreset, batch: Int, length: Int, policy: ComputePolicy, repeats: Int = 10) {
+    public init(preset: ModelPreset, batch: Int, length: Int, policy: ComputePolicy, repeats: Int = 10,
+                packedWeights: Bool = true) {
         shape = BenchmarkShape(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats)
+        self.packedWeights = packedWeights
     }
 
     public func run() throws -> Result {
         let config = shape.preset.config
-        let model = ModernBertModel.randomlyInitialized(config: config, seed: 1)
+        var model = ModernBertModel.randomlyInitialized(config: config, seed: 1)
+        if packedWeights { model.packForInference() }
         var random = FlowRandom(seed: 2)
         let sequences = (0..<shape.batch).map { _ in (0..<shape.length).map { _ in TokenID(random.nextInt(below: config.vocabularySize)) } }
         let tokens = TokenBatch(sequences: sequences, padID: 0)

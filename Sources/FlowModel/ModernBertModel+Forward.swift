@@ -95,6 +95,11 @@ extension ModernBertModel {
 
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
                 output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
+        if let packed = inferenceWeights?.packed[slots.weight.offset], packed.isFaster(rows: rows) {
+            packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
+                                output: output, accumulate: accumulate, policy: policy)
+            return
+        }
         linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
                       bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
                       output: output, accumulate: accumulate, policy: policy)

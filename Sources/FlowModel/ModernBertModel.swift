@@ -5,12 +5,22 @@ import FlowCore
 public struct ModernBertModel: Sendable {
     public let config: ModernBertConfig
     public let layout: ParameterLayout
-    public var parameters: [Float]
+    /// Changing them drops `inferenceWeights`, so a packed copy can never go stale.
+    public var parameters: [Float] { didSet { inferenceWeights = nil } }
+    /// Packed copies of the linear weights that the forward pass uses when present (`packForInference`).
+    public private(set) var inferenceWeights: InferenceWeights?
 
     public init(config: ModernBertConfig, parameters: [Float]) {
         let layout = ParameterLayout(config: config)
         precondition(parameters.count == layout.totalCount, "ModernBertModel: parameter arena has the wrong size")
         self.config = config; self.layout = layout; self.parameters = parameters
+    }
+
+    /// Packs the linear weights for the AVX-512 inference GEMM (about the size of the weights again), when
+    /// the CPU has it. For models that serve forward passes; a trainer changing the weights drops the copy.
+    public mutating func packForInference() {
+        guard inferenceWeights == nil else { return }
+        inferenceWeights = parameters.withUnsafeBufferPointer { InferenceWeights(layout: layout, arena: $0.baseAddress!) }
     }
 
     /// Values of one tensor.

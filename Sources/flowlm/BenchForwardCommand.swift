@@ -18,6 +18,8 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "outer: our workers with single-threaded OpenBLAS; blas: OpenBLAS threads only.")
     var strategy: ComputePolicy.Strategy = .outer
     @Option(help: "Timed runs.") var repeats: Int = 10
+    @Flag(inversion: .prefixedNo, help: "Pack the weights for the AVX-512 GEMM as inference does (--no-packed: OpenBLAS on the arena).")
+    var packed = true
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -27,7 +29,8 @@ struct BenchForwardCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
-            let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()
+            let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats,
+                                          packedWeights: packed).run()
             if json {
                 print(result.json)
             } else {

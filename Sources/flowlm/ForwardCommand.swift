@@ -40,7 +40,8 @@ struct ForwardCommand: ParsableCommand {
                 tokenIDs = loaded.encode(text ?? "").ids
             }
             if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
-            let loaded = try directory.loadModel()
+            var loaded = try directory.loadModel()
+            loaded.packForInference()
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
             let output = try loaded.forward(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
             let report = LogitsReport(ids: tokenIDs, output: output)

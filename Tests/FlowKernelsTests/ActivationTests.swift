@@ -27,28 +27,32 @@ import FlowTestSupport
         #expect(fastExp(-Float.infinity) == 0)
     }
 
-    @Test func geluMatchesReference() {
-        let x = randomFloats(203, seed: 20, scale: 3)
+    @Test(arguments: VectorUnit.available) func geluMatchesReference(unit: VectorUnit) {
+        let x = randomFloats(203, seed: 20, scale: 3) + [-30, -5.5, 0, 5.5, 30]
         var y = [Float](repeating: 0, count: x.count)
-        y.withUnsafeMutableBufferPointer { geluForward(input: x, output: $0.baseAddress!, count: x.count) }
+        y.withUnsafeMutableBufferPointer { geluForward(input: x, output: $0.baseAddress!, count: x.count, unit: unit) }
         #expect(maxAbsDifference(y, x.map(Reference.gelu)) < 1e-6)
     }
 
-    @Test func gegluGatesTheActivatedFirstHalf() {
+    @Test(arguments: VectorUnit.available) func gegluGatesTheActivatedFirstHalf(unit: VectorUnit) {
         let rows = 3, inner = 21
         let x = randomFloats(rows * 2 * inner, seed: 21, scale: 2)
         var y = [Float](repeating: 0, count: rows * inner)
-        y.withUnsafeMutableBufferPointer { gegluForward(input: x, output: $0.baseAddress!, rows: rows, inner: inner) }
+        y.withUnsafeMutableBufferPointer { gegluForward(input: x, output: $0.baseAddress!, rows: rows, inner: inner, unit: unit) }
         #expect(maxAbsDifference(y, Reference.geglu(x, inner: inner)) < 1e-6)
     }
 
-    @Test func softmaxMatchesReference() {
+    @Test(arguments: VectorUnit.available) func softmaxMatchesReference(unit: VectorUnit) {
         for count in [1, 5, 16, 37] {
             let row = randomFloats(count, seed: UInt64(30 + count), scale: 10)
             var fast = row
-            fast.withUnsafeMutableBufferPointer { softmaxForward(row: $0.baseAddress!, count: count, scale: 0.3) }
+            fast.withUnsafeMutableBufferPointer { softmaxForward(row: $0.baseAddress!, count: count, scale: 0.3, unit: unit) }
             #expect(maxAbsDifference(fast, Reference.softmax(row, scale: 0.3)) < 1e-6)
             #expect(abs(fast.reduce(0, +) - 1) < 1e-5)
         }
+        // Scores far apart: the exp of the smaller ones underflows to exactly 0 instead of going wrong.
+        var spread: [Float] = [0, -200, 3, -1e4]
+        spread.withUnsafeMutableBufferPointer { softmaxForward(row: $0.baseAddress!, count: 4, unit: unit) }
+        #expect(spread[1] == 0 && spread[3] == 0 && abs(spread[0] + spread[2] - 1) < 1e-6)
     }
 }

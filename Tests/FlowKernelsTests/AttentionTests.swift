@@ -3,12 +3,14 @@ import FlowKernels
 import FlowTestSupport
 
 @Suite struct AttentionTests {
-    // 11 fits in one query block; 53 with a narrow window runs several blocks and padded rows that see no key.
+    // 11 fits in one query block; 53 with a narrow window runs several blocks and padded rows that see no key;
+    // 70 keys of width 40 span more than one 32-column panel of the packed kernel both ways.
     @Test(arguments: [(AttentionWindow.global, 11, 11), (.global, 11, 7), (.sliding(halfWidth: 2), 11, 11),
                       (.sliding(halfWidth: 2), 11, 7), (.sliding(halfWidth: 3), 53, 53), (.sliding(halfWidth: 3), 53, 30),
-                      (.global, 53, 30)])
-    func matchesReference(window: AttentionWindow, length: Int, keyCount: Int) {
-        let headDim = 6
+                      (.global, 53, 30), (.global, 70, 65)], VectorUnit.available)
+    func matchesReference(shape: (window: AttentionWindow, length: Int, keyCount: Int), unit: VectorUnit) {
+        let (window, length, keyCount) = shape
+        let headDim = length > 60 ? 40 : 6
         let q = randomFloats(length * headDim, seed: 50), k = randomFloats(length * headDim, seed: 51)
         let v = randomFloats(length * headDim, seed: 52)
         var out = [Float](repeating: 0, count: length * headDim)
@@ -17,7 +19,7 @@ import FlowTestSupport
             probabilities.withUnsafeMutableBufferPointer { p in
                 attentionForward(q: q, k: k, v: v, rowStride: headDim, out: o.baseAddress!, outStride: headDim,
                                  length: length, headDim: headDim, keyCount: keyCount, window: window,
-                                 probabilities: p.baseAddress!)
+                                 probabilities: p.baseAddress!, unit: unit)
             }
         }
         let expected = Reference.attention(q: q, k: k, v: v, length: length, headDim: headDim, keyCount: keyCount, window: window)

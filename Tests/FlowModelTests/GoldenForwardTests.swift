@@ -59,6 +59,31 @@ struct GoldenCase {
         #expect(maxAbsDifference(final, c.realRows(try c.golden.floats("final_norm"), width: h)) < 1e-4, "\(name): final norm")
     }
 
+    /// The inference path (weights packed for the AVX-512 GEMM, AVX-512 activations) against the same fixtures.
+    @Test(.enabled(if: PackedWeight.isSupported), arguments: cases)
+    func packedWeightsMatchTransformersToo(name: String) throws {
+        let c = try GoldenCase(name)
+        var model = c.model
+        model.packForInference()
+        #expect(model.inferenceWeights != nil)
+        let v = model.config.vocabularySize
+        for policy in [ComputePolicy.serial, ComputePolicy(threads: 2)] {
+            let logits = c.realRows(try model.forward(c.batch, policy: policy).logits, width: v)
+            let expected = c.realRows(try c.golden.floats("logits"), width: v)
+            #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
+            #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
+        }
+    }
+
+    @Test func changingTheParametersDropsThePackedCopy() throws {
+        var model = try GoldenCase("nobias").model
+        model.packForInference()
+        let packed = model
+        model.parameters[0] += 1
+        #expect(model.inferenceWeights == nil)
+        #expect(packed.inferenceWeights != nil || !PackedWeight.isSupported)
+    }
+
     @Test func twoWorkersGiveTheSameLogits() throws {
         let c = try GoldenCase("nobias")
         let serial = try c.model.forward(c.batch, policy: .serial)

@@ -13,7 +13,7 @@ struct AdamWTests {
         }
     }
 
-    @Test func matchesTorchAdamWOverSeveralSteps() throws {
+    @Test(arguments: VectorUnit.available) func matchesTorchAdamWOverSeveralSteps(unit: VectorUnit) throws {
         let file = try SafeTensorsFile(contentsOf: FixturePath.url("train/adamw.safetensors"))
         let meta = file.metadata
         let lrs = try #require(meta["lrs"]).split(separator: ",").compactMap { Double($0) }
@@ -25,7 +25,7 @@ struct AdamWTests {
                               decayRanges: try Self.parseRanges(try #require(meta["decay_ranges"])))
         #expect(lrs.count == 5)
         for (k, lr) in lrs.enumerated() {
-            optimizer.update(parameters: &parameters, gradients: try file.floats("grad.step\(k + 1)"), learningRate: lr)
+            optimizer.update(parameters: &parameters, gradients: try file.floats("grad.step\(k + 1)"), learningRate: lr, unit: unit)
             let expected = try file.floats("arena.step\(k + 1)")
             // The issue asks for 1e-6; FlowTrain follows torch's kernels term by term and is bit-identical.
             #expect(maxAbsDifference(parameters, expected) < 1e-6, "step \(k + 1): \(maxAbsDifference(parameters, expected))")

@@ -19,4 +19,44 @@ void flowlm_exp_sums_avx2(const float *row, int64_t begin, int64_t end, float ma
 /// is looked at lane by lane only when one lane beats the current k-th value. AVX2 only, like the sweep.
 int flowlm_top_k_avx2(const float *row, const int64_t *ranges, int range_count, int k, int32_t *ids, float *values);
 
+
+/// Output columns per packed weight panel.
+#define FLOWLM_PACKED_PANEL 32
+
+/// Floats a packed copy of an n×k weight takes: n rounded up to whole panels, times k.
+int64_t flowlm_packed_weight_count(int64_t n, int64_t k);
+
+/// Packs W (n×k, row stride ldw: nn.Linear's [out, in]) into panels of FLOWLM_PACKED_PANEL output columns,
+/// each k rows of FLOWLM_PACKED_PANEL values; the last panel padded with zeros. `packed` must be 64-byte aligned.
+void flowlm_pack_weight(int64_t n, int64_t k, const float *w, int64_t ldw, float *packed);
+
+/// The same panels from Wᵀ stored k×n with row stride ldwt (attention's V, whose columns are the outputs).
+void flowlm_pack_weight_transposed(int64_t n, int64_t k, const float *wt, int64_t ldwt, float *packed);
+
+/// 1 when this CPU (and OS) runs AVX-512F, checked once, else 0.
+int flowlm_has_avx512(void);
+
+/// C[:, panels first_panel ..< end_panel] = X (m×k, row stride ldx) · Wᵀ with W packed by
+/// flowlm_pack_weight, plus bias[column] when bias is non-null, plus what C held when `accumulate`.
+/// `scratch` holds flowlm_packed_scratch_count(m, k) floats for the packed rows of X (one per concurrent call).
+/// Call only when flowlm_has_avx512() returned 1.
+void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                               const float *packed, int64_t first_panel, int64_t end_panel,
+                               const float *bias, int accumulate, float *c, int64_t ldc, float *scratch);
+
+/// Floats of scratch one flowlm_gemm_packed_avx512 call over m rows of depth k needs.
+int64_t flowlm_packed_scratch_count(int64_t m, int64_t k);
+
+/// FlowKernels' exact-erf GELU, GeGLU (rows of [activated | gate], `inner` wide each) and in-place scaled
+/// softmax, sixteen lanes with FMA. Call only when flowlm_has_avx512() returned 1.
+void flowlm_gelu_avx512(const float *input, float *output, int64_t count);
+void flowlm_geglu_avx512(const float *input, float *output, int64_t rows, int64_t inner);
+void flowlm_softmax_avx512(float *row, int64_t count, float scale);
+
+/// One AdamW update of `count` elements, FlowTrain's AdamW.run term by term (bit-identical to it).
+/// Call only when flowlm_has_avx512() returned 1.
+void flowlm_adamw_avx512(float *parameters, const float *gradients, float *m, float *v, int64_t count, int decay,
+                         float decay_factor, float one_minus_beta1, float beta2, float one_minus_beta2,
+                         float negative_step_size, float bias_correction2_sqrt, float eps);
+
 #endif

@@ -20,7 +20,8 @@ public struct LoadedModel: @unchecked Sendable {
             throw FileProblem(dir.tokenizerURL.path, "file not found (generation needs the model's tokenizer.json)")
         }
         let tokenizer = try Tokenizer.load(from: dir.tokenizerURL)
-        let model = try dir.loadModel()
+        var model = try dir.loadModel()
+        model.packForInference()
         guard tokenizer.vocabularySize <= model.config.vocabularySize else {
             throw FileProblem(dir.tokenizerURL.path,
                               "tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.config.vocabularySize)")

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import FlowCore
 import FlowKernels
@@ -58,16 +59,18 @@ public struct AdamW: Sendable {
     public var parameterCount: Int { firstMoment.count }
 
     public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Double,
-                                policy: ComputePolicy = .serial) {
+                                policy: ComputePolicy = .serial, unit: VectorUnit = .best) {
         parameters.withUnsafeMutableBufferPointer { p in
-            gradients.withUnsafeBufferPointer { g in update(parameters: p, gradients: g, learningRate: learningRate, policy: policy) }
+            gradients.withUnsafeBufferPointer { g in
+                update(parameters: p, gradients: g, learningRate: learningRate, policy: policy, unit: unit)
+            }
         }
     }
 
     /// One update. Every element is independent, so the arena is cut into chunks the policy's workers
     /// share; the result does not depend on the split (tested bit for bit).
     public mutating func update(parameters: UnsafeMutableBufferPointer<Float>, gradients: UnsafeBufferPointer<Float>,
-                                learningRate lr: Double, policy: ComputePolicy = .serial) {
+                                learningRate lr: Double, policy: ComputePolicy = .serial, unit: VectorUnit = .best) {
         precondition(parameters.count == parameterCount && gradients.count == parameterCount, "AdamW: arena sizes differ")
         step += 1
         let t = Double(step)
@@ -89,7 +92,15 @@ public struct AdamW: Sendable {
                 let sm = SendablePointer(m.baseAddress!), sv = SendablePointer(v.baseAddress!)
                 policy.forEachChunk(pieces.count) { indices in
                     for piece in pieces[indices] {
-                        Self.run(piece.range, decay: piece.decay, constants, p.pointer, g.pointer, sm.pointer, sv.pointer)
+                        if unit == .avx512 {
+                            let i = piece.range.lowerBound, c = constants
+                            flowlm_adamw_avx512(p.pointer + i, g.pointer + i, sm.pointer + i, sv.pointer + i,
+                                                Int64(piece.range.count), piece.decay ? 1 : 0, c.decayFactor,
+                                                c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.negativeStepSize,
+                                                c.biasCorrection2Sqrt, c.eps)
+                        } else {
+                            Self.run(piece.range, decay: piece.decay, constants, p.pointer, g.pointer, sm.pointer, sv.pointer)
+                        }
                     }
                 }
             }

@@ -1,0 +1,77 @@
+import CVectorMath
+
+/// An `nn.Linear` weight [outFeatures, inFeatures] copied once into the panel layout of the AVX-512
+/// inference GEMM (CVectorMath/packed_gemm.c), so a forward pass stops paying OpenBLAS's per-call packing
+/// of the weights. Immutable once made; the arena's copy stays the source of truth.
+public final class PackedWeight: @unchecked Sendable {
+    public let outFeatures: Int
+    public let inFeatures: Int
+    let panels: UnsafeMutablePointer<Float>
+    var panelCount: Int { (outFeatures + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL) }
+    public var byteCount: Int { panelCount * Int(FLOWLM_PACKED_PANEL) * inFeatures * MemoryLayout<Float>.stride }
+
+    /// Whether this CPU runs the packed kernel (AVX-512F); without it `init` returns nil.
+    public static var isSupported: Bool { flowlm_has_avx512() == 1 }
+
+    /// Whether the packed kernel is the faster one for `rows` activations. OpenBLAS's own kernel pulls ahead
+    /// (by about 5 % at ModernBERT-base's 512×768 → 2304) once both the rows and the depth are large.
+    public func isFaster(rows: Int) -> Bool { rows < 256 || inFeatures < 768 }
+
+    public init?(weight: UnsafePointer<Float>, outFeatures: Int, inFeatures: Int) {
+        guard Self.isSupported, outFeatures > 0, inFeatures > 0 else { return nil }
+        self.outFeatures = outFeatures; self.inFeatures = inFeatures
+        let count = Int(flowlm_packed_weight_count(Int64(outFeatures), Int64(inFeatures)))
+        panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+        flowlm_pack_weight(Int64(outFeatures), Int64(inFeatures), weight, Int64(inFeatures), panels)
+    }
+
+    deinit { panels.deallocate() }
+}
+
+/// `linearForward` with a packed weight: `output [rows, out] (+)= input [rows, in] · weightᵀ (+ bias)`,
+/// bias and residual added as each tile is stored. Workers split the output columns by panels, each
+/// packing the input rows into its own scratch.
+public func packedLinearForward(
+    input: UnsafePointer<Float>, rows: Int, weight: PackedWeight, bias: UnsafePointer<Float>?,
+    output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy
+) {
+    guard rows > 0 else { return }
+    let n = weight.outFeatures, k = weight.inFeatures
+    let x = SendableConstPointer(input), c = SendablePointer(output), panels = SendableConstPointer(weight.panels)
+    let b = bias.map(SendableConstPointer.init)
+    let scratchCount = Int(flowlm_packed_scratch_count(Int64(rows), Int64(k)))
+    let workers = rows * n * k < 1 << 18 ? 1 : policy.workers
+    ComputePolicy(threads: workers).forEachChunk(weight.panelCount) { range in
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+        defer { scratch.deallocate() }
+        flowlm_gemm_packed_avx512(Int64(rows), Int64(n), Int64(k), x.pointer, Int64(k), panels.pointer,
+                                  Int64(range.lowerBound), Int64(range.upperBound), b?.pointer,
+                                  accumulate ? 1 : 0, c.pointer, Int64(n), scratch)
+    }
+}
+
+/// `C (m×n, row stride ldc) = X (m×k, ldx) · op(B)` on one thread with the packed kernel, packing B on the
+/// spot: B is [n, k] (`.transposed`, attention's keys for q·kᵀ) or [k, n] (`.normal`, its values for p·v),
+/// row stride ldb. For operands that change every call; the packing is O(n·k) against O(m·n·k) of work.
+public func packedProduct(
+    m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
+    _ orientationB: MatrixOrientation, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    guard m > 0, n > 0, k > 0 else { return }
+    let packedCount = Int(flowlm_packed_weight_count(Int64(n), Int64(k)))
+    let scratchCount = Int(flowlm_packed_scratch_count(Int64(m), Int64(k)))
+    let stride = MemoryLayout<Float>.stride
+    withUnsafeTemporaryAllocation(byteCount: (packedCount + scratchCount) * stride, alignment: 64) { raw in
+        let packed = raw.baseAddress!.bindMemory(to: Float.self, capacity: packedCount + scratchCount)
+        if orientationB == .transposed {
+            flowlm_pack_weight(Int64(n), Int64(k), b, Int64(ldb), packed)
+        } else {
+            flowlm_pack_weight_transposed(Int64(n), Int64(k), b, Int64(ldb), packed)
+        }
+        let panels = (n + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL)
+        flowlm_gemm_packed_avx512(Int64(m), Int64(n), Int64(k), x, Int64(ldx), packed, 0, Int64(panels), nil, 0,
+                                  c, Int64(ldc), packed + packedCount)
+    }
+}
