@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// d gelu(x)/dx for the exact-erf GELU: Φ(x) + x·φ(x), with φ the standard normal density.
 @inlinable @inline(__always)
 public func geluDerivative(_ x: FloatVector) -> FloatVector {
@@ -8,7 +10,8 @@ public func geluDerivative(_ x: FloatVector) -> FloatVector {
 
 /// Backward of `geluForward`: `inputGradient = outputGradient · gelu'(input)` (overwritten).
 public func geluBackward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                         inputGradient: UnsafeMutablePointer<Float>, count: Int) {
+                         inputGradient: UnsafeMutablePointer<Float>, count: Int, unit: VectorUnit = .best) {
+    if unit == .avx512 { flowlm_gelu_backward_avx512(input, outputGradient, inputGradient, Int64(count)); return }
     let lanes = FloatVector.scalarCount
     var i = 0
     while i + lanes <= count {
@@ -21,7 +24,8 @@ public func geluBackward(input: UnsafePointer<Float>, outputGradient: UnsafePoin
 /// Backward of `gegluForward`: for each row, with a the activated half and b the gate half of `input`,
 /// d a = dy · b · gelu'(a) and d b = dy · gelu(a), written into `inputGradient` [rows, 2·inner].
 public func gegluBackward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                          inputGradient: UnsafeMutablePointer<Float>, rows: Int, inner: Int) {
+                          inputGradient: UnsafeMutablePointer<Float>, rows: Int, inner: Int, unit: VectorUnit = .best) {
+    if unit == .avx512 { flowlm_geglu_backward_avx512(input, outputGradient, inputGradient, Int64(rows), Int64(inner)); return }
     let lanes = FloatVector.scalarCount
     for r in 0..<rows {
         let a = input + r * 2 * inner, b = a + inner

@@ -63,27 +63,38 @@ import FlowTestSupport
         #expect(maxAbsDifference(accumulated, dx.map { $0 + 1 }) < 1e-5)
     }
 
-    @Test func geluAndGeGLU() {
+    @Test(arguments: VectorUnit.available) func geluAndGeGLU(unit: VectorUnit) {
         let rows = 2, inner = 21
         let x = randomFloats(rows * 2 * inner, seed: 9, scale: 2), r = randomFloats(rows * inner, seed: 10)
         func geglu(_ x: [Float]) -> Double {
             var y = [Float](repeating: 0, count: rows * inner)
-            gegluForward(input: x, output: &y, rows: rows, inner: inner)
+            gegluForward(input: x, output: &y, rows: rows, inner: inner, unit: unit)
             return projectedLoss(y, r)
         }
         var dx = [Float](repeating: 0, count: x.count)
-        gegluBackward(input: x, outputGradient: r, inputGradient: &dx, rows: rows, inner: inner)
+        gegluBackward(input: x, outputGradient: r, inputGradient: &dx, rows: rows, inner: inner, unit: unit)
         #expect(gradientError(analytic: dx, numerical: numericalGradient(at: x, step: 1e-3, geglu)) < tolerance)
 
         let g = randomFloats(37, seed: 11, scale: 3), rg = randomFloats(37, seed: 12)
         func gelu(_ x: [Float]) -> Double {
             var y = [Float](repeating: 0, count: x.count)
-            geluForward(input: x, output: &y, count: x.count)
+            geluForward(input: x, output: &y, count: x.count, unit: unit)
             return projectedLoss(y, rg)
         }
         var dg = [Float](repeating: 0, count: g.count)
-        geluBackward(input: g, outputGradient: rg, inputGradient: &dg, count: g.count)
+        geluBackward(input: g, outputGradient: rg, inputGradient: &dg, count: g.count, unit: unit)
         #expect(gradientError(analytic: dg, numerical: numericalGradient(at: g, step: 1e-3, gelu)) < tolerance)
+    }
+
+    /// The two units' backward passes agree closely (the finite differences above only bound each loosely).
+    @Test func geluBackwardUnitsAgree() {
+        guard VectorUnit.available.contains(.avx512) else { return }
+        let rows = 3, inner = 37
+        let x = randomFloats(rows * 2 * inner, seed: 13, scale: 4), r = randomFloats(rows * inner, seed: 14)
+        var portable = [Float](repeating: 0, count: x.count), wide = portable
+        gegluBackward(input: x, outputGradient: r, inputGradient: &portable, rows: rows, inner: inner, unit: .portable)
+        gegluBackward(input: x, outputGradient: r, inputGradient: &wide, rows: rows, inner: inner, unit: .avx512)
+        #expect(maxAbsDifference(portable, wide) < 1e-5)
     }
 
     @Test func rope() {

@@ -20,7 +20,7 @@ struct WeightedCrossEntropyTests {
         return (logits, labels, weights, kinds)
     }
 
-    @Test func matchesPyTorchAutograd() throws {
+    @Test(arguments: VectorUnit.available) func matchesPyTorchAutograd(unit: VectorUnit) throws {
         let file = try SafeTensorsFile(contentsOf: FixturePath.url("train/weighted_ce.safetensors"))
         let logits = try file.floats("logits")
         let rawLabels = try file.integers("labels")
@@ -31,7 +31,7 @@ struct WeightedCrossEntropyTests {
         let vocabulary = logits.count / labels.count
         let (result, gradient) = try WeightedCrossEntropy.compute(
             logits: logits, vocabularySize: vocabulary, labels: labels, weights: weights, kinds: kinds,
-            excludedToken: TokenID(mask), wantGradient: true)
+            excludedToken: TokenID(mask), wantGradient: true, unit: unit)
         let expectedLoss = try file.floats("loss")[0]
         #expect(abs(result.loss - expectedLoss) / expectedLoss < 1e-6)
         let expectedRows = try file.floats("row_loss")

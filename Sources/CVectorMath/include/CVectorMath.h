@@ -52,6 +52,16 @@ int64_t flowlm_packed_scratch_count(int64_t m, int64_t k);
 void flowlm_gelu_avx512(const float *input, float *output, int64_t count);
 void flowlm_geglu_avx512(const float *input, float *output, int64_t rows, int64_t inner);
 void flowlm_softmax_avx512(float *row, int64_t count, float scale);
+/// Their backward passes (GeGLUBackward.swift), overwriting input_gradient.
+void flowlm_gelu_backward_avx512(const float *input, const float *output_gradient, float *input_gradient, int64_t count);
+void flowlm_geglu_backward_avx512(const float *input, const float *output_gradient, float *input_gradient,
+                                  int64_t rows, int64_t inner);
+
+/// One row of FlowTrain's weighted cross-entropy: returns logsumexp over ids ≠ `excluded` minus z[label],
+/// writes the argmax over those ids (lowest id on ties) to *best and, when `gradient` is non-null,
+/// scale · (softmax − onehot(label)) with 0 at `excluded` (`gradient` may be `z`). `excluded` may be −1 (none).
+float flowlm_cross_entropy_row_avx512(const float *z, int64_t count, int64_t excluded, int64_t label,
+                                      float *gradient, double scale, int32_t *best);
 
 /// One AdamW update of `count` elements, FlowTrain's AdamW.run term by term (bit-identical to it).
 /// Call only when flowlm_has_avx512() returned 1.

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import FlowCore
 import FlowKernels
@@ -42,7 +43,7 @@ public enum WeightedCrossEntropy {
         logits: UnsafeBufferPointer<Float>, vocabularySize: Int,
         labels: [TokenID], weights: [Float], kinds: [PositionKind],
         excludedToken: TokenID?, normalization: LossNormalization = .sumOfWeights,
-        gradient: UnsafeMutableBufferPointer<Float>? = nil, policy: ComputePolicy = .serial
+        gradient: UnsafeMutableBufferPointer<Float>? = nil, policy: ComputePolicy = .serial, unit: VectorUnit = .best
     ) throws(LossInputError) -> CrossEntropyResult {
         let rows = labels.count
         let V = vocabularySize
@@ -78,6 +79,12 @@ public enum WeightedCrossEntropy {
                 let z = SendableConstPointer(logits.baseAddress!)
                 policy.forEachChunk(rows, minimumChunk: 64) { chunk in
                     for i in chunk {
+                        if unit == .avx512 && kinds[i] != .ignored {
+                            out.losses.pointer[i] = flowlm_cross_entropy_row_avx512(
+                                z.pointer + i * V, Int64(V), Int64(excluded), Int64(labels[i]),
+                                out.gradient.map { $0.pointer + i * V }, Double(weights[i]) * scale, out.best.pointer + i)
+                            continue
+                        }
                         row(i, logits: z.pointer + i * V, vocabularySize: V, label: Int(labels[i]), ignored: kinds[i] == .ignored,
                             excluded: excluded, gradientScale: Double(weights[i]) * scale,
                             gradient: out.gradient.map { $0.pointer + i * V }, output: out)
@@ -134,7 +141,8 @@ public enum WeightedCrossEntropy {
     /// Array convenience: returns the result and the gradient (when asked for).
     public static func compute(
         logits: [Float], vocabularySize: Int, labels: [TokenID], weights: [Float], kinds: [PositionKind],
-        excludedToken: TokenID?, normalization: LossNormalization = .sumOfWeights, wantGradient: Bool
+        excludedToken: TokenID?, normalization: LossNormalization = .sumOfWeights, wantGradient: Bool,
+        unit: VectorUnit = .best
     ) throws(LossInputError) -> (result: CrossEntropyResult, gradient: [Float]) {
         var gradient = [Float](repeating: 0, count: wantGradient ? logits.count : 0)
         let result: Result<CrossEntropyResult, LossInputError> = logits.withUnsafeBufferPointer { z in
@@ -142,7 +150,7 @@ public enum WeightedCrossEntropy {
                 Result { () throws(LossInputError) -> CrossEntropyResult in
                     try compute(logits: z, vocabularySize: vocabularySize, labels: labels, weights: weights, kinds: kinds,
                                 excludedToken: excludedToken, normalization: normalization,
-                                gradient: wantGradient ? g : nil)
+                                gradient: wantGradient ? g : nil, unit: unit)
                 }
             }
         }
