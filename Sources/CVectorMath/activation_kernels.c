@@ -27,8 +27,9 @@ static inline __m512 exp_avx512(__m512 x) {
     return _mm512_maskz_mul_ps(~too_small, p, scale);
 }
 
+// erf(x / √2) by Eigen's float rational approximation (FastMath.swift's fastErf).
 __attribute__((target("avx512f")))
-static inline __m512 gelu_avx512(__m512 x) {
+static inline __m512 erf_of_scaled_avx512(__m512 x) {
     __m512 v = _mm512_mul_ps(x, _mm512_set1_ps(0.7071067811865475f));
     v = _mm512_max_ps(_mm512_min_ps(v, _mm512_set1_ps(4.0f)), _mm512_set1_ps(-4.0f));
     __m512 x2 = _mm512_mul_ps(v, v);
@@ -43,7 +44,12 @@ static inline __m512 gelu_avx512(__m512 x) {
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.68282697438203e-03f));
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-7.37332916720468e-03f));
     q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.42647390514189e-02f));
-    __m512 erf = _mm512_div_ps(p, q);
+    return _mm512_div_ps(p, q);
+}
+
+__attribute__((target("avx512f")))
+static inline __m512 gelu_avx512(__m512 x) {
+    __m512 erf = erf_of_scaled_avx512(x);
     return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(erf, _mm512_set1_ps(1.0f)));
 }
 
@@ -105,21 +111,7 @@ void flowlm_softmax_avx512(float *row, int64_t count, float scale) { (void)row; 
 // d gelu/dx = Φ(x) + x·φ(x), as GeGLUBackward.swift's geluDerivative.
 __attribute__((target("avx512f")))
 static inline __m512 gelu_derivative_avx512(__m512 x) {
-    __m512 v = _mm512_mul_ps(x, _mm512_set1_ps(0.7071067811865475f));
-    v = _mm512_max_ps(_mm512_min_ps(v, _mm512_set1_ps(4.0f)), _mm512_set1_ps(-4.0f));
-    __m512 x2 = _mm512_mul_ps(v, v);
-    __m512 p = _mm512_fmadd_ps(x2, _mm512_set1_ps(-2.72614225801306e-10f), _mm512_set1_ps(2.77068142495902e-08f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.10102402082508e-06f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-5.69250639462346e-05f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-7.34990630326855e-04f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-2.95459980854025e-03f));
-    p = _mm512_fmadd_ps(p, x2, _mm512_set1_ps(-1.60960333262415e-02f));
-    p = _mm512_mul_ps(p, v);
-    __m512 q = _mm512_fmadd_ps(x2, _mm512_set1_ps(-1.45660718464996e-05f), _mm512_set1_ps(-2.13374055278905e-04f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.68282697438203e-03f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-7.37332916720468e-03f));
-    q = _mm512_fmadd_ps(q, x2, _mm512_set1_ps(-1.42647390514189e-02f));
-    __m512 cdf = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_add_ps(_mm512_div_ps(p, q), _mm512_set1_ps(1.0f)));
+    __m512 cdf = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_add_ps(erf_of_scaled_avx512(x), _mm512_set1_ps(1.0f)));
     __m512 density = _mm512_mul_ps(exp_avx512(_mm512_mul_ps(_mm512_set1_ps(-0.5f), _mm512_mul_ps(x, x))),
                                    _mm512_set1_ps(0.3989422804014327f));
     return _mm512_fmadd_ps(x, density, cdf);
