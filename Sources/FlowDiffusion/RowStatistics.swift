@@ -37,7 +37,7 @@ struct RowStatistics {
         guard logits.rows > 0 else { return }
         let rows = self.rows, vocabulary = vocabularySize, ranges = allowedRanges, inverseT = inverseTemperature
         let pairs = allowedRangePairs
-        let fast = Self.usesAVX2 && vocabulary >= Self.fastKernelMinimumVocabulary
+        let fast = vocabulary >= Self.fastKernelMinimumVocabulary ? Self.widestKernel : .portable
         let workers = rows * vocabulary >= 1 << 20 ? min(RowStatistics.cores, max(1, rows / 16)) : 1
         var firstFailure = rows
         logits.values.withUnsafeBufferPointer { all in
@@ -109,18 +109,31 @@ struct RowStatistics {
     }
 
     /// False when the row has no finite maximum or a non-finite normalizer.
-    private static func computeRow(_ r: Int, _ row: UnsafePointer<Float>, ranges: [Range<Int>], pairs: [Int64], fast: Bool,
+    private static func computeRow(_ r: Int, _ row: UnsafePointer<Float>, ranges: [Range<Int>], pairs: [Int64], fast: SweepKernel,
                                    k: Int, inverseT: Float, entropy wantsEntropy: Bool, output: RowOutput) -> Bool {
         let offset = r * k
         let values = output.values + offset
-        let found = fast
-            ? Int(pairs.withUnsafeBufferPointer { flowlm_top_k_avx2(row, $0.baseAddress, Int32(ranges.count), Int32(k), output.ids + offset, values) })
-            : selectTop(row, ranges: ranges, k: k, ids: output.ids + offset, values: values)
+        let found: Int
+        var z: Float = 0, weighted: Float = 0
+        switch fast {
+        case .portable: found = selectTop(row, ranges: ranges, k: k, ids: output.ids + offset, values: values)
+        case .avx2:
+            found = Int(pairs.withUnsafeBufferPointer {
+                flowlm_top_k_avx2(row, $0.baseAddress, Int32(ranges.count), Int32(k), output.ids + offset, values)
+            })
+        case .avx512:
+            found = Int(pairs.withUnsafeBufferPointer {
+                flowlm_row_summary_avx512(row, $0.baseAddress, Int32(ranges.count), Int32(k), inverseT, wantsEntropy ? 1 : 0,
+                                          output.ids + offset, values, &z, &weighted)
+            })
+        }
         let top = values[0]
         guard found > 0, top.isFinite else { return false }
-        let (z, weighted) = wantsEntropy
-            ? exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: true, fast: fast)
-            : exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: false, fast: fast)
+        if fast != .avx512 {
+            (z, weighted) = wantsEntropy
+                ? exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: true, fast: fast)
+                : exponentialSums(row, ranges: ranges, max: top, inverseT: inverseT, weighted: false, fast: fast)
+        }
         guard z.isFinite, z > 0, weighted.isFinite else { return false }
         output.maxima[r] = top
         output.sums[r] = z
@@ -163,8 +176,14 @@ struct RowStatistics {
         return found
     }
 
+    /// Which implementation of the sweep and the top-k runs: the portable Swift SIMD, or CVectorMath's
+    /// AVX2+FMA or AVX-512 kernels (the same polynomial; the top-k identical).
+    enum SweepKernel { case portable, avx2, avx512 }
+
     /// Whether this CPU can run the AVX2+FMA kernels (CVectorMath).
     static let usesAVX2 = flowlm_has_avx2_fma() == 1
+    /// The widest kernel this CPU runs.
+    static let widestKernel: SweepKernel = flowlm_has_avx512() == 1 ? .avx512 : usesAVX2 ? .avx2 : .portable
     /// Vocabularies from this size on use those kernels. They round differently in the last bit (FMA), and
     /// a last-bit change can flip a tie between two equally confident positions; below this size the
     /// portable code runs on every CPU, so traces of small models are identical on every machine, and the
@@ -175,10 +194,11 @@ struct RowStatistics {
     /// z = −30 are skipped: together they add under 1e-8 of Z even at vocabulary 50k.
     @inline(__always)
     static func exponentialSums(_ row: UnsafePointer<Float>, ranges: [Range<Int>], max top: Float,
-                                inverseT: Float, weighted withWeights: Bool, fast: Bool) -> (Float, Float) {
-        guard !fast else {
+                                inverseT: Float, weighted withWeights: Bool, fast: SweepKernel) -> (Float, Float) {
+        guard fast == .portable else {
             var sum: Float = 0, weighted: Float = 0
             for range in ranges {
+                // The AVX-512 row pass computes its sums itself (flowlm_row_summary_avx512); alone, this is AVX2.
                 flowlm_exp_sums_avx2(row, Int64(range.lowerBound), Int64(range.upperBound), top, inverseT,
                                      withWeights ? 1 : 0, &sum, &weighted)
             }

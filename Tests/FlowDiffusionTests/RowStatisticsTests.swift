@@ -5,10 +5,10 @@ import Testing
 @testable import FlowDiffusion
 
 @Suite struct RowStatisticsTests {
-    /// The AVX2 top-k (when this CPU has it) picks exactly what the portable selection picks, ties included
-    /// (values rounded to a coarse grid so many are equal: the lower id must come first).
+    /// The AVX2 and AVX-512 top-k (where this CPU has them) pick exactly what the portable selection picks,
+    /// ties included (values rounded to a coarse grid so many are equal: the lower id must come first).
     @Test(arguments: [1, 2, 5, 32])
-    func avx2TopKEqualsThePortableSelection(k: Int) throws {
+    func vectorTopKEqualsThePortableSelection(k: Int) throws {
         try #require(RowStatistics.usesAVX2, "this CPU has no AVX2; the portable path is the only one")
         var random = FlowRandom(seed: UInt64(k))
         for width in [3, 8, 9, 1000, 20_011] {
@@ -24,6 +24,16 @@ import Testing
                 pairs.withUnsafeBufferPointer { flowlm_top_k_avx2(p.baseAddress!, $0.baseAddress, Int32(ranges.count), Int32(k), &fastIds, &fastValues) }
             }
             #expect(Int(fastFound) == found && fastIds == ids && fastValues == values, "width \(width)")
+            guard RowStatistics.widestKernel == .avx512 else { continue }
+            var wideIds = ids.map { _ in TokenID(7) }, wideValues = values.map { _ in Float(7) }
+            var sum: Float = 0, weighted: Float = 0
+            let wideFound = row.withUnsafeBufferPointer { p in
+                pairs.withUnsafeBufferPointer {
+                    flowlm_row_summary_avx512(p.baseAddress!, $0.baseAddress, Int32(ranges.count), Int32(k), 1, 1,
+                                              &wideIds, &wideValues, &sum, &weighted)
+                }
+            }
+            #expect(Int(wideFound) == found && wideIds == ids && wideValues == values, "AVX-512, width \(width)")
         }
     }
 
@@ -39,7 +49,7 @@ import Testing
         let top = row.max()!, inverseT = 1 / temperature
         row.withUnsafeBufferPointer { p in
             let fast = RowStatistics.exponentialSums(p.baseAddress!, ranges: ranges, max: top, inverseT: inverseT, weighted: true,
-                                                     fast: RowStatistics.usesAVX2)
+                                                     fast: RowStatistics.usesAVX2 ? .avx2 : .portable)
             let portable = RowStatistics.portableExponentialSums(p.baseAddress!, ranges: ranges, max: top, inverseT: inverseT,
                                                                  weighted: true)
             var sum = 0.0, weighted = 0.0
@@ -51,6 +61,51 @@ import Testing
             }
             #expect(abs(Double(fast.0) - sum) / sum < 2e-5 && abs(Double(portable.0) - sum) / sum < 2e-5)
             #expect(abs(Double(fast.1) - weighted) / abs(weighted) < 2e-5, "\(fast.1) vs \(weighted)")
+        }
+    }
+
+    /// The one-pass AVX-512 summary: the maximum rises chunk after chunk (so the sums are rescaled many times),
+    /// ranges have gaps and odd ends; the top-k equals the portable selection and the sums a double reference.
+    @Test(arguments: [0.5, 1.0, 2.0])
+    func onePassSummaryRescalesExactly(temperature: Float) throws {
+        try #require(RowStatistics.widestKernel == .avx512, "this CPU has no AVX-512")
+        var random = FlowRandom(seed: 91)
+        let width = 50_003, k = 5
+        var row = (0..<width).map { i in Float(random.nextGaussian() * 2) + Float(i) / 2000 }
+        row[17] = 60  // an early maximum the later chunks never beat
+        for i in 30_000..<30_100 { row[i] = -.infinity }
+        let ranges = [0..<3, 4..<25_001, 25_002..<width]
+        let pairs = ranges.flatMap { [Int64($0.lowerBound), Int64($0.upperBound)] }
+        var ids = [TokenID](repeating: 0, count: k), values = [Float](repeating: 0, count: k)
+        var wideIds = ids, wideValues = values
+        var sum: Float = 0, weighted: Float = 0
+        let found = row.withUnsafeBufferPointer { p in
+            RowStatistics.selectTop(p.baseAddress!, ranges: ranges, k: k, ids: &ids, values: &values)
+        }
+        let wideFound = row.withUnsafeBufferPointer { p in
+            pairs.withUnsafeBufferPointer {
+                flowlm_row_summary_avx512(p.baseAddress!, $0.baseAddress, Int32(ranges.count), Int32(k), 1 / temperature, 1,
+                                          &wideIds, &wideValues, &sum, &weighted)
+            }
+        }
+        #expect(Int(wideFound) == found && wideIds == ids && wideValues == values)
+        for shifted in [false, true] {
+            if shifted { row[17] = 0 }  // now the maximum keeps rising to the end
+            var expectedSum = 0.0, expectedWeighted = 0.0
+            let top = Double(ranges.flatMap { $0 }.map { row[$0] }.max()!)
+            for i in ranges.flatMap({ $0 }) where row[i] > -.infinity {
+                let z = (Double(row[i]) - top) / Double(temperature)
+                if z > -87 { expectedSum += exp(z); expectedWeighted += exp(z) * z }
+            }
+            row.withUnsafeBufferPointer { p in
+                _ = pairs.withUnsafeBufferPointer {
+                    flowlm_row_summary_avx512(p.baseAddress!, $0.baseAddress, Int32(ranges.count), Int32(k), 1 / temperature, 1,
+                                              &wideIds, &wideValues, &sum, &weighted)
+                }
+            }
+            #expect(abs(Double(sum) - expectedSum) / expectedSum < 2e-5, "shifted \(shifted): \(sum) vs \(expectedSum)")
+            // Relative to Σe, as the entropy uses Σez/Σe (Σez is 0 when one token dominates).
+            #expect(abs(Double(weighted) - expectedWeighted) / expectedSum < 2e-5, "shifted \(shifted): \(weighted) vs \(expectedWeighted)")
         }
     }
 

@@ -19,6 +19,13 @@ void flowlm_exp_sums_avx2(const float *row, int64_t begin, int64_t end, float ma
 /// is looked at lane by lane only when one lane beats the current k-th value. AVX2 only, like the sweep.
 int flowlm_top_k_avx2(const float *row, const int64_t *ranges, int range_count, int k, int32_t *ids, float *values);
 
+/// Both in one pass over the row, sixteen lanes wide: the top-k over the ranges (identical to
+/// flowlm_top_k_avx2's) and the sums of flowlm_exp_sums_avx2 relative to its maximum, written (not added)
+/// to *sum and *weighted_sum. Returns how many candidates were found. Call only when flowlm_has_avx512()
+/// returned 1.
+int flowlm_row_summary_avx512(const float *row, const int64_t *ranges, int range_count, int k, float inverse_temperature,
+                              int weighted, int32_t *ids, float *values, float *sum, float *weighted_sum);
+
 
 /// Output columns per packed weight panel.
 #define FLOWLM_PACKED_PANEL 32
