@@ -100,10 +100,14 @@ static void tile_avx512(int64_t k, const float *a, const float *b, float *c, int
     }
 }
 
+void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
+                                  const flowlm_summary_request *request, flowlm_row_summary *summaries);
+
 __attribute__((target("avx512f")))
-void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
-                               const float *packed, int64_t first_panel, int64_t end_panel,
-                               const float *bias, int accumulate, float *c, int64_t ldc, float *a) {
+static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                        const float *packed, int64_t first_panel, int64_t end_panel,
+                        const float *bias, int accumulate, float *c, int64_t ldc, float *a,
+                        const flowlm_summary_request *request, flowlm_row_summary *summaries) {
     for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
         int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
         for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
@@ -123,6 +127,9 @@ void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, 
                         int64_t tile = rows - t < TILE_ROWS ? rows - t : TILE_ROWS;
                         tile_avx512(depth, a + t * depth, b, c + (row0 + t) * ldc + col, ldc, tile, low, high,
                                     k0 == 0 && bias ? bias + col : 0, k0 > 0 || accumulate);
+                        if (summaries && k0 + depth == k)
+                            flowlm_summarize_tile_avx512(c + (row0 + t) * ldc + col, ldc, tile, col, width, request,
+                                                         summaries + row0 + t);
                     }
                 }
             }
@@ -130,8 +137,30 @@ void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, 
     }
 }
 
+__attribute__((target("avx512f")))
+void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                               const float *packed, int64_t first_panel, int64_t end_panel,
+                               const float *bias, int accumulate, float *c, int64_t ldc, float *scratch) {
+    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, accumulate, c, ldc, scratch, 0, 0);
+}
+
+__attribute__((target("avx512f")))
+void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                                          const float *packed, int64_t first_panel, int64_t end_panel,
+                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const flowlm_summary_request *request, flowlm_row_summary *summaries) {
+    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, 0, c, ldc, scratch, request, summaries);
+}
+
 #else
 int flowlm_has_avx512(void) { return 0; }
+void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                                          const float *packed, int64_t first_panel, int64_t end_panel,
+                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const flowlm_summary_request *request, flowlm_row_summary *summaries) {
+    (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)packed; (void)first_panel; (void)end_panel;
+    (void)bias; (void)c; (void)ldc; (void)scratch; (void)request; (void)summaries;
+}
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
                                const float *bias, int accumulate, float *c, int64_t ldc, float *a) {

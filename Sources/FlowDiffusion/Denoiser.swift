@@ -6,6 +6,9 @@ public struct LogitMatrix: Sendable, Equatable {
     public let rows: Int
     public let vocabularySize: Int
     public var values: [Float]
+    /// Each row's softmax statistics, when the denoiser gathered them while making the logits
+    /// (`Denoiser.logits(for:summarizing:)`); the loop then skips its own sweep for that request.
+    public var summaries: SoftmaxSummaries?
 
     /// `values.count` must equal `rows * vocabularySize` (a programmer error otherwise).
     public init(rows: Int, vocabularySize: Int, values: [Float]) {
@@ -36,4 +39,13 @@ public protocol Denoiser: AnyObject {
     var specialTokens: SpecialTokens { get }
     /// One matrix per canvas, each with `canvas.count` rows of `vocabularySize` logits.
     func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix]
+    /// The same, with each matrix's `summaries` for `request` where the denoiser can gather them cheaply
+    /// (the engine does it in its last GEMM). The default gathers nothing.
+    func logits(for canvases: [[TokenID]], summarizing request: SoftmaxSummaryRequest) throws -> [LogitMatrix]
+}
+
+extension Denoiser {
+    public func logits(for canvases: [[TokenID]], summarizing request: SoftmaxSummaryRequest) throws -> [LogitMatrix] {
+        try logits(for: canvases)
+    }
 }

@@ -2,14 +2,18 @@ import FlowCore
 import Foundation
 
 /// Returns the same logits for every canvas: a forward pass that costs nothing, so timing a step
-/// measures the loop's own work only.
+/// measures the loop's own work only. With `summarizes`, it also hands over each row's statistics, as the
+/// engine does when it gathers them in its decoder GEMM (computed once per request here, outside the timing).
 final class FixedLogitsDenoiser: Denoiser {
     let vocabularySize: Int
     let contextLength: Int
     let specialTokens: SpecialTokens
     let matrix: LogitMatrix
+    let summarizes: Bool
+    private var summarized: (request: SoftmaxSummaryRequest, matrix: LogitMatrix)?
 
-    init(positions: Int, vocabularySize: Int, specialTokens: SpecialTokens, seed: UInt64) {
+    init(positions: Int, vocabularySize: Int, specialTokens: SpecialTokens, seed: UInt64, summarizes: Bool = false) {
+        self.summarizes = summarizes
         self.vocabularySize = vocabularySize
         self.contextLength = positions
         self.specialTokens = specialTokens
@@ -19,6 +23,44 @@ final class FixedLogitsDenoiser: Denoiser {
     }
 
     func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix] { canvases.map { _ in matrix } }
+
+    func logits(for canvases: [[TokenID]], summarizing request: SoftmaxSummaryRequest) throws -> [LogitMatrix] {
+        guard summarizes else { return try logits(for: canvases) }
+        if summarized?.request != request {
+            var withSummaries = matrix
+            withSummaries.summaries = Self.summarize(matrix, request)
+            summarized = (request, withSummaries)
+        }
+        return canvases.map { _ in summarized!.matrix }
+    }
+
+    /// Plain per-row statistics in Double (the engine's kernel is tested against the same definition).
+    static func summarize(_ logits: LogitMatrix, _ request: SoftmaxSummaryRequest) -> SoftmaxSummaries {
+        let k = request.candidates, v = logits.vocabularySize
+        let excluded = Set(request.excluded.map(Int.init))
+        var maxima: [Float] = [], sums: [Float] = [], weighted: [Float] = [], ids: [TokenID] = [], best: [Float] = []
+        for r in 0..<logits.rows {
+            let row = logits.values[(r * v)..<((r + 1) * v)]
+            var top: [(id: Int, value: Float)] = []
+            for (i, x) in zip(0..., row) where !excluded.contains(i) {
+                guard top.count < k || x > top[k - 1].value else { continue }
+                var j = top.count
+                while j > 0 && top[j - 1].value < x { j -= 1 }
+                top.insert((i, x), at: j)
+                if top.count > k { top.removeLast() }
+            }
+            let m = top.first?.value ?? -.infinity
+            var sum = 0.0, weightedSum = 0.0
+            for (i, x) in zip(0..., row) where !excluded.contains(i) {
+                let z = Double(x - m) / Double(request.temperature)
+                sum += Foundation.exp(z); weightedSum += Foundation.exp(z) * z
+            }
+            maxima.append(m); sums.append(Float(sum)); weighted.append(request.weighted ? Float(weightedSum) : 0)
+            for j in 0..<k { ids.append(j < top.count ? TokenID(top[j].id) : -1); best.append(j < top.count ? top[j].value : -.infinity) }
+        }
+        return SoftmaxSummaries(request: request, rows: logits.rows, maxima: maxima, sums: sums, weightedSums: weighted,
+                                candidateIDs: ids, candidateLogits: best)
+    }
 }
 
 /// Per-step timing of the loop's own work, for `flowlm bench step --json`.
@@ -32,13 +74,16 @@ public struct StepBenchmarkResult: Sendable, Hashable {
     /// Processor time (all threads) per step; unlike wall time it barely moves when other work shares the cores.
     public var cpuMillisecondsPerStep: Double
     public var threads: Int
+    /// Whether the row statistics came with the logits (as the engine gathers them) or were swept by the loop.
+    public var fusedStatistics: Bool
 
     /// One JSON object for `flowlm bench step --json` (keys in a fixed order).
     public var json: String {
         func ms(_ x: Double) -> String { String(format: "%.3f", x) }
         return "{\"bench\":\"step\",\"positions\":\(positions),\"vocab_size\":\(vocabularySize),\"samples\":\(samples)"
             + ",\"median_ms\":\(ms(medianMilliseconds)),\"min_ms\":\(ms(minimumMilliseconds)),\"mean_ms\":\(ms(meanMilliseconds))"
-            + ",\"cpu_ms_per_step\":\(ms(cpuMillisecondsPerStep)),\"threads\":\(threads)}"
+            + ",\"cpu_ms_per_step\":\(ms(cpuMillisecondsPerStep)),\"threads\":\(threads)"
+            + ",\"statistics\":\"\(fusedStatistics ? "fused" : "swept")\"}"
     }
 }
 
@@ -46,11 +91,15 @@ public enum RefinementBenchmark {
     /// Times `samples` re-plans of a FlowLM step over a canvas of `positions` (all answer, half already
     /// visible so both the unmask and the edit paths run) with fixed random logits of `vocabularySize`.
     /// The forward pass is excluded: it returns a cached matrix.
+    /// With `fusedStatistics` the fixed logits come with their row statistics, as the engine serves them at
+    /// this vocabulary; without, the loop sweeps them itself.
     public static func measureStep(positions: Int = 512, vocabularySize: Int = 50_000, samples: Int = 20,
+                                   fusedStatistics: Bool = true,
                                    knobs base: SamplerKnobs = SamplerKnobs()) throws(DiffusionError) -> StepBenchmarkResult {
         precondition(positions >= 3 && vocabularySize > 8 && samples > 0, "benchmark shape")
         let special = SpecialTokens(pad: 0, cls: 1, sep: 2, mask: 3)
-        let denoiser = FixedLogitsDenoiser(positions: positions, vocabularySize: vocabularySize, specialTokens: special, seed: 7)
+        let denoiser = FixedLogitsDenoiser(positions: positions, vocabularySize: vocabularySize, specialTokens: special, seed: 7,
+                                           summarizes: fusedStatistics)
         var tokens = [TokenID](repeating: special.mask, count: positions)
         var roles = [PositionRole](repeating: .answer, count: positions)
         tokens[0] = special.cls; roles[0] = .special
@@ -75,7 +124,8 @@ public enum RefinementBenchmark {
         return StepBenchmarkResult(positions: positions, vocabularySize: vocabularySize, samples: samples,
                                    medianMilliseconds: times[times.count / 2], minimumMilliseconds: times[0],
                                    meanMilliseconds: times.reduce(0, +) / Double(times.count),
-                                   cpuMillisecondsPerStep: cpuPerStep, threads: RowStatistics.cores)
+                                   cpuMillisecondsPerStep: cpuPerStep, threads: RowStatistics.cores,
+                                   fusedStatistics: fusedStatistics && vocabularySize >= RowStatistics.fastKernelMinimumVocabulary)
     }
 }
 

@@ -1,3 +1,4 @@
+import CVectorMath
 import FlowCore
 
 /// One step in the history tree: which step it follows, the knobs it ran with, and its result.
@@ -247,7 +248,7 @@ public final class Refiner {
     }
 
     private func compute(from state: LoopState, knobs: SamplerKnobs) throws(DiffusionError) -> (RefinementStep, LoopState) {
-        let logits = try logits(for: state.canvas.tokens)
+        let logits = try logits(for: state.canvas.tokens, knobs: knobs)
         let clock = ContinuousClock()
         let start = clock.now
         try statistics.compute(logits, temperature: Float(knobs.temperature), keep: max(knobs.topK, 2),
@@ -285,10 +286,25 @@ public final class Refiner {
         }
     }
 
-    private func logits(for tokens: [TokenID]) throws(DiffusionError) -> LogitMatrix {
+    /// The statistics the denoiser is asked to gather with the logits: only for vocabularies where the loop's
+    /// sweep would use the vector kernels anyway (small models keep machine-independent traces).
+    private func summaryRequest(_ knobs: SamplerKnobs) -> SoftmaxSummaryRequest? {
+        let k = max(knobs.topK, 2)
+        guard denoiser.vocabularySize >= RowStatistics.fastKernelMinimumVocabulary, k <= Int(FLOWLM_SUMMARY_MAX_K) else { return nil }
+        return RowStatistics.request(temperature: Float(knobs.temperature), keep: k, special: denoiser.specialTokens,
+                                     entropy: knobs.confidence == .negativeEntropy)
+    }
+
+    private func logits(for tokens: [TokenID], knobs: SamplerKnobs) throws(DiffusionError) -> LogitMatrix {
         if let cachedLogits, cachedLogits.tokens == tokens { return cachedLogits.logits }
         let output: [LogitMatrix]
-        do { output = try denoiser.logits(for: [tokens]) } catch let error as DiffusionError { throw error } catch {
+        do {
+            if let request = summaryRequest(knobs) {
+                output = try denoiser.logits(for: [tokens], summarizing: request)
+            } else {
+                output = try denoiser.logits(for: [tokens])
+            }
+        } catch let error as DiffusionError { throw error } catch {
             throw .denoiser("\(error)")
         }
         guard output.count == 1, let logits = output.first else {

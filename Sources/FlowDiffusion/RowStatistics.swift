@@ -30,6 +30,11 @@ struct RowStatistics {
     /// `entropy: false` skips Σ e·z (entropyConfidence stays 0), a few percent of the sweep.
     mutating func compute(_ logits: LogitMatrix, temperature: Float, keep k: Int, special: SpecialTokens,
                           entropy: Bool = true) throws(DiffusionError) {
+        if let summaries = logits.summaries,
+           summaries.request == Self.request(temperature: temperature, keep: k, special: special, entropy: entropy) {
+            try adopt(summaries, vocabularySize: logits.vocabularySize, special: special, entropy: entropy)
+            return
+        }
         self.special = special
         prepare(rows: logits.rows, vocabularySize: logits.vocabularySize, k: k, reserved: special.reserved)
         inverseTemperature = 1 / temperature
@@ -67,6 +72,35 @@ struct RowStatistics {
             }}}}}}
         }
         if firstFailure < rows { throw .denoiser("non-finite logits at position \(firstFailure)") }
+    }
+
+    /// The summary a denoiser would gather for these settings (`Denoiser.logits(for:summarizing:)`).
+    static func request(temperature: Float, keep k: Int, special: SpecialTokens, entropy: Bool) -> SoftmaxSummaryRequest {
+        SoftmaxSummaryRequest(temperature: temperature, candidates: k, excluded: special.reserved, weighted: entropy)
+    }
+
+    /// Fills every buffer from statistics the denoiser gathered while making the logits: no sweep at all.
+    private mutating func adopt(_ summaries: SoftmaxSummaries, vocabularySize: Int, special: SpecialTokens,
+                                entropy: Bool) throws(DiffusionError) {
+        let k = summaries.request.candidates
+        self.special = special
+        prepare(rows: summaries.rows, vocabularySize: vocabularySize, k: k, reserved: special.reserved)
+        inverseTemperature = 1 / summaries.request.temperature
+        for r in 0..<rows {
+            let top = summaries.maxima[r], z = summaries.sums[r], weighted = summaries.weightedSums[r]
+            guard summaries.candidateIDs[r * k] >= 0, top.isFinite, z.isFinite, z > 0, weighted.isFinite else {
+                throw .denoiser("non-finite logits at position \(r)")
+            }
+            maxLogit[r] = top
+            normalizer[r] = z
+            entropyConfidence[r] = entropy ? fastExp(-max(0, logf(z) - weighted / z)) : 0
+            for j in 0..<k {
+                let id = summaries.candidateIDs[r * k + j], logit = summaries.candidateLogits[r * k + j]
+                topIds[r * k + j] = id
+                topLogits[r * k + j] = logit
+                topProbabilities[r * k + j] = id >= 0 ? fastExp((logit - top) * inverseTemperature) / z : 0
+            }
+        }
     }
 
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)

@@ -10,36 +10,52 @@ public struct ForwardBenchmark: Sendable {
         public let times: BenchmarkTimes
         public var medianMilliseconds: Double { times.medianMilliseconds }
         public var tokensPerSecond: Double { times.tokensPerSecond }
-        public var json: String { JSONValue.object(times.jsonFields).serialized }
+        public let vocabularySize: Int
+        public let summarized: Bool
+        public var json: String {
+            JSONValue.object(times.jsonFields + [("vocab_size", .number(String(vocabularySize))),
+                                                 ("summarized", .bool(summarized))]).serialized
+        }
     }
 
     public var shape: BenchmarkShape
     /// Whether the weights are packed for the AVX-512 GEMM, as every inference path does (false: OpenBLAS).
     public var packedWeights: Bool
+    /// The preset's vocabulary replaced (a toy body with a 50k head, the loop benchmark's shape).
+    public var vocabularySize: Int?
+    /// Whether the decoder also gathers the refinement loop's row statistics (5 candidates, T = 1), to
+    /// measure what that fusion adds to the forward pass.
+    public var summarize: Bool
 
     public init(preset: ModelPreset, batch: Int, length: Int, policy: ComputePolicy, repeats: Int = 10,
-                packedWeights: Bool = true) {
+                packedWeights: Bool = true, vocabularySize: Int? = nil, summarize: Bool = false) {
         shape = BenchmarkShape(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats)
-        self.packedWeights = packedWeights
+        self.packedWeights = packedWeights; self.vocabularySize = vocabularySize; self.summarize = summarize
     }
 
     public func run() throws -> Result {
-        let config = shape.preset.config
+        var config = shape.preset.config
+        if let vocabularySize { config.vocabularySize = vocabularySize }
         var model = ModernBertModel.randomlyInitialized(config: config, seed: 1)
         if packedWeights { model.packForInference() }
         var random = FlowRandom(seed: 2)
         let sequences = (0..<shape.batch).map { _ in (0..<shape.length).map { _ in TokenID(random.nextInt(below: config.vocabularySize)) } }
         let tokens = TokenBatch(sequences: sequences, padID: 0)
         let workspace = ForwardWorkspace(config: config)
+        let request = summarize
+            ? SoftmaxSummaryRequest(temperature: 1, candidates: 5, excluded: [0, 2, 3, 4], weighted: false) : nil
         var times: [Double] = []
+        var summarized = false
         for run in 0..<(shape.warmups + shape.repeats) {
             let start = DispatchTime.now().uptimeNanoseconds
             // Logits stay in the workspace, as in the sampler and the trainer (PyTorch returns its tensor uncopied too).
-            _ = try model.forwardInPlace(tokens, workspace: workspace, policy: shape.policy)
+            summarized = try model.forwardInPlace(tokens, workspace: workspace, policy: shape.policy, summarizing: request)
+                .summaries != nil
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if run >= shape.warmups { times.append(elapsed) }
         }
-        return Result(times: BenchmarkTimes(shape: shape, milliseconds: times))
+        return Result(times: BenchmarkTimes(shape: shape, milliseconds: times), vocabularySize: config.vocabularySize,
+                      summarized: summarized)
     }
 }
 

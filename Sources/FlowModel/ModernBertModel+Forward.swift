@@ -44,16 +44,27 @@ extension ModernBertModel {
     public func forwardInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
                                observeHidden: (UnsafeMutablePointer<Float>) -> Void = { _ in })
         throws(ModelInputError) -> UnsafeMutableBufferPointer<Float> {
+        try forwardInPlace(batch, workspace: workspace, policy: policy, summarizing: nil, observeHidden: observeHidden).logits
+    }
+
+    /// `forwardInPlace` that also gathers each row's softmax statistics (`request`) while the decoder writes the
+    /// logits, when the weights are packed for inference (`packForInference`) and the kernel can: then the
+    /// refinement loop skips its own sweep over the logits. `summaries` is nil when they were not gathered.
+    public func forwardInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
+                               summarizing request: SoftmaxSummaryRequest?,
+                               observeHidden: (UnsafeMutablePointer<Float>) -> Void = { _ in })
+        throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
         if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
             throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
         }
         let n = batch.tokenCount
-        guard n > 0 else { return UnsafeMutableBufferPointer(start: nil, count: 0) }
+        guard n > 0 else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
         policy.activate()
         let head = workspace.head!  // set by prepare
+        var summaries: SoftmaxSummaries?
         parameters.withUnsafeBufferPointer { arena in
             let p = arena.baseAddress!
             batch.ids.withUnsafeBufferPointer { ids in
@@ -68,9 +79,10 @@ extension ModernBertModel {
                              workspace: workspace, arena: p, policy: policy)
                 observeHidden(workspace.residuals[l + 1])
             }
-            headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p, policy: policy)
+            summaries = headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p,
+                                    summarizing: request, policy: policy)
         }
-        return UnsafeMutableBufferPointer(start: head.logits, count: n * v)
+        return (UnsafeMutableBufferPointer(start: head.logits, count: n * v), summaries)
     }
 
     /// Convenience for one-off calls: a fresh workspace each time.
@@ -105,8 +117,9 @@ extension ModernBertModel {
                       output: output, accumulate: accumulate, policy: policy)
     }
 
+    /// The MLM head; returns the decoder's row summaries when `request` could be served.
     func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,
-                     policy: ComputePolicy) {
+                     summarizing request: SoftmaxSummaryRequest? = nil, policy: ComputePolicy) -> SoftmaxSummaries? {
         let h = config.hiddenSize
         normalize(input, into: head.finalNormed, rows: n, layout.finalNorm, p,
                   mean: head.finalNormMean, rstd: head.finalNormRstd, policy: policy)
@@ -118,6 +131,12 @@ extension ModernBertModel {
         normalize(head.activated, into: head.headNormed, rows: n, layout.headNorm, p,
                   mean: head.headNormMean, rstd: head.headNormRstd, policy: policy)
         let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
+        if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
+           let packed = inferenceWeights?.packed[decoder.weight.offset], packed.isFaster(rows: n) {
+            return packedLogitsForward(input: head.headNormed, rows: n, weight: packed, bias: decoder.bias.map { p + $0.offset },
+                                       output: head.logits, summarizing: request, policy: policy)
+        }
         linear(head.headNormed, rows: n, decoder, p, output: head.logits, policy: policy)
+        return nil
     }
 }

@@ -20,17 +20,22 @@ struct BenchForwardCommand: ParsableCommand {
     @Option(help: "Timed runs.") var repeats: Int = 10
     @Flag(inversion: .prefixedNo, help: "Pack the weights for the AVX-512 GEMM as inference does (--no-packed: OpenBLAS on the arena).")
     var packed = true
+    @Option(help: "Replace the preset's vocabulary (e.g. 50000: a toy body with the loop benchmark's head).")
+    var vocab: Int?
+    @Flag(help: "Also gather the refinement loop's row statistics in the decoder GEMM (needs packed weights).")
+    var summarize = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
         guard batch > 0, length > 0, repeats > 0 else { throw ValidationError("--batch, --length and --repeats must be positive") }
+        if let vocab, vocab < 8 { throw ValidationError("--vocab must be at least 8") }
     }
 
     func run() throws {
         try reportingFailures {
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
             let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats,
-                                          packedWeights: packed).run()
+                                          packedWeights: packed, vocabularySize: vocab, summarize: summarize).run()
             if json {
                 print(result.json)
             } else {

@@ -9,6 +9,8 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "Canvas positions.") var positions: Int = 512
     @Option(help: "Vocabulary size of the fixed logits.") var vocab: Int = 50_000
     @Option(help: "Timed re-plans.") var samples: Int = 20
+    @Flag(help: "Make the loop sweep the logits for its statistics instead of receiving them with the logits (as the engine gathers them in its decoder GEMM from vocabulary 16384 on).")
+    var sweep = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -19,7 +21,8 @@ struct BenchStepCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let result = try RefinementBenchmark.measureStep(positions: positions, vocabularySize: vocab, samples: samples)
+            let result = try RefinementBenchmark.measureStep(positions: positions, vocabularySize: vocab, samples: samples,
+                                                                fusedStatistics: !sweep)
             if json {
                 print(result.json)
             } else {

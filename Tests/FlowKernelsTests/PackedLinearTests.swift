@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import FlowCore
 import FlowKernels
 import FlowTestSupport
 
@@ -39,5 +41,42 @@ struct PackedLinearTests {
                                 bias: nil, output: c.baseAddress!, policy: .serial)
         }
         #expect(buffer[(rows * outF)...].allSatisfy { $0 == 7 })
+    }
+}
+
+@Suite(.enabled(if: PackedWeight.isSupported, "the packed GEMM needs AVX-512"))
+struct PackedLogitsSummaryTests {
+    /// The statistics gathered in the GEMM against a double-precision softmax over the logits it wrote:
+    /// columns across many panels and both workers' shares, excluded ids at panel edges, ties (logits rounded
+    /// to a grid) resolved to the lower id, rows not a multiple of the tile.
+    @Test(arguments: [1, 2], [Float(0.7), 1.5])
+    func summariesMatchASoftmaxOfTheLogits(threads: Int, temperature: Float) {
+        let rows = 13, vocabulary = 1000, width = 24, candidates = 5
+        let x = randomFloats(rows * width, seed: 60).map { ($0 * 8).rounded() / 8 }
+        let w = randomFloats(vocabulary * width, seed: 61).map { ($0 * 8).rounded() / 8 }
+        let bias = randomFloats(vocabulary, seed: 62)
+        let excluded: [TokenID] = [0, 31, 32, 500, 999]
+        let request = SoftmaxSummaryRequest(temperature: temperature, candidates: candidates, excluded: excluded, weighted: true)
+        var logits = [Float](repeating: 0, count: rows * vocabulary)
+        let summaries = logits.withUnsafeMutableBufferPointer { out in
+            packedLogitsForward(input: x, rows: rows, weight: PackedWeight(weight: w, outFeatures: vocabulary, inFeatures: width)!,
+                                bias: bias, output: out.baseAddress!, summarizing: request, policy: ComputePolicy(threads: threads))
+        }
+        for r in 0..<rows {
+            let row = Array(logits[(r * vocabulary)..<((r + 1) * vocabulary)])
+            let allowed = (0..<vocabulary).filter { !excluded.contains(TokenID($0)) }
+            let best = allowed.sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(candidates)
+            #expect(summaries.candidateIDs[(r * candidates)..<((r + 1) * candidates)].map(Int.init) == Array(best), "row \(r)")
+            #expect(summaries.candidateLogits[r * candidates] == row[best.first!])
+            #expect(summaries.maxima[r] == row[best.first!])
+            let top = Double(row[best.first!])
+            var sum = 0.0, weighted = 0.0
+            for i in allowed {
+                let z = (Double(row[i]) - top) / Double(temperature)
+                sum += exp(z); weighted += exp(z) * z
+            }
+            #expect(abs(Double(summaries.sums[r]) - sum) / sum < 1e-5, "row \(r)")
+            #expect(abs(Double(summaries.weightedSums[r]) - weighted) / sum < 1e-5, "row \(r)")
+        }
     }
 }

@@ -76,4 +76,42 @@ void flowlm_adamw_avx512(float *parameters, const float *gradients, float *m, fl
                          float decay_factor, float one_minus_beta1, float beta2, float one_minus_beta2,
                          float negative_step_size, float bias_correction2_sqrt, float eps);
 
+/// Most candidates a row summary keeps.
+#define FLOWLM_SUMMARY_MAX_K 16
+
+/// What a row summary gathers: softmax statistics at 1/inverse_temperature over every column but the
+/// `excluded` ids (the reserved tokens), the k best candidates, and Σe^z·z when `weighted` (for entropy).
+typedef struct {
+    float inverse_temperature;
+    int k;
+    const int32_t *excluded;
+    int excluded_count;
+    int weighted;
+} flowlm_summary_request;
+
+/// One row's running state: the maximum m, Σ e^z and Σ e^z·z with z = (x − m)·inverse_temperature (kept
+/// in sixteen lanes while tiles arrive, so no tile pays for a horizontal sum; `sum` and `weighted` hold the
+/// totals after flowlm_row_summary_finish), and the candidates (descending, lower id first on ties;
+/// `threshold` is the k-th value once k are found).
+typedef struct {
+    float sum_lanes[16], weighted_lanes[16];
+    float max, sum, weighted, threshold;
+    int32_t found;
+    int32_t ids[FLOWLM_SUMMARY_MAX_K];
+    float values[FLOWLM_SUMMARY_MAX_K];
+} flowlm_row_summary;
+
+void flowlm_row_summary_reset(flowlm_row_summary *rows, int64_t count);
+/// Adds up each row's lanes into `sum` and `weighted`.
+void flowlm_row_summary_finish(flowlm_row_summary *rows, int64_t count);
+/// Folds `from` (other columns of the same rows) into `into`; `into` holds the lower columns. Both finished.
+void flowlm_row_summary_merge(flowlm_row_summary *into, const flowlm_row_summary *from, int64_t count,
+                              const flowlm_summary_request *request);
+
+/// flowlm_gemm_packed_avx512 that also folds every finished tile of C into `summaries` (one per row of C).
+void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
+                                          const float *packed, int64_t first_panel, int64_t end_panel,
+                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const flowlm_summary_request *request, flowlm_row_summary *summaries);
+
 #endif

@@ -24,15 +24,26 @@ public final class ModernBertDenoiser: Denoiser, @unchecked Sendable {
     public var contextLength: Int { model.config.maxPositions }
 
     public func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix] {
+        try run(canvases, summarizing: nil)
+    }
+
+    /// The engine gathers the statistics in its decoder GEMM when its weights are packed (AVX-512).
+    public func logits(for canvases: [[TokenID]], summarizing request: SoftmaxSummaryRequest) throws -> [LogitMatrix] {
+        try run(canvases, summarizing: request)
+    }
+
+    private func run(_ canvases: [[TokenID]], summarizing request: SoftmaxSummaryRequest?) throws -> [LogitMatrix] {
         lock.lock()
         defer { lock.unlock() }
         let batch = TokenBatch(sequences: canvases, padID: specialTokens.pad)
-        let logits = try model.forwardInPlace(batch, workspace: workspace, policy: policy)
+        let (logits, summaries) = try model.forwardInPlace(batch, workspace: workspace, policy: policy, summarizing: request)
         let v = vocabularySize
         return canvases.enumerated().map { b, canvas in
             let start = b * batch.length * v
-            return LogitMatrix(rows: canvas.count, vocabularySize: v,
-                               values: Array(UnsafeBufferPointer(rebasing: logits[start..<(start + canvas.count * v)])))
+            var matrix = LogitMatrix(rows: canvas.count, vocabularySize: v,
+                                     values: Array(UnsafeBufferPointer(rebasing: logits[start..<(start + canvas.count * v)])))
+            matrix.summaries = summaries?.slice((b * batch.length)..<(b * batch.length + canvas.count))
+            return matrix
         }
     }
 }
