@@ -297,6 +297,7 @@ public final class Refiner {
 
     private func logits(for tokens: [TokenID], knobs: SamplerKnobs) throws(DiffusionError) -> LogitMatrix {
         if let cachedLogits, cachedLogits.tokens == tokens { return cachedLogits.logits }
+        cachedLogits = nil  // lets the denoiser reuse the array it handed out last time
         let output: [LogitMatrix]
         do {
             if let request = summaryRequest(knobs) {
