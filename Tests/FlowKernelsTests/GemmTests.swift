@@ -70,3 +70,24 @@ import FlowTestSupport
         #expect(maxAbsDifference(y, expected) < 1e-5)
     }
 }
+
+@Suite struct WeightGradientSplitTests {
+    /// With two workers the weight gradient of a long batch is summed in two halves; it adds to what dW
+    /// held and equals the one-worker result up to rounding.
+    @Test func depthSplitEqualsOneWorker() {
+        let rows = 1024, outF = 96, inF = 64
+        let x = randomFloats(rows * inF, seed: 70), dy = randomFloats(rows * outF, seed: 71)
+        let w = randomFloats(outF * inF, seed: 72), start = randomFloats(outF * inF, seed: 73)
+        var serial = start, split = start
+        var dx = [Float](repeating: 0, count: rows * inF)
+        linearBackward(input: x, rows: rows, inFeatures: inF, weight: w, outFeatures: outF, outputGradient: dy,
+                       inputGradient: &dx, weightGradient: &serial, biasGradient: nil, policy: .serial)
+        linearBackward(input: x, rows: rows, inFeatures: inF, weight: w, outFeatures: outF, outputGradient: dy,
+                       inputGradient: &dx, weightGradient: &split, biasGradient: nil, policy: ComputePolicy(threads: 2))
+        #expect(maxAbsDifference(serial, split) < 1e-3)
+        var expected = start
+        Reference.gemm(.transposed, .normal, m: outF, n: inF, k: rows, alpha: 1, a: dy, lda: outF, b: x, ldb: inF,
+                       beta: 1, c: &expected, ldc: inF)
+        #expect(maxAbsDifference(split, expected) < 1e-3)
+    }
+}
