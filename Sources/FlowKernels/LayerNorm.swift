@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// `output[r] = (input[r] − mean) / sqrt(var + eps) · weight (+ bias)` over rows of `width`, with the
 /// biased variance, as `nn.LayerNorm` computes it. Two passes (mean, then squared deviations) keep
 /// float32 accuracy. `mean` and `rstd` (one value per row), when given, receive what a backward pass needs.
@@ -7,8 +9,13 @@ public func layerNormForward(
     rows: Int, width: Int,
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
     eps: Float,
-    mean savedMean: UnsafeMutablePointer<Float>? = nil, rstd savedRstd: UnsafeMutablePointer<Float>? = nil
+    mean savedMean: UnsafeMutablePointer<Float>? = nil, rstd savedRstd: UnsafeMutablePointer<Float>? = nil,
+    unit: VectorUnit = .best
 ) {
+    if unit == .avx512 {
+        flowlm_layer_norm_avx512(input, output, Int64(rows), Int64(width), weight, bias, eps, savedMean, savedRstd)
+        return
+    }
     let lanes = FloatVector.scalarCount
     let vectorEnd = width - width % lanes
     let inverseWidth = 1 / Float(width)

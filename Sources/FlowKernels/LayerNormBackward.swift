@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Backward of `layerNormForward`, from the `mean` and `rstd` it saved.
 /// With x̂ = (x − mean)·rstd and g = dy·weight: dx = rstd · (g − mean(g) − x̂·mean(g·x̂)).
 /// `inputGradient` is overwritten, or added to when `accumulateInput` (a residual stream's gradient);
@@ -7,8 +9,14 @@ public func layerNormBackward(
     inputGradient: UnsafeMutablePointer<Float>, accumulateInput: Bool = false,
     rows: Int, width: Int,
     weight: UnsafePointer<Float>, mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-    weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?
+    weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+    unit: VectorUnit = .best
 ) {
+    if unit == .avx512 {
+        flowlm_layer_norm_backward_avx512(input, outputGradient, inputGradient, accumulateInput ? 1 : 0, Int64(rows),
+                                          Int64(width), weight, mean, rstd, weightGradient, biasGradient)
+        return
+    }
     let lanes = FloatVector.scalarCount
     let vectorEnd = width - width % lanes
     let inverseWidth = 1 / Float(width)

@@ -31,8 +31,8 @@ import FlowTestSupport
         if withBias { #expect(gradientError(analytic: db, numerical: numericalGradient(at: b) { forward(x, w, $0) }) < tolerance) }
     }
 
-    @Test(arguments: [false, true])
-    func layerNorm(withBias: Bool) {
+    @Test(arguments: [false, true], VectorUnit.available)
+    func layerNorm(withBias: Bool, unit: VectorUnit) {
         let rows = 3, width = 19
         let x = randomFloats(rows * width, seed: 5, scale: 2), w = randomFloats(width, seed: 6)
         let b = withBias ? randomFloats(width, seed: 7) : []
@@ -41,16 +41,16 @@ import FlowTestSupport
             var y = [Float](repeating: 0, count: x.count)
             b.withUnsafeBufferPointer { bp in
                 layerNormForward(input: x, output: &y, rows: rows, width: width, weight: w,
-                                 bias: withBias ? bp.baseAddress : nil, eps: 1e-5)
+                                 bias: withBias ? bp.baseAddress : nil, eps: 1e-5, unit: unit)
             }
             return projectedLoss(y, r)
         }
         var y = [Float](repeating: 0, count: x.count), mean = [Float](repeating: 0, count: rows), rstd = mean
-        layerNormForward(input: x, output: &y, rows: rows, width: width, weight: w, bias: nil, eps: 1e-5, mean: &mean, rstd: &rstd)
+        layerNormForward(input: x, output: &y, rows: rows, width: width, weight: w, bias: nil, eps: 1e-5, mean: &mean, rstd: &rstd, unit: unit)
         var dx = [Float](repeating: 0, count: x.count), dw = [Float](repeating: 0, count: width), db = dw
         db.withUnsafeMutableBufferPointer { dbp in
             layerNormBackward(input: x, outputGradient: r, inputGradient: &dx, rows: rows, width: width, weight: w,
-                              mean: mean, rstd: rstd, weightGradient: &dw, biasGradient: withBias ? dbp.baseAddress : nil)
+                              mean: mean, rstd: rstd, weightGradient: &dw, biasGradient: withBias ? dbp.baseAddress : nil, unit: unit)
         }
         #expect(gradientError(analytic: dx, numerical: numericalGradient(at: x, step: 5e-3) { forward($0, w, b) }) < tolerance)
         #expect(gradientError(analytic: dw, numerical: numericalGradient(at: w) { forward(x, $0, b) }) < tolerance)
@@ -59,7 +59,7 @@ import FlowTestSupport
         var accumulated = [Float](repeating: 1, count: x.count)
         var scratchW = [Float](repeating: 0, count: width)
         layerNormBackward(input: x, outputGradient: r, inputGradient: &accumulated, accumulateInput: true, rows: rows, width: width,
-                          weight: w, mean: mean, rstd: rstd, weightGradient: &scratchW, biasGradient: nil)
+                          weight: w, mean: mean, rstd: rstd, weightGradient: &scratchW, biasGradient: nil, unit: unit)
         #expect(maxAbsDifference(accumulated, dx.map { $0 + 1 }) < 1e-5)
     }
 

@@ -3,8 +3,8 @@ import FlowKernels
 import FlowTestSupport
 
 @Suite struct LayerNormTests {
-    @Test(arguments: [false, true])
-    func matchesReference(withBias: Bool) {
+    @Test(arguments: [false, true], VectorUnit.available)
+    func matchesReference(withBias: Bool, unit: VectorUnit) {
         let rows = 5, width = 37  // not a multiple of the vector width: exercises the tail
         let x = randomFloats(rows * width, seed: 10, scale: 3).map { $0 + 2 }
         let weight = randomFloats(width, seed: 11), bias = withBias ? randomFloats(width, seed: 12) : nil
@@ -14,7 +14,7 @@ import FlowTestSupport
             mean.withUnsafeMutableBufferPointer { m in
                 rstd.withUnsafeMutableBufferPointer { s in
                     layerNormForward(input: x, output: out.baseAddress!, rows: rows, width: width, weight: weight,
-                                     bias: bias, eps: 1e-5, mean: m.baseAddress, rstd: s.baseAddress)
+                                     bias: bias, eps: 1e-5, mean: m.baseAddress, rstd: s.baseAddress, unit: unit)
                 }
             }
         }

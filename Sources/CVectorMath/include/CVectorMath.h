@@ -76,6 +76,15 @@ void flowlm_adamw_avx512(float *parameters, const float *gradients, float *m, fl
                          float decay_factor, float one_minus_beta1, float beta2, float one_minus_beta2,
                          float negative_step_size, float bias_correction2_sqrt, float eps);
 
+/// FlowKernels' LayerNorm (two-pass statistics; mean/rstd saved when non-null; bias optional) and its backward
+/// (input gradient overwritten or accumulated; weight and bias gradients accumulated). AVX-512 only.
+void flowlm_layer_norm_avx512(const float *input, float *output, int64_t rows, int64_t width, const float *weight,
+                              const float *bias, float eps, float *saved_mean, float *saved_rstd);
+void flowlm_layer_norm_backward_avx512(const float *input, const float *output_gradient, float *input_gradient,
+                                       int accumulate_input, int64_t rows, int64_t width, const float *weight,
+                                       const float *mean, const float *rstd, float *weight_gradient,
+                                       float *bias_gradient);
+
 /// Most candidates a row summary keeps.
 #define FLOWLM_SUMMARY_MAX_K 16
 
