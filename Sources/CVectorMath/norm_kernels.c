@@ -90,3 +90,33 @@ void flowlm_layer_norm_backward_avx512(const float *input, const float *output_g
     (void)weight; (void)mean; (void)rstd; (void)weight_gradient; (void)bias_gradient;
 }
 #endif
+
+#if defined(__x86_64__)
+// Rotary embedding (rotate_half), in place, as Rope.swift's rotateHalves; sin_sign −1 rotates back (backward).
+__attribute__((target("avx512f")))
+void flowlm_rope_avx512(float *x, int64_t rows, int64_t row_stride, int64_t sequence_length, int64_t first_row,
+                        int64_t heads, int64_t head_dim, const float *cos, const float *sin, float sin_sign) {
+    const int64_t half = head_dim / 2;
+    const __m512 sign = _mm512_set1_ps(sin_sign);
+    for (int64_t r = 0; r < rows; r++) {
+        const int64_t position = (first_row + r) % sequence_length;
+        const float *c = cos + position * half, *s = sin + position * half;
+        for (int64_t h = 0; h < heads; h++) {
+            float *v = x + r * row_stride + h * head_dim;
+            for (int64_t j = 0; j < half; j += 16) {
+                __mmask16 m = lanes_left(half - j);
+                __m512 a = _mm512_maskz_loadu_ps(m, v + j), b = _mm512_maskz_loadu_ps(m, v + j + half);
+                __m512 cj = _mm512_maskz_loadu_ps(m, c + j), sj = _mm512_mul_ps(sign, _mm512_maskz_loadu_ps(m, s + j));
+                _mm512_mask_storeu_ps(v + j, m, _mm512_sub_ps(_mm512_mul_ps(a, cj), _mm512_mul_ps(b, sj)));
+                _mm512_mask_storeu_ps(v + j + half, m, _mm512_add_ps(_mm512_mul_ps(b, cj), _mm512_mul_ps(a, sj)));
+            }
+        }
+    }
+}
+#else
+void flowlm_rope_avx512(float *x, int64_t rows, int64_t row_stride, int64_t sequence_length, int64_t first_row,
+                        int64_t heads, int64_t head_dim, const float *cos, const float *sin, float sin_sign) {
+    (void)x; (void)rows; (void)row_stride; (void)sequence_length; (void)first_row; (void)heads; (void)head_dim;
+    (void)cos; (void)sin; (void)sin_sign;
+}
+#endif

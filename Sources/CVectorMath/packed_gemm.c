@@ -18,10 +18,13 @@ int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
     return (n + PANEL - 1) / PANEL * PANEL * k;
 }
 
+static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out);
+
 void flowlm_pack_weight(int64_t n, int64_t k, const float *w, int64_t ldw, float *packed) {
     int64_t panels = (n + PANEL - 1) / PANEL;
     for (int64_t p = 0; p < panels; p++) {
         float *out = packed + p * PANEL * k;
+        if ((p + 1) * PANEL <= n && pack_full_panel(k, w + p * PANEL * ldw, ldw, out)) continue;
         for (int64_t kk = 0; kk < k; kk++)
             for (int64_t j = 0; j < PANEL; j++) {
                 int64_t row = p * PANEL + j;
@@ -54,6 +57,24 @@ int flowlm_has_avx512(void) {
         cached = __builtin_cpu_supports("avx512f") ? 1 : 0;
     }
     return cached;
+}
+
+// A whole panel (32 rows of W) by two 16-lane gathers per k, when AVX-512 and 32-bit offsets allow; else 0.
+__attribute__((target("avx512f")))
+static int pack_full_panel_avx512(int64_t k, const float *w, int64_t ldw, float *out) {
+    const __m512i low = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                           _mm512_set1_epi32((int)ldw));
+    const __m512i high = _mm512_add_epi32(low, _mm512_set1_epi32((int)(16 * ldw)));
+    for (int64_t kk = 0; kk < k; kk++) {
+        _mm512_store_ps(out + kk * PANEL, _mm512_i32gather_ps(low, w + kk, 4));
+        _mm512_store_ps(out + kk * PANEL + 16, _mm512_i32gather_ps(high, w + kk, 4));
+    }
+    return 1;
+}
+
+static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out) {
+    if (ldw > (int64_t)1 << 25 || !flowlm_has_avx512()) return 0;
+    return pack_full_panel_avx512(k, w, ldw, out);
 }
 
 // rows × k of x (row stride ldx) → k groups of TILE_ROWS values, rows past `rows` zero.
@@ -154,6 +175,10 @@ void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const
 
 #else
 int flowlm_has_avx512(void) { return 0; }
+static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out) {
+    (void)k; (void)w; (void)ldw; (void)out;
+    return 0;
+}
 void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                           const float *packed, int64_t first_panel, int64_t end_panel,
                                           const float *bias, float *c, int64_t ldc, float *scratch,

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Rotary tables for one base: `cos`/`sin` [positions, headDim/2], computed in float32 exactly as HF does
@@ -43,28 +44,33 @@ public struct RotaryTable: Sendable {
 /// sits at position `r % sequenceLength` (right-padded batches keep positions 0..T-1 in every row, as HF).
 public func ropeForward(
     values: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
-    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, unit: VectorUnit = .best
 ) {
     rotateHalves(values, rows: rows, rowStride: rowStride, sequenceLength: sequenceLength, firstRow: firstRow,
-                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: 1)
+                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: 1, unit: unit)
 }
 
 /// Backward of `ropeForward`: a rotation's gradient is the inverse rotation (the angle negated) of the output
 /// gradient, applied in place to `gradients` (same layout as the forward's `values`).
 public func ropeBackward(
     gradients: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int = 0,
-    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, unit: VectorUnit = .best
 ) {
     rotateHalves(gradients, rows: rows, rowStride: rowStride, sequenceLength: sequenceLength, firstRow: firstRow,
-                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: -1)
+                 heads: heads, headDim: headDim, cos: cos, sin: sin, sinSign: -1, unit: unit)
 }
 
 /// The rotation both directions share; `sinSign` −1 rotates by the negated angle (exact: a sign flip).
 @inline(__always)
 private func rotateHalves(
     _ x: UnsafeMutablePointer<Float>, rows: Int, rowStride: Int, sequenceLength: Int, firstRow: Int,
-    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, sinSign: Float
+    heads: Int, headDim: Int, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, sinSign: Float, unit: VectorUnit
 ) {
+    if unit == .avx512 {
+        flowlm_rope_avx512(x, Int64(rows), Int64(rowStride), Int64(sequenceLength), Int64(firstRow), Int64(heads),
+                           Int64(headDim), cos, sin, sinSign)
+        return
+    }
     let half = headDim / 2
     for r in 0..<rows {
         let position = (firstRow + r) % sequenceLength

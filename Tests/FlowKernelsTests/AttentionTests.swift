@@ -4,10 +4,11 @@ import FlowTestSupport
 
 @Suite struct AttentionTests {
     // 11 fits in one query block; 53 with a narrow window runs several blocks and padded rows that see no key;
-    // 70 keys of width 40 span more than one 32-column panel of the packed kernel both ways.
+    // 70 keys of width 40 span more than one 32-column panel of the packed kernel both ways; a window
+    // of 2·6 ≥ 11 runs as one block with the masks applied per row.
     @Test(arguments: [(AttentionWindow.global, 11, 11), (.global, 11, 7), (.sliding(halfWidth: 2), 11, 11),
                       (.sliding(halfWidth: 2), 11, 7), (.sliding(halfWidth: 3), 53, 53), (.sliding(halfWidth: 3), 53, 30),
-                      (.global, 53, 30), (.global, 70, 65)], VectorUnit.available)
+                      (.global, 53, 30), (.global, 70, 65), (.sliding(halfWidth: 6), 11, 9)], VectorUnit.available)
     func matchesReference(shape: (window: AttentionWindow, length: Int, keyCount: Int), unit: VectorUnit) {
         let (window, length, keyCount) = shape
         let headDim = length > 60 ? 40 : 6

@@ -84,6 +84,9 @@ void flowlm_layer_norm_backward_avx512(const float *input, const float *output_g
                                        int accumulate_input, int64_t rows, int64_t width, const float *weight,
                                        const float *mean, const float *rstd, float *weight_gradient,
                                        float *bias_gradient);
+/// Rope.swift's rotate_half rotation in place (sin_sign −1 for the backward pass). AVX-512 only.
+void flowlm_rope_avx512(float *x, int64_t rows, int64_t row_stride, int64_t sequence_length, int64_t first_row,
+                        int64_t heads, int64_t head_dim, const float *cos, const float *sin, float sin_sign);
 
 /// Most candidates a row summary keeps.
 #define FLOWLM_SUMMARY_MAX_K 16
