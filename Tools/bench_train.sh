@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs `flowlm bench train` and Tools/peer_torch_train.py (HF ModernBertForMaskedLM + torch.optim.AdamW) on the
 # same shapes and threads, one after the other, and prints both JSON lines with the speed and memory ratios.
-# Usage: Tools/bench_train.sh [--preset toy] [--batch 16] [--length 128] [--threads 1] [--repeats 5]
+# --rounds R alternates the two R times (as Tools/bench_forward.sh) and also prints the median of the per-round
+# ratios, which moves less with background load than any single pair.
+# Usage: Tools/bench_train.sh [--preset toy] [--batch 16] [--length 128] [--threads 1] [--repeats 5] [--rounds 1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-preset=toy batch=16 length=128 threads=1 repeats=5
+preset=toy batch=16 length=128 threads=1 repeats=5 rounds=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --preset) preset=$2; shift 2 ;;
@@ -12,23 +14,32 @@ while [[ $# -gt 0 ]]; do
     --length) length=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --repeats) repeats=$2; shift 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
     *) echo "bench_train.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
 binary=${FLOWLM_BIN:-.build/release/flowlm}
 [[ -x $binary ]] || swift build -c release --product flowlm >&2
-ours=$($binary bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-       --repeats "$repeats" --json)
-peer=$(python3 Tools/peer_torch_train.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-       --repeats "$repeats" 2>/dev/null)
-echo "$ours"
-echo "$peer"
-python3 - "$ours" "$peer" <<'PY'
-import json, sys
-ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-speed = peer["median_ms"] / ours["median_ms"]
-memory = ours["peak_rss_mb"] / peer["peak_rss_mb"]
-print(f'train step {ours["preset"]} {ours["batch"]}x{ours["length"]}, {ours["threads"]} thread(s): '
-      f'flowlm {ours["median_ms"]:.1f} ms, pytorch {peer["median_ms"]:.1f} ms -> flowlm {speed:.2f}x as fast; '
-      f'peak RSS flowlm {ours["peak_rss_mb"]:.0f} MB, pytorch {peer["peak_rss_mb"]:.0f} MB -> {memory:.2f} of pytorch')
+results=()
+for ((round = 0; round < rounds; round++)); do
+  ours=$($binary bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+         --repeats "$repeats" --json)
+  peer=$(python3 Tools/peer_torch_train.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+         --repeats "$repeats" 2>/dev/null)
+  echo "$ours"
+  echo "$peer"
+  results+=("$ours" "$peer")
+done
+python3 - "${results[@]}" <<'PY'
+import json, statistics, sys
+pairs = [(json.loads(a), json.loads(b)) for a, b in zip(sys.argv[1::2], sys.argv[2::2])]
+ours = pairs[0][0]
+ratios = [p["median_ms"] / o["median_ms"] for o, p in pairs]
+memory = max(o["peak_rss_mb"] for o, _ in pairs) / min(p["peak_rss_mb"] for _, p in pairs)
+print(f'train step {ours["preset"]} {ours["batch"]}x{ours["length"]}, {ours["threads"]} thread(s), {len(pairs)} round(s): '
+      f'flowlm {statistics.median(o["median_ms"] for o, _ in pairs):.1f} ms, '
+      f'pytorch {statistics.median(p["median_ms"] for _, p in pairs):.1f} ms -> flowlm {statistics.median(ratios):.2f}x as fast '
+      f'(median of per-round ratios {", ".join(f"{r:.2f}" for r in ratios)}); '
+      f'peak RSS flowlm {max(o["peak_rss_mb"] for o, _ in pairs):.0f} MB, '
+      f'pytorch {min(p["peak_rss_mb"] for _, p in pairs):.0f} MB -> {memory:.2f} of pytorch')
 PY
