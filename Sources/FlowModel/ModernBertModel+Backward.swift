@@ -60,7 +60,7 @@ extension ModernBertModel {
         linearBackward(head.headNormed, rows: n, decoder, outputGradient: logitsGradient, inputGradient: w.hiddenA,
                        arena: p, gradients: g, policy: policy)
         normBackward(head.activated, rows: n, layout.headNorm, mean: head.headNormMean, rstd: head.headNormRstd,
-                     outputGradient: w.hiddenA, inputGradient: w.hiddenB, accumulate: false, arena: p, gradients: g)
+                     outputGradient: w.hiddenA, inputGradient: w.hiddenB, accumulate: false, arena: p, gradients: g, policy: policy)
         let dense = SendableConstPointer(head.dense), d = SendablePointer(w.hiddenB)
         policy.forEachChunk(n, minimumChunk: 32) { r in
             let offset = r.lowerBound * h
@@ -70,7 +70,7 @@ extension ModernBertModel {
         linearBackward(head.finalNormed, rows: n, layout.headDense, outputGradient: w.hiddenB, inputGradient: w.hiddenA,
                        arena: p, gradients: g, policy: policy)
         normBackward(residual, rows: n, layout.finalNorm, mean: head.finalNormMean, rstd: head.finalNormRstd,
-                     outputGradient: w.hiddenA, inputGradient: w.residual, accumulate: false, arena: p, gradients: g)
+                     outputGradient: w.hiddenA, inputGradient: w.residual, accumulate: false, arena: p, gradients: g, policy: policy)
     }
 
     /// One encoder layer in reverse. On entry `workspace.residual` holds the gradient of the layer's
@@ -93,7 +93,7 @@ extension ModernBertModel {
         linearBackward(b.mlpNormed, rows: n, slots.mlpInput, outputGradient: w.mlpHidden, inputGradient: w.hiddenA,
                        arena: p, gradients: g, policy: policy)
         normBackward(b.afterAttention, rows: n, slots.mlpNorm, mean: b.mlpNormMean, rstd: b.mlpNormRstd,
-                     outputGradient: w.hiddenA, inputGradient: w.residual, accumulate: true, arena: p, gradients: g)
+                     outputGradient: w.hiddenA, inputGradient: w.residual, accumulate: true, arena: p, gradients: g, policy: policy)
 
         // Attention branch: afterAttention = input + Wo·attention(rope(Wqkv·norm(input))).
         linearBackward(b.attentionOutput, rows: n, slots.attentionOutput, outputGradient: w.residual,
@@ -104,7 +104,7 @@ extension ModernBertModel {
                        arena: p, gradients: g, policy: policy)
         if let norm = slots.attentionNorm {
             normBackward(b.input, rows: n, norm, mean: b.attentionNormMean, rstd: b.attentionNormRstd,
-                         outputGradient: w.hiddenB, inputGradient: w.residual, accumulate: true, arena: p, gradients: g)
+                         outputGradient: w.hiddenB, inputGradient: w.residual, accumulate: true, arena: p, gradients: g, policy: policy)
         } else {
             addForward(w.residual, w.hiddenB, output: w.residual, count: n * config.hiddenSize)
         }
@@ -150,12 +150,40 @@ extension ModernBertModel {
                                    biasGradient: slots.bias.map { g + $0.offset }, policy: policy)
     }
 
+    /// LayerNorm backward with rows split over the workers: each writes its rows of the input gradient and
+    /// sums its rows' weight and bias gradients into its own scratch, added to the arena afterwards in worker
+    /// order (deterministic for a given worker count).
     private func normBackward(_ input: UnsafePointer<Float>, rows: Int, _ slots: NormSlots,
                               mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                               outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool,
-                              arena p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        layerNormBackward(input: input, outputGradient: outputGradient, inputGradient: inputGradient, accumulateInput: accumulate,
-                          rows: rows, width: config.hiddenSize, weight: p + slots.weight.offset, mean: mean, rstd: rstd,
-                          weightGradient: g + slots.weight.offset, biasGradient: slots.bias.map { g + $0.offset })
+                              arena p: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>,
+                              policy: ComputePolicy = .serial) {
+        let h = config.hiddenSize
+        let parts = max(1, min(policy.workers, rows / 256))
+        guard parts > 1 else {
+            layerNormBackward(input: input, outputGradient: outputGradient, inputGradient: inputGradient, accumulateInput: accumulate,
+                              rows: rows, width: h, weight: p + slots.weight.offset, mean: mean, rstd: rstd,
+                              weightGradient: g + slots.weight.offset, biasGradient: slots.bias.map { g + $0.offset })
+            return
+        }
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: parts * 2 * h)
+        defer { scratch.deallocate() }
+        scratch.initialize(repeating: 0, count: parts * 2 * h)
+        let x = SendableConstPointer(input), dy = SendableConstPointer(outputGradient), dx = SendablePointer(inputGradient)
+        let weight = SendableConstPointer(p + slots.weight.offset), m = SendableConstPointer(mean), r = SendableConstPointer(rstd)
+        let partial = SendablePointer(scratch), hasBias = slots.bias != nil
+        policy.forEach(parts) { part in
+            let lower = rows * part / parts, upper = rows * (part + 1) / parts
+            let sums = partial.pointer + part * 2 * h
+            layerNormBackward(input: x.pointer + lower * h, outputGradient: dy.pointer + lower * h,
+                              inputGradient: dx.pointer + lower * h, accumulateInput: accumulate, rows: upper - lower,
+                              width: h, weight: weight.pointer, mean: m.pointer + lower, rstd: r.pointer + lower,
+                              weightGradient: sums, biasGradient: hasBias ? sums + h : nil)
+        }
+        for part in 0..<parts {
+            let sums = scratch + part * 2 * h
+            for j in 0..<h { g[slots.weight.offset + j] += sums[j] }
+            if let bias = slots.bias { for j in 0..<h { g[bias.offset + j] += sums[h + j] } }
+        }
     }
 }

@@ -69,3 +69,35 @@ import FlowTestSupport
         }
     }
 }
+
+@Suite struct ParallelBackwardTests {
+    /// A batch long enough (640 tokens) that LayerNorm backward and the weight gradients split their rows over
+    /// the workers: two workers give the one-worker gradients up to rounding.
+    @Test func twoWorkersMatchOneOnALongBatch() throws {
+        let config = ModernBertConfig(vocabularySize: 96, hiddenSize: 32, intermediateSize: 48, headCount: 2,
+                                      layerKinds: ModernBertConfig.layerKinds(count: 2, globalEvery: 2),
+                                      localAttention: 16, maxPositions: 256,
+                                      specialTokens: .init(pad: 0, bos: 2, eos: 3, cls: 2, sep: 3, mask: 4))
+        var withBiases = config
+        withBiases.normBias = true
+        let model = ModernBertModel.randomlyInitialized(config: withBiases, seed: 9)
+        var random = FlowRandom(seed: 10)
+        let sequences = (0..<4).map { s in (0..<(160 - s * 7)).map { _ in TokenID(5 + random.nextInt(below: 91)) } }
+        let batch = TokenBatch(sequences: sequences, padID: 0)
+        let forward = ForwardWorkspace(config: withBiases, keepsActivations: true)
+        let logits = try model.forward(batch, workspace: forward, policy: .serial).logits
+        let dLogits = logits.map { $0 * 0.01 }
+        func gradients(_ policy: ComputePolicy) -> [Float] {
+            var g = [Float](repeating: 0, count: model.layout.totalCount)
+            model.backward(batch, forward: forward, logitsGradient: dLogits, gradients: &g,
+                           workspace: BackwardWorkspace(config: withBiases), policy: policy)
+            return g
+        }
+        let one = gradients(.serial), two = gradients(ComputePolicy(threads: 2))
+        for slot in model.layout.slots {
+            let a = Array(one[slot.range]), b = Array(two[slot.range])
+            let scale = max(a.reduce(Float(0)) { max($0, abs($1)) }, 1e-12)
+            #expect(maxAbsDifference(a, b) / scale < 1e-5, "\(slot.name)")
+        }
+    }
+}
