@@ -10,8 +10,7 @@
 enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 256, PANEL_BLOCK = 16 };
 
 int64_t flowlm_packed_scratch_count(int64_t m, int64_t k) {
-    int64_t rows = (m + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS;
-    return (rows < BLOCK_ROWS ? rows : BLOCK_ROWS) * (k < DEPTH ? k : DEPTH);
+    return (m + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS * (k < DEPTH ? k : DEPTH);
 }
 
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
@@ -129,16 +128,17 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                         const float *packed, int64_t first_panel, int64_t end_panel,
                         const float *bias, int accumulate, float *c, int64_t ldc, float *a,
                         const flowlm_summary_request *request, flowlm_row_summary *summaries) {
+    // Every row of X is packed once per depth block, then reused by every panel.
     for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
         int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
+        for (int64_t t = 0; t < m; t += TILE_ROWS) {
+            int64_t tile = m - t < TILE_ROWS ? m - t : TILE_ROWS;
+            pack_rows(x + t * ldx + k0, ldx, tile, depth, a + t * depth);
+        }
         for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
             int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
             for (int64_t row0 = 0; row0 < m; row0 += BLOCK_ROWS) {
                 int64_t rows = m - row0 < BLOCK_ROWS ? m - row0 : BLOCK_ROWS;
-                for (int64_t t = 0; t < rows; t += TILE_ROWS) {
-                    int64_t tile = rows - t < TILE_ROWS ? rows - t : TILE_ROWS;
-                    pack_rows(x + (row0 + t) * ldx + k0, ldx, tile, depth, a + t * depth);
-                }
                 for (int64_t p = p0; p < p1; p++) {
                     int64_t col = p * PANEL, width = n - col < PANEL ? n - col : PANEL;
                     __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
@@ -146,7 +146,7 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                     const float *b = packed + p * PANEL * k + k0 * PANEL;
                     for (int64_t t = 0; t < rows; t += TILE_ROWS) {
                         int64_t tile = rows - t < TILE_ROWS ? rows - t : TILE_ROWS;
-                        tile_avx512(depth, a + t * depth, b, c + (row0 + t) * ldc + col, ldc, tile, low, high,
+                        tile_avx512(depth, a + (row0 + t) * depth, b, c + (row0 + t) * ldc + col, ldc, tile, low, high,
                                     k0 == 0 && bias ? bias + col : 0, k0 > 0 || accumulate);
                         if (summaries && k0 + depth == k)
                             flowlm_summarize_tile_avx512(c + (row0 + t) * ldc + col, ldc, tile, col, width, request,
