@@ -17,10 +17,6 @@ public final class PackedWeight: @unchecked Sendable {
     /// Whether this CPU runs the packed kernel (AVX-512F); without it `init` returns nil.
     public static var isSupported: Bool { flowlm_has_avx512() == 1 }
 
-    /// Whether the packed kernel is the faster one for `rows` activations. OpenBLAS's own kernel pulls ahead
-    /// (by about 5 % at ModernBERT-base's 512×768 → 2304) once both the rows and the depth are large.
-    public func isFaster(rows: Int) -> Bool { rows < 256 || inFeatures < 768 }
-
     public init?(weight: UnsafePointer<Float>, outFeatures: Int, inFeatures: Int) {
         guard Self.isSupported, outFeatures > 0, inFeatures > 0 else { return nil }
         self.outFeatures = outFeatures; self.inFeatures = inFeatures

@@ -107,7 +107,7 @@ extension ModernBertModel {
 
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
                 output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
-        if let packed = inferenceWeights?.packed[slots.weight.offset], packed.isFaster(rows: rows) {
+        if let packed = inferenceWeights?.packed[slots.weight.offset] {
             packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
                                 output: output, accumulate: accumulate, policy: policy)
             return
@@ -132,7 +132,7 @@ extension ModernBertModel {
                   mean: head.headNormMean, rstd: head.headNormRstd, policy: policy)
         let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
         if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
-           let packed = inferenceWeights?.packed[decoder.weight.offset], packed.isFaster(rows: n) {
+           let packed = inferenceWeights?.packed[decoder.weight.offset] {
             return packedLogitsForward(input: head.headNormed, rows: n, weight: packed, bias: decoder.bias.map { p + $0.offset },
                                        output: head.logits, summarizing: request, policy: policy)
         }
