@@ -97,6 +97,10 @@ static void tile_avx512(int64_t k, const float *a, const float *b, float *c, int
     for (int r = 0; r < TILE_ROWS; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
     for (int64_t kk = 0; kk < k; kk++) {
         __m512 b0 = _mm512_load_ps(b + kk * PANEL), b1 = _mm512_load_ps(b + kk * PANEL + 16);
+        // The weights stream from L3 (a model's do not fit in L2); fetching 2 KB ahead ran a loop over a toy
+        // forward's 26 products, weights cold, 3–5 % faster (within noise in the whole forward). Never faults.
+        _mm_prefetch((const char *)(b + (kk + 16) * PANEL), _MM_HINT_T0);
+        _mm_prefetch((const char *)(b + (kk + 16) * PANEL + 16), _MM_HINT_T0);
 #pragma clang loop unroll(full)
         for (int r = 0; r < TILE_ROWS; r++) {
             __m512 x = _mm512_set1_ps(a[kk * TILE_ROWS + r]);
