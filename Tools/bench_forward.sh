@@ -22,16 +22,16 @@ while [[ $# -gt 0 ]]; do
 done
 binary=.build/release/flowlm
 [[ -x $binary ]] || swift build -c release --product flowlm >&2
-results=()
-for ((round = 0; round < rounds; round++)); do
-  ours=$($binary bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-         --strategy "$strategy" --repeats "$repeats" --json)
-  peer=$(python3 Tools/peer_torch.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-         --repeats "$repeats" 2>/dev/null)
-  echo "$ours"
-  echo "$peer"
-  results+=("$ours" "$peer")
-done
+ours() {
+  $binary bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+    --strategy "$strategy" --repeats "$repeats" --json
+}
+peer() {
+  python3 Tools/peer_torch.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+    --repeats "$repeats"
+}
+source Tools/alternate_rounds.sh
+alternate_rounds "$rounds" ours peer
 python3 - "${results[@]}" <<'PY'
 import json, statistics, sys
 pairs = [(json.loads(a), json.loads(b)) for a, b in zip(sys.argv[1::2], sys.argv[2::2])]

@@ -20,16 +20,16 @@ while [[ $# -gt 0 ]]; do
 done
 binary=${FLOWLM_BIN:-.build/release/flowlm}
 [[ -x $binary ]] || swift build -c release --product flowlm >&2
-results=()
-for ((round = 0; round < rounds; round++)); do
-  ours=$($binary bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-         --repeats "$repeats" --json)
-  peer=$(python3 Tools/peer_torch_train.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
-         --repeats "$repeats" 2>/dev/null)
-  echo "$ours"
-  echo "$peer"
-  results+=("$ours" "$peer")
-done
+ours() {
+  $binary bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+    --repeats "$repeats" --json
+}
+peer() {
+  python3 Tools/peer_torch_train.py --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+    --repeats "$repeats"
+}
+source Tools/alternate_rounds.sh
+alternate_rounds "$rounds" ours peer
 python3 - "${results[@]}" <<'PY'
 import json, statistics, sys
 pairs = [(json.loads(a), json.loads(b)) for a, b in zip(sys.argv[1::2], sys.argv[2::2])]
