@@ -5,7 +5,7 @@
 // (12 rows at a time, interleaved by k so the microkernel broadcasts from one stream), and C is not zeroed
 // first: the first depth block stores its tiles with the bias and the residual added.
 
-// Blocking (measured on Zen 4 against OpenBLAS, docs/BENCHMARKS.md): 256 of depth keeps a panel's slice
+// Blocking (measured on this project's AVX-512 Xeon against OpenBLAS, docs/BENCHMARKS.md): 256 of depth keeps a panel's slice
 // (32 KB) near L1, 16 panels (512 KB) of weights stay in L2 while 48 rows of activations pass over them.
 enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 256, PANEL_BLOCK = 16 };
 
@@ -58,9 +58,9 @@ int flowlm_has_avx512(void) {
     return cached;
 }
 
-// A whole panel (32 rows of W) by two 16-lane gathers per k, when AVX-512 and 32-bit offsets allow; else 0.
+// A whole panel (32 rows of W) by two 16-lane gathers per k.
 __attribute__((target("avx512f")))
-static int pack_full_panel_avx512(int64_t k, const float *w, int64_t ldw, float *out) {
+static void pack_full_panel_avx512(int64_t k, const float *w, int64_t ldw, float *out) {
     const __m512i low = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                            _mm512_set1_epi32((int)ldw));
     const __m512i high = _mm512_add_epi32(low, _mm512_set1_epi32((int)(16 * ldw)));
@@ -68,12 +68,13 @@ static int pack_full_panel_avx512(int64_t k, const float *w, int64_t ldw, float 
         _mm512_store_ps(out + kk * PANEL, _mm512_i32gather_ps(low, w + kk, 4));
         _mm512_store_ps(out + kk * PANEL + 16, _mm512_i32gather_ps(high, w + kk, 4));
     }
-    return 1;
 }
 
+// 1 when the panel was packed by gathers (AVX-512, and row offsets that fit in 32 bits), else 0.
 static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out) {
     if (ldw > (int64_t)1 << 25 || !flowlm_has_avx512()) return 0;
-    return pack_full_panel_avx512(k, w, ldw, out);
+    pack_full_panel_avx512(k, w, ldw, out);
+    return 1;
 }
 
 // rows × k of x (row stride ldx) → k groups of TILE_ROWS values, rows past `rows` zero.

@@ -34,29 +34,37 @@ final class FixedLogitsDenoiser: Denoiser {
         return canvases.map { _ in summarized!.matrix }
     }
 
-    /// Plain per-row statistics in Double (the engine's kernel is tested against the same definition).
+    /// Per-row statistics with the loop's own top-k selection and the sums in Double (the engine's kernel is
+    /// tested against the same definition).
     static func summarize(_ logits: LogitMatrix, _ request: SoftmaxSummaryRequest) -> SoftmaxSummaries {
         let k = request.candidates, v = logits.vocabularySize
-        let excluded = Set(request.excluded.map(Int.init))
-        var maxima: [Float] = [], sums: [Float] = [], weighted: [Float] = [], ids: [TokenID] = [], best: [Float] = []
-        for r in 0..<logits.rows {
-            let row = logits.values[(r * v)..<((r + 1) * v)]
-            var top: [(id: Int, value: Float)] = []
-            for (i, x) in zip(0..., row) where !excluded.contains(i) {
-                guard top.count < k || x > top[k - 1].value else { continue }
-                var j = top.count
-                while j > 0 && top[j - 1].value < x { j -= 1 }
-                top.insert((i, x), at: j)
-                if top.count > k { top.removeLast() }
+        var ranges: [Range<Int>] = [], start = 0
+        for cut in request.excluded.map(Int.init) where cut >= start && cut < v {
+            if cut > start { ranges.append(start..<cut) }
+            start = cut + 1
+        }
+        if start < v { ranges.append(start..<v) }
+        var maxima: [Float] = [], sums: [Float] = [], weighted: [Float] = []
+        var ids = [TokenID](repeating: -1, count: logits.rows * k), best = [Float](repeating: -.infinity, count: logits.rows * k)
+        logits.values.withUnsafeBufferPointer { all in
+            for r in 0..<logits.rows {
+                let row = all.baseAddress! + r * v
+                let m = ids.withUnsafeMutableBufferPointer { idBuffer in
+                    best.withUnsafeMutableBufferPointer { valueBuffer in
+                        _ = RowStatistics.selectTop(row, ranges: ranges, k: k, ids: idBuffer.baseAddress! + r * k,
+                                                    values: valueBuffer.baseAddress! + r * k)
+                        return valueBuffer[r * k]
+                    }
+                }
+                var sum = 0.0, weightedSum = 0.0
+                for range in ranges {
+                    for i in range {
+                        let z = Double(row[i] - m) / Double(request.temperature)
+                        sum += Foundation.exp(z); weightedSum += Foundation.exp(z) * z
+                    }
+                }
+                maxima.append(m); sums.append(Float(sum)); weighted.append(request.weighted ? Float(weightedSum) : 0)
             }
-            let m = top.first?.value ?? -.infinity
-            var sum = 0.0, weightedSum = 0.0
-            for (i, x) in zip(0..., row) where !excluded.contains(i) {
-                let z = Double(x - m) / Double(request.temperature)
-                sum += Foundation.exp(z); weightedSum += Foundation.exp(z) * z
-            }
-            maxima.append(m); sums.append(Float(sum)); weighted.append(request.weighted ? Float(weightedSum) : 0)
-            for j in 0..<k { ids.append(j < top.count ? TokenID(top[j].id) : -1); best.append(j < top.count ? top[j].value : -.infinity) }
         }
         return SoftmaxSummaries(request: request, rows: logits.rows, maxima: maxima, sums: sums, weightedSums: weighted,
                                 candidateIDs: ids, candidateLogits: best)

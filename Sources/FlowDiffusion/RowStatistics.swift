@@ -93,14 +93,24 @@ struct RowStatistics {
             }
             maxLogit[r] = top
             normalizer[r] = z
-            entropyConfidence[r] = entropy ? fastExp(-max(0, logf(z) - weighted / z)) : 0
+            entropyConfidence[r] = entropy ? Self.entropyConfidence(sum: z, weightedSum: weighted) : 0
             for j in 0..<k {
                 let id = summaries.candidateIDs[r * k + j], logit = summaries.candidateLogits[r * k + j]
                 topIds[r * k + j] = id
                 topLogits[r * k + j] = logit
-                topProbabilities[r * k + j] = id >= 0 ? fastExp((logit - top) * inverseTemperature) / z : 0
+                topProbabilities[r * k + j] = id >= 0 ? Self.probability(logit, max: top, inverseT: inverseTemperature, sum: z) : 0
             }
         }
+    }
+
+    /// exp(−H) of a row from Z = Σe^z and Σe^z·z (H = log Z − Σe^z·z / Z, clamped at 0).
+    @inline(__always)
+    static func entropyConfidence(sum z: Float, weightedSum: Float) -> Float { fastExp(-max(0, logf(z) - weightedSum / z)) }
+
+    /// p of a logit at temperature 1/inverseT, given the row's maximum and Z.
+    @inline(__always)
+    static func probability(_ logit: Float, max top: Float, inverseT: Float, sum z: Float) -> Float {
+        fastExp((logit - top) * inverseT) / z
     }
 
     static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -171,9 +181,9 @@ struct RowStatistics {
         guard z.isFinite, z > 0, weighted.isFinite else { return false }
         output.maxima[r] = top
         output.sums[r] = z
-        output.entropies[r] = wantsEntropy ? fastExp(-max(0, logf(z) - weighted / z)) : 0
+        output.entropies[r] = wantsEntropy ? entropyConfidence(sum: z, weightedSum: weighted) : 0
         for j in 0..<k {
-            output.probabilities[offset + j] = j < found ? fastExp((values[j] - top) * inverseT) / z : 0
+            output.probabilities[offset + j] = j < found ? probability(values[j], max: top, inverseT: inverseT, sum: z) : 0
         }
         return true
     }

@@ -9,7 +9,6 @@ public final class PackedWeight: @unchecked Sendable {
     public let inFeatures: Int
     let panels: UnsafeMutablePointer<Float>
     var panelCount: Int { (outFeatures + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL) }
-    public var byteCount: Int { panelCount * Int(FLOWLM_PACKED_PANEL) * inFeatures * MemoryLayout<Float>.stride }
 
     /// Most candidates per row `packedLogitsForward` can gather.
     public static let maximumSummaryCandidates = Int(FLOWLM_SUMMARY_MAX_K)

@@ -18,7 +18,4 @@ public final class InferenceWeights: Sendable {
         }
         self.packed = packed
     }
-
-    /// Bytes the packed copies take.
-    public var byteCount: Int { packed.values.reduce(0) { $0 + $1.byteCount } }
 }
