@@ -20,10 +20,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench_forward.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-binary=.build/release/flowlm
-[[ -x $binary ]] || swift build -c release --product flowlm >&2
+source Tools/release_binary.sh
 ours() {
-  $binary bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+  $bin bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
     --strategy "$strategy" --repeats "$repeats" --json
 }
 peer() {

@@ -18,10 +18,9 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench_train.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-binary=${FLOWLM_BIN:-.build/release/flowlm}
-[[ -x $binary ]] || swift build -c release --product flowlm >&2
+source Tools/release_binary.sh
 ours() {
-  $binary bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
+  $bin bench train --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \
     --repeats "$repeats" --json
 }
 peer() {

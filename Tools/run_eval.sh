@@ -7,8 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 samples="${1:-200}"
 seeds="${SEEDS:-1}"
-bin=.build/release/flowlm
-[ -x "$bin" ] || swift build -c release --product flowlm
+source Tools/release_binary.sh
 threads=()
 [ -n "${THREADS:-}" ] && threads=(--threads "$THREADS")
 mkdir -p docs/eval

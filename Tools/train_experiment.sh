@@ -11,8 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-2000}"
 jobs="${JOBS:-2}"
-bin=.build/release/flowlm
-[ -x "$bin" ] || swift build -c release --product flowlm
+source Tools/release_binary.sh
 
 train_one() {  # task variant seed
   local task="$1" variant="$2" seed="$3" steps="$4" bin="$5"
