@@ -1,16 +1,17 @@
 #include "CVectorMath.h"
 
 // C = X · Wᵀ for inference, with W packed once at load time. OpenBLAS re-packs W on every call, which at a
-// toy model's sizes (128 rows) costs a fifth of the forward pass; here only the activations are packed
-// (12 rows at a time, interleaved by k so the microkernel broadcasts from one stream), and C is not zeroed
+// toy model's sizes (128 rows) costs a fifth of the forward pass; here the microkernel broadcasts straight
+// from the rows of X (only a last tile of fewer than 12 rows is copied, zero-padded), and C is not zeroed
 // first: the first depth block stores its tiles with the bias and the residual added.
 
-// Blocking (measured on this project's AVX-512 Xeon against OpenBLAS, docs/BENCHMARKS.md): 256 of depth keeps a panel's slice
-// (32 KB) near L1, 16 panels (512 KB) of weights stay in L2 while 48 rows of activations pass over them.
-enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 256, PANEL_BLOCK = 16 };
+// Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 16 panels of weights stay in L2
+// while 48 rows of activations pass over them. A panel's slice of 512 deep (64 KB) streams from L2 as fast
+// as 256 did from L1 and halves the read-modify-write passes over C when k is large (2048³: ~114 → ~130 GFLOP/s).
+enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 16 };
 
 int64_t flowlm_packed_scratch_count(int64_t m, int64_t k) {
-    return (m + TILE_ROWS - 1) / TILE_ROWS * TILE_ROWS * (k < DEPTH ? k : DEPTH);
+    return m % TILE_ROWS == 0 ? 0 : TILE_ROWS * (k < DEPTH ? k : DEPTH);
 }
 
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
@@ -87,24 +88,33 @@ static void pack_rows(const float *x, int64_t ldx, int64_t rows, int64_t k, floa
 }
 
 // One TILE_ROWS × PANEL tile over the whole of k; rows ≥ `rows` and columns masked out are not stored.
-__attribute__((target("avx512f")))
-static void tile_avx512(int64_t k, const float *a, const float *b, float *c, int64_t ldc, int64_t rows,
-                        __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate) {
+// Element (row r, depth kk) of the activations is a[kk·a_depth + r·a_row]: packed rows (TILE_ROWS, 1) or
+// X itself (1, ldx). While it runs, the tile also fetches `ahead_lines` cache lines from `ahead` into L2,
+// one every `ahead_gap` steps: the panel the next tiles will need, so its trip from memory overlaps this
+// tile's arithmetic instead of stalling the first tile that reads it.
+__attribute__((target("avx512f"), always_inline))
+static inline void tile_body(int64_t k, const float *a, int64_t a_depth, int64_t a_row, const float *b, float *c,
+                             int64_t ldc, int64_t rows, __mmask16 low_mask, __mmask16 high_mask, const float *bias,
+                             int accumulate, const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
     __m512 acc[TILE_ROWS][2];
     if (accumulate)
         for (int r = 0; r < rows; r++) { _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
                                          _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_T0); }
 #pragma clang loop unroll(full)
     for (int r = 0; r < TILE_ROWS; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    int64_t countdown = ahead_gap;
     for (int64_t kk = 0; kk < k; kk++) {
         __m512 b0 = _mm512_load_ps(b + kk * PANEL), b1 = _mm512_load_ps(b + kk * PANEL + 16);
-        // The weights stream from L3 (a model's do not fit in L2); fetching 2 KB ahead ran a loop over a toy
-        // forward's 26 products, weights cold, 3–5 % faster (within noise in the whole forward). Never faults.
+        // Never faults: prefetches of addresses past the panel are dropped.
         _mm_prefetch((const char *)(b + (kk + 16) * PANEL), _MM_HINT_T0);
         _mm_prefetch((const char *)(b + (kk + 16) * PANEL + 16), _MM_HINT_T0);
+        if (ahead_lines > 0 && --countdown == 0) {
+            _mm_prefetch(ahead, _MM_HINT_T1);
+            ahead += 64; ahead_lines--; countdown = ahead_gap;
+        }
 #pragma clang loop unroll(full)
         for (int r = 0; r < TILE_ROWS; r++) {
-            __m512 x = _mm512_set1_ps(a[kk * TILE_ROWS + r]);
+            __m512 x = _mm512_set1_ps(a[kk * a_depth + r * a_row]);
             acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
             acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
         }
@@ -125,6 +135,22 @@ static void tile_avx512(int64_t k, const float *a, const float *b, float *c, int
     }
 }
 
+// Broadcasting straight from 12 rows of X beat packing them (13 µs per 128×256 block, a tenth of a
+// 256-column product) on every toy shape; only a last, partial tile is packed, to read zeros past its rows.
+__attribute__((target("avx512f"), noinline))
+static void tile_from_rows(int64_t k, const float *x, int64_t ldx, const float *b, float *c, int64_t ldc,
+                           __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate,
+                           const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
+    tile_body(k, x, 1, ldx, b, c, ldc, TILE_ROWS, low_mask, high_mask, bias, accumulate, ahead, ahead_lines, ahead_gap);
+}
+
+__attribute__((target("avx512f"), noinline))
+static void tile_from_packed(int64_t k, const float *a, const float *b, float *c, int64_t ldc, int64_t rows,
+                             __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate,
+                             const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
+    tile_body(k, a, TILE_ROWS, 1, b, c, ldc, rows, low_mask, high_mask, bias, accumulate, ahead, ahead_lines, ahead_gap);
+}
+
 void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
                                   const flowlm_summary_request *request, flowlm_row_summary *summaries);
 
@@ -133,29 +159,41 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                         const float *packed, int64_t first_panel, int64_t end_panel,
                         const float *bias, int accumulate, float *c, int64_t ldc, float *a,
                         const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    // Every row of X is packed once per depth block, then reused by every panel.
+    int64_t last_tile = m / TILE_ROWS * TILE_ROWS;
     for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
         int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
-        for (int64_t t = 0; t < m; t += TILE_ROWS) {
-            int64_t tile = m - t < TILE_ROWS ? m - t : TILE_ROWS;
-            pack_rows(x + t * ldx + k0, ldx, tile, depth, a + t * depth);
-        }
+        if (last_tile < m) pack_rows(x + last_tile * ldx + k0, ldx, m - last_tile, depth, a);
+        int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
         for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
             int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
             for (int64_t row0 = 0; row0 < m; row0 += BLOCK_ROWS) {
                 int64_t rows = m - row0 < BLOCK_ROWS ? m - row0 : BLOCK_ROWS;
+                // The first pass over a panel block brings it from memory; its tiles share fetching the next
+                // panel, spread evenly. Later passes find the block in L2.
+                int64_t tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
+                int64_t share = (panel_lines + tiles - 1) / tiles, gap = depth / share > 1 ? depth / share : 1;
                 for (int64_t p = p0; p < p1; p++) {
                     int64_t col = p * PANEL, width = n - col < PANEL ? n - col : PANEL;
                     __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
                     __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
                     const float *b = packed + p * PANEL * k + k0 * PANEL;
+                    const char *next = (const char *)(b + PANEL * k);
+                    int fetch_next = row0 == 0 && p + 1 < end_panel;
                     for (int64_t t = 0; t < rows; t += TILE_ROWS) {
-                        int64_t tile = rows - t < TILE_ROWS ? rows - t : TILE_ROWS;
-                        tile_avx512(depth, a + (row0 + t) * depth, b, c + (row0 + t) * ldc + col, ldc, tile, low, high,
-                                    k0 == 0 && bias ? bias + col : 0, k0 > 0 || accumulate);
+                        int64_t row = row0 + t, first_line = t / TILE_ROWS * share;
+                        int64_t lines = !fetch_next || first_line >= panel_lines ? 0
+                                      : panel_lines - first_line < share ? panel_lines - first_line : share;
+                        const float *tile_bias = k0 == 0 && bias ? bias + col : 0;
+                        float *out = c + row * ldc + col;
+                        if (row < last_tile)
+                            tile_from_rows(depth, x + row * ldx + k0, ldx, b, out, ldc, low, high, tile_bias,
+                                           k0 > 0 || accumulate, next + first_line * 64, lines, gap);
+                        else
+                            tile_from_packed(depth, a, b, out, ldc, m - row, low, high, tile_bias,
+                                             k0 > 0 || accumulate, next + first_line * 64, lines, gap);
                         if (summaries && k0 + depth == k)
-                            flowlm_summarize_tile_avx512(c + (row0 + t) * ldc + col, ldc, tile, col, width, request,
-                                                         summaries + row0 + t);
+                            flowlm_summarize_tile_avx512(out, ldc, m - row < TILE_ROWS ? m - row : TILE_ROWS, col,
+                                                         width, request, summaries + row);
                     }
                 }
             }

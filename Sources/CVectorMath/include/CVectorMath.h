@@ -45,13 +45,13 @@ int flowlm_has_avx512(void);
 
 /// C[:, panels first_panel ..< end_panel] = X (m×k, row stride ldx) · Wᵀ with W packed by
 /// flowlm_pack_weight, plus bias[column] when bias is non-null, plus what C held when `accumulate`.
-/// `scratch` holds flowlm_packed_scratch_count(m, k) floats for the packed rows of X (one per concurrent call).
+/// `scratch` holds flowlm_packed_scratch_count(m, k) floats for a last partial tile of X's rows (one per concurrent call).
 /// Call only when flowlm_has_avx512() returned 1.
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
                                const float *bias, int accumulate, float *c, int64_t ldc, float *scratch);
 
-/// Floats of scratch one flowlm_gemm_packed_avx512 call over m rows of depth k needs.
+/// Floats of scratch one flowlm_gemm_packed_avx512 call over m rows of depth k needs (0 when m is a multiple of 12).
 int64_t flowlm_packed_scratch_count(int64_t m, int64_t k);
 
 /// FlowKernels' exact-erf GELU, GeGLU (rows of [activated | gate], `inner` wide each) and in-place scaled
