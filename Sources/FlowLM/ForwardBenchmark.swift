@@ -58,34 +58,3 @@ public struct ForwardBenchmark: Sendable {
                       summarized: summarized)
     }
 }
-
-/// Large-SGEMM throughput through FlowKernels' `parallelGemm`, against the FMA peak.
-public struct GemmBenchmark: Sendable {
-    public let size: Int
-    public let policy: ComputePolicy
-    public let repeats: Int
-
-    public init(size: Int, policy: ComputePolicy, repeats: Int = 5) {
-        self.size = size; self.policy = policy; self.repeats = repeats
-    }
-
-    /// Median GFLOP/s.
-    public func run() -> Double {
-        let n = size
-        var random = FlowRandom(seed: 3)
-        let a = (0..<(n * n)).map { _ in random.nextFloat() }, b = (0..<(n * n)).map { _ in random.nextFloat() }
-        var c = [Float](repeating: 0, count: n * n)
-        policy.activate()
-        var rates: [Double] = []
-        c.withUnsafeMutableBufferPointer { out in
-            for run in 0..<(repeats + 1) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                parallelGemm(.normal, .normal, m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: out.baseAddress!, ldc: n, policy: policy)
-                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                if run > 0 { rates.append(2 * Double(n) * Double(n) * Double(n) / seconds / 1e9) }
-            }
-        }
-        rates.sort()
-        return rates[rates.count / 2]
-    }
-}

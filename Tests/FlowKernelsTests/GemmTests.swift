@@ -91,3 +91,15 @@ import FlowTestSupport
         #expect(maxAbsDifference(split, expected) < 1e-3)
     }
 }
+
+@Suite struct FMAPeakTests {
+    /// Wherever the packed kernel runs (AVX-512), the peak it is judged against can be measured, on one
+    /// worker and on two.
+    @Test(.enabled(if: PackedWeight.isSupported, "measured with AVX-512 here"))
+    func measuresEveryWorkersOperations() throws {
+        let one = try #require(FMAPeak.measure(threads: 1, rounds: 2, secondsPerRound: 0.01))
+        #expect(one > 1)
+        let two = try #require(FMAPeak.measure(threads: 2, rounds: 2, secondsPerRound: 0.01))
+        #expect(two > 1)
+    }
+}

@@ -43,6 +43,11 @@ void flowlm_pack_weight_transposed(int64_t n, int64_t k, const float *wt, int64_
 /// 1 when this CPU (and OS) runs AVX-512F, checked once, else 0.
 int flowlm_has_avx512(void);
 
+/// Runs `iterations` rounds of independent multiply-adds in the widest unit this CPU has (AVX-512, else
+/// AVX2+FMA) and returns the floating-point operations done, 0 without either; time it to get the peak.
+/// `sink` receives a value that depends on every operation, so none is optimised away.
+double flowlm_fma_chains(int64_t iterations, float *sink);
+
 /// C[:, panels first_panel ..< end_panel] = X (m×k, row stride ldx) · Wᵀ with W packed by
 /// flowlm_pack_weight, plus bias[column] when bias is non-null, plus what C held when `accumulate`.
 /// `scratch` holds flowlm_packed_scratch_count(m, k) floats for a last partial tile of X's rows (one per concurrent call).

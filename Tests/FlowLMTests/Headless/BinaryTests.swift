@@ -1,4 +1,5 @@
 import FlowCore
+import FlowKernels
 import FlowTestSupport
 import Foundation
 import Testing
@@ -110,6 +111,20 @@ import Testing
 
         let bad = try run(["bench", "step", "--positions", "2"])
         #expect(bad.status != 0 && bad.stderr.contains("--positions"))
+    }
+
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func benchGemmReportsRateAndPeak() throws {
+        for kernel in PackedWeight.isSupported ? ["packed", "openblas"] : ["openblas"] {
+            let gemm = try run(["bench", "gemm", "--shape", "25x40x20", "--kernel", kernel, "--threads", "1", "--repeats", "1", "--json"])
+            #expect(gemm.status == 0, "\(gemm.stderr)")
+            let json = try JSONValue.parse(gemm.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+            #expect(json["m"]?.intValue == 25 && json["n"]?.intValue == 40 && json["k"]?.intValue == 20)
+            #expect(json["kernel"]?.stringValue == kernel)
+            #expect((json["gflops"]?.doubleValue ?? 0) > 0 && (json["peak_gflops"]?.doubleValue ?? 0) > 0)
+        }
+        let bad = try run(["bench", "gemm", "--shape", "25x40"])
+        #expect(bad.status != 0 && bad.stderr.contains("--shape"))
     }
 
     @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
