@@ -10,10 +10,6 @@
 // as 256 did from L1 and halves the read-modify-write passes over C when k is large (2048³: ~114 → ~130 GFLOP/s).
 enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 16 };
 
-int64_t flowlm_packed_scratch_count(int64_t m, int64_t k) {
-    return m % TILE_ROWS == 0 ? 0 : TILE_ROWS * (k < DEPTH ? k : DEPTH);
-}
-
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
     return (n + PANEL - 1) / PANEL * PANEL * k;
 }
@@ -78,30 +74,20 @@ static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out) {
     return 1;
 }
 
-// rows × k of x (row stride ldx) → k groups of TILE_ROWS values, rows past `rows` zero.
-static void pack_rows(const float *x, int64_t ldx, int64_t rows, int64_t k, float *out) {
-    for (int64_t kk = 0; kk < k; kk++) {
-        int64_t r = 0;
-        for (; r < rows; r++) out[kk * TILE_ROWS + r] = x[r * ldx + kk];
-        for (; r < TILE_ROWS; r++) out[kk * TILE_ROWS + r] = 0.0f;
-    }
-}
-
-// One TILE_ROWS × PANEL tile over the whole of k; rows ≥ `rows` and columns masked out are not stored.
-// Element (row r, depth kk) of the activations is a[kk·a_depth + r·a_row]: packed rows (TILE_ROWS, 1) or
-// X itself (1, ldx). While it runs, the tile also fetches `ahead_lines` cache lines from `ahead` into L2,
-// one every `ahead_gap` steps: the panel the next tiles will need, so its trip from memory overlaps this
-// tile's arithmetic instead of stalling the first tile that reads it.
+// One `rows` × PANEL tile over the whole of k (rows: a constant once inlined), broadcasting straight from
+// the rows of X (row stride ldx); columns masked out are not stored. While it runs, the tile also fetches
+// `ahead_lines` cache lines from `ahead` into L2, one every `ahead_gap` steps: the panel the next tiles will
+// need, so its trip from memory overlaps this tile's arithmetic instead of stalling the first tile that reads it.
 __attribute__((target("avx512f"), always_inline))
-static inline void tile_body(int64_t k, const float *a, int64_t a_depth, int64_t a_row, const float *b, float *c,
-                             int64_t ldc, int64_t rows, __mmask16 low_mask, __mmask16 high_mask, const float *bias,
-                             int accumulate, const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
+static inline void tile_body(int rows, int64_t k, const float *x, int64_t ldx, const float *b, float *c, int64_t ldc,
+                             __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate,
+                             const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
     __m512 acc[TILE_ROWS][2];
     if (accumulate)
         for (int r = 0; r < rows; r++) { _mm_prefetch((const char *)(c + r * ldc), _MM_HINT_T0);
                                          _mm_prefetch((const char *)(c + r * ldc + 16), _MM_HINT_T0); }
 #pragma clang loop unroll(full)
-    for (int r = 0; r < TILE_ROWS; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
+    for (int r = 0; r < rows; r++) { acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); }
     int64_t countdown = ahead_gap;
     for (int64_t kk = 0; kk < k; kk++) {
         __m512 b0 = _mm512_load_ps(b + kk * PANEL), b1 = _mm512_load_ps(b + kk * PANEL + 16);
@@ -113,17 +99,16 @@ static inline void tile_body(int64_t k, const float *a, int64_t a_depth, int64_t
             ahead += 64; ahead_lines--; countdown = ahead_gap;
         }
 #pragma clang loop unroll(full)
-        for (int r = 0; r < TILE_ROWS; r++) {
-            __m512 x = _mm512_set1_ps(a[kk * a_depth + r * a_row]);
-            acc[r][0] = _mm512_fmadd_ps(x, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(x, b1, acc[r][1]);
+        for (int r = 0; r < rows; r++) {
+            __m512 xr = _mm512_set1_ps(x[r * ldx + kk]);
+            acc[r][0] = _mm512_fmadd_ps(xr, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(xr, b1, acc[r][1]);
         }
     }
     __m512 bias0 = bias ? _mm512_maskz_loadu_ps(low_mask, bias) : _mm512_setzero_ps();
     __m512 bias1 = bias ? _mm512_maskz_loadu_ps(high_mask, bias + 16) : _mm512_setzero_ps();
 #pragma clang loop unroll(full)
-    for (int r = 0; r < TILE_ROWS; r++) {
-        if (r >= rows) break;
+    for (int r = 0; r < rows; r++) {
         float *row = c + r * ldc;
         __m512 v0 = _mm512_add_ps(acc[r][0], bias0), v1 = _mm512_add_ps(acc[r][1], bias1);
         if (accumulate) {
@@ -135,21 +120,23 @@ static inline void tile_body(int64_t k, const float *a, int64_t a_depth, int64_t
     }
 }
 
-// Broadcasting straight from 12 rows of X beat packing them (13 µs per 128×256 block, a tenth of a
-// 256-column product) on every toy shape; only a last, partial tile is packed, to read zeros past its rows.
-__attribute__((target("avx512f"), noinline))
-static void tile_from_rows(int64_t k, const float *x, int64_t ldx, const float *b, float *c, int64_t ldc,
-                           __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate,
-                           const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
-    tile_body(k, x, 1, ldx, b, c, ldc, TILE_ROWS, low_mask, high_mask, bias, accumulate, ahead, ahead_lines, ahead_gap);
-}
-
-__attribute__((target("avx512f"), noinline))
-static void tile_from_packed(int64_t k, const float *a, const float *b, float *c, int64_t ldc, int64_t rows,
-                             __mmask16 low_mask, __mmask16 high_mask, const float *bias, int accumulate,
-                             const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
-    tile_body(k, a, TILE_ROWS, 1, b, c, ldc, rows, low_mask, high_mask, bias, accumulate, ahead, ahead_lines, ahead_gap);
-}
+// Broadcasting straight from X's rows beat packing them (13 µs per 128×256 block, a tenth of a 256-column
+// product), and a last tile of fewer than 12 rows runs as tiles of 8, 4, 2 and 1 instead of a zero-padded
+// 12 (at 128 rows that padding was a third of the last tile, 3 % of the products).
+#define FLOWLM_TILE(ROWS)                                                                                    \
+    __attribute__((target("avx512f"), noinline)) static void tile_##ROWS(                                    \
+        int64_t k, const float *x, int64_t ldx, const float *b, float *c, int64_t ldc, __mmask16 low_mask,    \
+        __mmask16 high_mask, const float *bias, int accumulate, const char *ahead, int64_t ahead_lines,      \
+        int64_t ahead_gap) {                                                                                 \
+        tile_body(ROWS, k, x, ldx, b, c, ldc, low_mask, high_mask, bias, accumulate, ahead, ahead_lines,     \
+                  ahead_gap);                                                                                \
+    }
+FLOWLM_TILE(12)
+FLOWLM_TILE(8)
+FLOWLM_TILE(4)
+FLOWLM_TILE(2)
+FLOWLM_TILE(1)
+#undef FLOWLM_TILE
 
 void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
                                   const flowlm_summary_request *request, flowlm_row_summary *summaries);
@@ -157,12 +144,10 @@ void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int
 __attribute__((target("avx512f")))
 static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                         const float *packed, int64_t first_panel, int64_t end_panel,
-                        const float *bias, int accumulate, float *c, int64_t ldc, float *a,
+                        const float *bias, int accumulate, float *c, int64_t ldc,
                         const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    int64_t last_tile = m / TILE_ROWS * TILE_ROWS;
     for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
         int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
-        if (last_tile < m) pack_rows(x + last_tile * ldx + k0, ldx, m - last_tile, depth, a);
         int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
         for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
             int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
@@ -181,18 +166,32 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                     int fetch_next = row0 == 0 && p + 1 < end_panel;
                     for (int64_t t = 0; t < rows; t += TILE_ROWS) {
                         int64_t row = row0 + t, first_line = t / TILE_ROWS * share;
+                        int64_t tile_rows = m - row < TILE_ROWS ? m - row : TILE_ROWS;
                         int64_t lines = !fetch_next || first_line >= panel_lines ? 0
                                       : panel_lines - first_line < share ? panel_lines - first_line : share;
                         const float *tile_bias = k0 == 0 && bias ? bias + col : 0;
                         float *out = c + row * ldc + col;
-                        if (row < last_tile)
-                            tile_from_rows(depth, x + row * ldx + k0, ldx, b, out, ldc, low, high, tile_bias,
-                                           k0 > 0 || accumulate, next + first_line * 64, lines, gap);
-                        else
-                            tile_from_packed(depth, a, b, out, ldc, m - row, low, high, tile_bias,
-                                             k0 > 0 || accumulate, next + first_line * 64, lines, gap);
+                        const char *ahead = next + first_line * 64;
+                        int keep = k0 > 0 || accumulate;
+                        const float *xt = x + row * ldx + k0;
+                        if (tile_rows == TILE_ROWS) {
+                            tile_12(depth, xt, ldx, b, out, ldc, low, high, tile_bias, keep, ahead, lines, gap);
+                        } else {
+                            int64_t done = 0;
+                            for (int piece = 8; piece >= 1; piece /= 2) {
+                                if (tile_rows - done < piece) continue;
+                                const float *xp = xt + done * ldx;
+                                float *cp = out + done * ldc;
+                                if (piece == 8) tile_8(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
+                                if (piece == 4) tile_4(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
+                                if (piece == 2) tile_2(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
+                                if (piece == 1) tile_1(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
+                                done += piece;
+                                lines = 0;
+                            }
+                        }
                         if (summaries && k0 + depth == k)
-                            flowlm_summarize_tile_avx512(out, ldc, m - row < TILE_ROWS ? m - row : TILE_ROWS, col,
+                            flowlm_summarize_tile_avx512(out, ldc, tile_rows, col,
                                                          width, request, summaries + row);
                     }
                 }
@@ -204,16 +203,16 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
 __attribute__((target("avx512f")))
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
-                               const float *bias, int accumulate, float *c, int64_t ldc, float *scratch) {
-    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, accumulate, c, ldc, scratch, 0, 0);
+                               const float *bias, int accumulate, float *c, int64_t ldc) {
+    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, accumulate, c, ldc, 0, 0);
 }
 
 __attribute__((target("avx512f")))
 void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                           const float *packed, int64_t first_panel, int64_t end_panel,
-                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const float *bias, float *c, int64_t ldc,
                                           const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, 0, c, ldc, scratch, request, summaries);
+    gemm_packed(m, n, k, x, ldx, packed, first_panel, end_panel, bias, 0, c, ldc, request, summaries);
 }
 
 #else
@@ -224,15 +223,15 @@ static int pack_full_panel(int64_t k, const float *w, int64_t ldw, float *out) {
 }
 void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                           const float *packed, int64_t first_panel, int64_t end_panel,
-                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const float *bias, float *c, int64_t ldc,
                                           const flowlm_summary_request *request, flowlm_row_summary *summaries) {
     (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)packed; (void)first_panel; (void)end_panel;
-    (void)bias; (void)c; (void)ldc; (void)scratch; (void)request; (void)summaries;
+    (void)bias; (void)c; (void)ldc; (void)request; (void)summaries;
 }
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
-                               const float *bias, int accumulate, float *c, int64_t ldc, float *a) {
+                               const float *bias, int accumulate, float *c, int64_t ldc) {
     (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)packed; (void)first_panel; (void)end_panel;
-    (void)bias; (void)accumulate; (void)c; (void)ldc; (void)a;
+    (void)bias; (void)accumulate; (void)c; (void)ldc;
 }
 #endif

@@ -29,8 +29,8 @@ public final class PackedWeight: @unchecked Sendable {
 }
 
 /// `linearForward` with a packed weight: `output [rows, out] (+)= input [rows, in] · weightᵀ (+ bias)`,
-/// bias and residual added as each tile is stored. Workers split the output columns by panels, each
-/// packing the input rows into its own scratch.
+/// bias and residual added as each tile is stored. Workers split the output columns by panels; the input
+/// rows are read where they are.
 public func packedLinearForward(
     input: UnsafePointer<Float>, rows: Int, weight: PackedWeight, bias: UnsafePointer<Float>?,
     output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy
@@ -39,14 +39,11 @@ public func packedLinearForward(
     let n = weight.outFeatures, k = weight.inFeatures
     let x = SendableConstPointer(input), c = SendablePointer(output), panels = SendableConstPointer(weight.panels)
     let b = bias.map(SendableConstPointer.init)
-    let scratchCount = Int(flowlm_packed_scratch_count(Int64(rows), Int64(k)))
     let workers = rows * n * k < 1 << 18 ? 1 : policy.workers
     ComputePolicy(threads: workers).forEachChunk(weight.panelCount) { range in
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-        defer { scratch.deallocate() }
         flowlm_gemm_packed_avx512(Int64(rows), Int64(n), Int64(k), x.pointer, Int64(k), panels.pointer,
                                   Int64(range.lowerBound), Int64(range.upperBound), b?.pointer,
-                                  accumulate ? 1 : 0, c.pointer, Int64(n), scratch)
+                                  accumulate ? 1 : 0, c.pointer, Int64(n))
     }
 }
 
@@ -60,10 +57,8 @@ public func packedProduct(
 ) {
     guard m > 0, n > 0, k > 0 else { return }
     let packedCount = Int(flowlm_packed_weight_count(Int64(n), Int64(k)))
-    let scratchCount = Int(flowlm_packed_scratch_count(Int64(m), Int64(k)))
-    let stride = MemoryLayout<Float>.stride
-    withUnsafeTemporaryAllocation(byteCount: (packedCount + scratchCount) * stride, alignment: 64) { raw in
-        let packed = raw.baseAddress!.bindMemory(to: Float.self, capacity: packedCount + scratchCount)
+    withUnsafeTemporaryAllocation(byteCount: packedCount * MemoryLayout<Float>.stride, alignment: 64) { raw in
+        let packed = raw.baseAddress!.bindMemory(to: Float.self, capacity: packedCount)
         if orientationB == .transposed {
             flowlm_pack_weight(Int64(n), Int64(k), b, Int64(ldb), packed)
         } else {
@@ -71,7 +66,7 @@ public func packedProduct(
         }
         let panels = (n + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL)
         flowlm_gemm_packed_avx512(Int64(m), Int64(n), Int64(k), x, Int64(ldx), packed, 0, Int64(panels), nil, 0,
-                                  c, Int64(ldc), packed + packedCount)
+                                  c, Int64(ldc))
     }
 }
 
@@ -90,7 +85,6 @@ public func packedLogitsForward(
     let states = UnsafeMutablePointer<flowlm_row_summary>.allocate(capacity: max(1, workers * rows))
     defer { states.deallocate() }
     flowlm_row_summary_reset(states, Int64(workers * rows))
-    let scratchCount = Int(flowlm_packed_scratch_count(Int64(rows), Int64(k)))
     let x = SendableConstPointer(input), c = SendablePointer(output), panels = SendableConstPointer(weight.panels)
     let b = bias.map(SendableConstPointer.init), summaries = SendablePointer(states)
     request.excluded.withUnsafeBufferPointer { excluded in
@@ -102,10 +96,8 @@ public func packedLogitsForward(
             ComputePolicy(threads: workers).forEach(workers) { worker in
                 let lower = weight.panelCount * worker / workers, upper = weight.panelCount * (worker + 1) / workers
                 guard upper > lower else { return }
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                defer { scratch.deallocate() }
                 flowlm_gemm_packed_summarized_avx512(Int64(rows), Int64(n), Int64(k), x.pointer, Int64(k), panels.pointer,
-                                                     Int64(lower), Int64(upper), b?.pointer, c.pointer, Int64(n), scratch,
+                                                     Int64(lower), Int64(upper), b?.pointer, c.pointer, Int64(n),
                                                      shared.pointer, summaries.pointer + worker * rows)
             }
             flowlm_row_summary_finish(states, Int64(workers * rows))

@@ -50,14 +50,10 @@ double flowlm_fma_chains(int64_t iterations, float *sink);
 
 /// C[:, panels first_panel ..< end_panel] = X (m×k, row stride ldx) · Wᵀ with W packed by
 /// flowlm_pack_weight, plus bias[column] when bias is non-null, plus what C held when `accumulate`.
-/// `scratch` holds flowlm_packed_scratch_count(m, k) floats for a last partial tile of X's rows (one per concurrent call).
 /// Call only when flowlm_has_avx512() returned 1.
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
-                               const float *bias, int accumulate, float *c, int64_t ldc, float *scratch);
-
-/// Floats of scratch one flowlm_gemm_packed_avx512 call over m rows of depth k needs (0 when m is a multiple of 12).
-int64_t flowlm_packed_scratch_count(int64_t m, int64_t k);
+                               const float *bias, int accumulate, float *c, int64_t ldc);
 
 /// FlowKernels' exact-erf GELU, GeGLU (rows of [activated | gate], `inner` wide each) and in-place scaled
 /// softmax, sixteen lanes with FMA. Call only when flowlm_has_avx512() returned 1.
@@ -128,7 +124,7 @@ void flowlm_row_summary_merge(flowlm_row_summary *into, const flowlm_row_summary
 /// flowlm_gemm_packed_avx512 that also folds every finished tile of C into `summaries` (one per row of C).
 void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                           const float *packed, int64_t first_panel, int64_t end_panel,
-                                          const float *bias, float *c, int64_t ldc, float *scratch,
+                                          const float *bias, float *c, int64_t ldc,
                                           const flowlm_summary_request *request, flowlm_row_summary *summaries);
 
 #endif
