@@ -138,6 +138,31 @@ FLOWLM_TILE(2)
 FLOWLM_TILE(1)
 #undef FLOWLM_TILE
 
+// `rows` rows (at most TILE_ROWS) of one panel: a full tile, or the pieces of 8, 4, 2 and 1 that make up a last one.
+// The first piece carries the L2 fetch of the next panel.
+__attribute__((target("avx512f")))
+static void run_tile(int64_t rows, int64_t k, const float *x, int64_t ldx, const float *b, float *c, int64_t ldc,
+                     __mmask16 low, __mmask16 high, const float *bias, int accumulate,
+                     const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
+    if (rows == TILE_ROWS) {
+        tile_12(k, x, ldx, b, c, ldc, low, high, bias, accumulate, ahead, ahead_lines, ahead_gap);
+        return;
+    }
+    for (int64_t done = 0, piece = 8; piece >= 1; piece /= 2) {
+        if (rows - done < piece) continue;
+        const float *xp = x + done * ldx;
+        float *cp = c + done * ldc;
+        switch (piece) {
+        case 8: tile_8(k, xp, ldx, b, cp, ldc, low, high, bias, accumulate, ahead, ahead_lines, ahead_gap); break;
+        case 4: tile_4(k, xp, ldx, b, cp, ldc, low, high, bias, accumulate, ahead, ahead_lines, ahead_gap); break;
+        case 2: tile_2(k, xp, ldx, b, cp, ldc, low, high, bias, accumulate, ahead, ahead_lines, ahead_gap); break;
+        default: tile_1(k, xp, ldx, b, cp, ldc, low, high, bias, accumulate, ahead, ahead_lines, ahead_gap); break;
+        }
+        done += piece;
+        ahead_lines = 0;
+    }
+}
+
 void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
                                   const flowlm_summary_request *request, flowlm_row_summary *summaries);
 
@@ -169,27 +194,10 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                         int64_t tile_rows = m - row < TILE_ROWS ? m - row : TILE_ROWS;
                         int64_t lines = !fetch_next || first_line >= panel_lines ? 0
                                       : panel_lines - first_line < share ? panel_lines - first_line : share;
-                        const float *tile_bias = k0 == 0 && bias ? bias + col : 0;
                         float *out = c + row * ldc + col;
-                        const char *ahead = next + first_line * 64;
-                        int keep = k0 > 0 || accumulate;
-                        const float *xt = x + row * ldx + k0;
-                        if (tile_rows == TILE_ROWS) {
-                            tile_12(depth, xt, ldx, b, out, ldc, low, high, tile_bias, keep, ahead, lines, gap);
-                        } else {
-                            int64_t done = 0;
-                            for (int piece = 8; piece >= 1; piece /= 2) {
-                                if (tile_rows - done < piece) continue;
-                                const float *xp = xt + done * ldx;
-                                float *cp = out + done * ldc;
-                                if (piece == 8) tile_8(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
-                                if (piece == 4) tile_4(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
-                                if (piece == 2) tile_2(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
-                                if (piece == 1) tile_1(depth, xp, ldx, b, cp, ldc, low, high, tile_bias, keep, ahead, lines, gap);
-                                done += piece;
-                                lines = 0;
-                            }
-                        }
+                        run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, out, ldc, low, high,
+                                 k0 == 0 && bias ? bias + col : 0, k0 > 0 || accumulate,
+                                 next + first_line * 64, lines, gap);
                         if (summaries && k0 + depth == k)
                             flowlm_summarize_tile_avx512(out, ldc, tile_rows, col,
                                                          width, request, summaries + row);
