@@ -2,8 +2,8 @@
 
 // C = X · Wᵀ for inference, with W packed once at load time. OpenBLAS re-packs W on every call, which at a
 // toy model's sizes (128 rows) costs a fifth of the forward pass; here the microkernel broadcasts straight
-// from the rows of X (only a last tile of fewer than 12 rows is copied, zero-padded), and C is not zeroed
-// first: the first depth block stores its tiles with the bias and the residual added.
+// from the rows of X (nothing of X is copied), and C is not zeroed first: the first depth block stores its
+// tiles with the bias and the residual added.
 
 // Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 16 panels of weights stay in L2
 // while 48 rows of activations pass over them. A panel's slice of 512 deep (64 KB) streams from L2 as fast

@@ -30,7 +30,7 @@ public final class PackedWeight: @unchecked Sendable {
 
 /// `linearForward` with a packed weight: `output [rows, out] (+)= input [rows, in] · weightᵀ (+ bias)`,
 /// bias and residual added as each tile is stored. Workers split the output columns by panels; the input
-/// rows are read where they are.
+/// rows are read where they are, so input and output must not overlap.
 public func packedLinearForward(
     input: UnsafePointer<Float>, rows: Int, weight: PackedWeight, bias: UnsafePointer<Float>?,
     output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy

@@ -50,6 +50,7 @@ double flowlm_fma_chains(int64_t iterations, float *sink);
 
 /// C[:, panels first_panel ..< end_panel] = X (m×k, row stride ldx) · Wᵀ with W packed by
 /// flowlm_pack_weight, plus bias[column] when bias is non-null, plus what C held when `accumulate`.
+/// X must not overlap C (the kernel reads X with loads the compiler cannot see).
 /// Call only when flowlm_has_avx512() returned 1.
 void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                                const float *packed, int64_t first_panel, int64_t end_panel,
