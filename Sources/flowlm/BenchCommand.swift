@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -6,4 +7,12 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmarks that print JSON (compare with Tools/peer_torch.py via Tools/bench_forward.sh).",
         subcommands: [BenchForwardCommand.self, BenchGemmCommand.self, BenchTrainCommand.self, BenchStepCommand.self,
                       BenchRenderCommand.self])
+}
+
+/// Every benchmark says so on stderr when this binary was built without optimisation: its times (and, with
+/// the C kernels at -O0, `bench gemm`'s measured peak) say nothing about the engine.
+func warnIfUnoptimizedBuild() {
+    #if DEBUG
+    FileHandle.standardError.write(Data("flowlm: debug build; benchmark numbers are not meaningful (swift build -c release)\n".utf8))
+    #endif
 }

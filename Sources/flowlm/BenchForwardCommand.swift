@@ -32,6 +32,7 @@ struct BenchForwardCommand: ParsableCommand {
     }
 
     func run() throws {
+        warnIfUnoptimizedBuild()
         try reportingFailures {
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
             let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats,

@@ -36,10 +36,16 @@ struct BenchGemmCommand: ParsableCommand {
 
     func validate() throws {
         guard size > 0, repeats > 0 else { throw ValidationError("--size and --repeats must be positive") }
+        // The packed kernel splits panels across our workers only; under `blas` it would run on one core
+        // while the peak was measured on all of them.
+        if kernel == .packed, strategy == .blas {
+            throw ValidationError("--strategy blas threads OpenBLAS only; the packed kernel uses --strategy outer")
+        }
         _ = try dimensions()
     }
 
     func run() throws {
+        warnIfUnoptimizedBuild()
         try reportingFailures {
             let (m, n, k) = try dimensions()
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)

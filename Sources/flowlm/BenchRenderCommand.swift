@@ -18,6 +18,7 @@ struct BenchRenderCommand: ParsableCommand {
     }
 
     func run() throws {
+        warnIfUnoptimizedBuild()
         let result = RenderBenchmark.run(tokens: tokens, width: width, height: height, frames: frames)
         if json {
             print(result.json.serialized)

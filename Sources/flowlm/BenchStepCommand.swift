@@ -20,6 +20,7 @@ struct BenchStepCommand: ParsableCommand {
     }
 
     func run() throws {
+        warnIfUnoptimizedBuild()
         try reportingFailures {
             let result = try RefinementBenchmark.measureStep(positions: positions, vocabularySize: vocab, samples: samples,
                                                                 fusedStatistics: !sweep)

@@ -22,6 +22,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        warnIfUnoptimizedBuild()
         try reportingFailures {
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
             let result = try TrainBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()

@@ -96,7 +96,7 @@ import FlowTestSupport
     /// Wherever the packed kernel runs (AVX-512), the peak it is judged against can be measured, on one
     /// worker and on two.
     @Test(.enabled(if: PackedWeight.isSupported, "measured with AVX-512 here"))
-    func measuresEveryWorkersOperations() throws {
+    func measuresOnOneAndOnTwoWorkers() throws {
         let one = try #require(FMAPeak.measure(threads: 1, rounds: 2, secondsPerRound: 0.01))
         #expect(one > 1)
         let two = try #require(FMAPeak.measure(threads: 2, rounds: 2, secondsPerRound: 0.01))

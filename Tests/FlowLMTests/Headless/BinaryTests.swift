@@ -121,10 +121,15 @@ import Testing
             let json = try JSONValue.parse(gemm.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
             #expect(json["m"]?.intValue == 25 && json["n"]?.intValue == 40 && json["k"]?.intValue == 20)
             #expect(json["kernel"]?.stringValue == kernel)
+            #expect(gemm.stderr.contains("debug build"), "the tests run the debug binary, whose numbers mean nothing")
             #expect((json["gflops"]?.doubleValue ?? 0) > 0 && (json["peak_gflops"]?.doubleValue ?? 0) > 0)
         }
         let bad = try run(["bench", "gemm", "--shape", "25x40"])
         #expect(bad.status != 0 && bad.stderr.contains("--shape"))
+        if PackedWeight.isSupported {
+            let blas = try run(["bench", "gemm", "--shape", "25x40x20", "--strategy", "blas"])
+            #expect(blas.status != 0 && blas.stderr.contains("--strategy"))
+        }
     }
 
     @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
