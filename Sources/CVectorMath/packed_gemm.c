@@ -1,14 +1,19 @@
 #include "CVectorMath.h"
+#include "packed_gemm_tiles.h"
 
 // C = X · Wᵀ for inference, with W packed once at load time. OpenBLAS re-packs W on every call, which at a
-// toy model's sizes (128 rows) costs a fifth of the forward pass; here the microkernel broadcasts straight
-// from the rows of X (nothing of X is copied), and C is not zeroed first: the first depth block stores its
-// tiles with the bias and the residual added.
+// toy model's sizes (128 rows) costs a fifth of the forward pass; here the tiles broadcast straight from the
+// rows of X (nothing of X is copied), and C is not zeroed first: the first depth block stores its tiles with
+// the bias and the residual added.
 
 // Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 16 panels of weights stay in L2
-// while 48 rows of activations pass over them. A panel's slice of 512 deep (64 KB) streams from L2 as fast
-// as 256 did from L1 and halves the read-modify-write passes over C when k is large (2048³: ~114 → ~130 GFLOP/s).
-enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 16 };
+// while 48 rows of activations pass over them, and each block of panels goes through all of k before the
+// next, so the part of C it writes is read back from cache rather than memory. A panel's slice of 512 deep
+// streams from L2 as fast as 256 did from L1 and halves the read-modify-write passes over C when k is large.
+// Most of the work runs as 6×64 tiles over pairs of panels (packed_pair_tile.c); a last odd panel, and rows
+// that do not fill six, run as the 12×32 tiles below.
+enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 16,
+       PAIR_ROWS = FLOWLM_PAIR_ROWS };
 
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
     return (n + PANEL - 1) / PANEL * PANEL * k;
@@ -174,45 +179,114 @@ static void run_tile(int64_t rows, int64_t k, const float *x, int64_t ldx, const
     }
 }
 
-void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
-                                  const flowlm_summary_request *request, flowlm_row_summary *summaries);
+static inline __mmask16 low_lanes(int64_t width) { return width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1); }
+static inline __mmask16 high_lanes(int64_t width) {
+    return width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+}
+
+// The slice of weights the traversal reaches `after` panels past panel p at depth k0: the rest of this block
+// at this depth, then the block's panels at the next depth, then the next block's at depth 0. Null past the end.
+static const char *slice_after(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
+                               int64_t k0, int64_t p, int64_t after) {
+    int64_t q = p + after;
+    if (q < p1) return (const char *)(packed + q * PANEL * k + k0 * PANEL);
+    q -= p1;
+    if (k0 + DEPTH < k)
+        return q < p1 - p0 ? (const char *)(packed + (p0 + q) * PANEL * k + (k0 + DEPTH) * PANEL) : 0;
+    return p1 + q < end_panel ? (const char *)(packed + (p1 + q) * PANEL * k) : 0;
+}
+
+// The first pass over a block of panels brings it from memory, so the tiles of that pass share fetching
+// the `panels` slices that come next: tile `tile` of `tiles` gets lines [first, first + count) of them.
+typedef struct { const char *start; int64_t count, gap_steps; } fetch_share;
+
+static fetch_share share_of_next(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
+                                 int64_t k0, int64_t depth, int64_t p, int64_t panels, int64_t tile, int64_t tiles) {
+    fetch_share none = { 0, 0, 1 };
+    int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
+    int64_t share = (panels * panel_lines + tiles - 1) / tiles, first = tile * share;
+    if (first >= panels * panel_lines) return none;
+    int64_t which = first / panel_lines, offset = first % panel_lines;
+    const char *slice = slice_after(packed, k, p0, p1, end_panel, k0, p, panels + which);
+    if (!slice) return none;
+    fetch_share result = { slice + offset * 64, panel_lines - offset < share ? panel_lines - offset : share,
+                           depth / share > 1 ? depth / share : 1 };
+    return result;
+}
+
+// The block's rows [row0, row0 + rows) of one pair of panels (p, p + 1): 6×64 tiles, then what is left of
+// the rows as 12×32 tiles of each panel.
+__attribute__((target("avx512f")))
+static void run_pair(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k0, int64_t depth, const float *x,
+                     int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel, int64_t p,
+                     const float *bias, int accumulate, float *c, int64_t ldc) {
+    int64_t col = p * PANEL, second_width = n - col - PANEL < PANEL ? n - col - PANEL : PANEL;
+    int64_t full = rows / PAIR_ROWS * PAIR_ROWS, tiles = full / PAIR_ROWS;
+    const float *b = packed + p * PANEL * k + k0 * PANEL;
+    for (int64_t t = 0; t < tiles; t++) {
+        int64_t row = row0 + t * PAIR_ROWS;
+        fetch_share next = row0 == 0 ? share_of_next(packed, k, p0, p1, end_panel, k0, depth, p, 2, t, tiles)
+                                     : (fetch_share){ 0, 0, 1 };
+        int64_t trips = depth / 4, pairs = (next.count + 1) / 2;
+        int64_t gap = pairs > 0 && trips / pairs > 1 ? trips / pairs : 1;
+        flowlm_pair_tile_avx512(depth, x + row * ldx + k0, ldx, b, PANEL * k, c + row * ldc + col, ldc, second_width,
+                                bias, accumulate, next.start, next.count, gap);
+    }
+    for (int64_t half = 0; half < 2 && full < rows; half++) {
+        int64_t hcol = col + half * PANEL, width = n - hcol < PANEL ? n - hcol : PANEL;
+        run_tile(rows - full, depth, x + (row0 + full) * ldx + k0, ldx, b + half * PANEL * k,
+                 c + (row0 + full) * ldc + hcol, ldc, low_lanes(width), high_lanes(width),
+                 bias ? bias + half * PANEL : 0, accumulate, 0, 0, 1);
+    }
+}
+
+// The block's rows of a panel left without a partner: 12×32 tiles.
+__attribute__((target("avx512f")))
+static void run_single(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k0, int64_t depth, const float *x,
+                       int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel, int64_t p,
+                       const float *bias, int accumulate, float *c, int64_t ldc) {
+    int64_t col = p * PANEL, width = n - col < PANEL ? n - col : PANEL;
+    int64_t tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
+    const float *b = packed + p * PANEL * k + k0 * PANEL;
+    for (int64_t t = 0; t < tiles; t++) {
+        int64_t row = row0 + t * TILE_ROWS, tile_rows = row0 + rows - row < TILE_ROWS ? row0 + rows - row : TILE_ROWS;
+        fetch_share next = row0 == 0 ? share_of_next(packed, k, p0, p1, end_panel, k0, depth, p, 1, t, tiles)
+                                     : (fetch_share){ 0, 0, 1 };
+        run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, c + row * ldc + col, ldc, low_lanes(width),
+                 high_lanes(width), bias, accumulate, next.start, next.count, next.gap_steps);
+    }
+}
 
 __attribute__((target("avx512f")))
 static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t ldx,
                         const float *packed, int64_t first_panel, int64_t end_panel,
                         const float *bias, int accumulate, float *c, int64_t ldc,
                         const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
-        int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
-        int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
-        for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
-            int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
+    for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
+        int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
+        for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
+            int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
+            int first = k0 == 0, last = k0 + depth == k;
             for (int64_t row0 = 0; row0 < m; row0 += BLOCK_ROWS) {
                 int64_t rows = m - row0 < BLOCK_ROWS ? m - row0 : BLOCK_ROWS;
-                // The first pass over a panel block brings it from memory; its tiles share fetching the next
-                // panel, spread evenly. Later passes find the block in L2.
-                int64_t tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
-                int64_t share = (panel_lines + tiles - 1) / tiles, gap = depth / share > 1 ? depth / share : 1;
-                for (int64_t p = p0; p < p1; p++) {
-                    int64_t col = p * PANEL, width = n - col < PANEL ? n - col : PANEL;
-                    __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-                    __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
-                    const float *b = packed + p * PANEL * k + k0 * PANEL;
-                    const char *next = (const char *)(b + PANEL * k);
-                    int fetch_next = row0 == 0 && p + 1 < end_panel;
-                    for (int64_t t = 0; t < rows; t += TILE_ROWS) {
-                        int64_t row = row0 + t, first_line = t / TILE_ROWS * share;
-                        int64_t tile_rows = m - row < TILE_ROWS ? m - row : TILE_ROWS;
-                        int64_t lines = !fetch_next || first_line >= panel_lines ? 0
-                                      : panel_lines - first_line < share ? panel_lines - first_line : share;
-                        float *out = c + row * ldc + col;
-                        run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, out, ldc, low, high,
-                                 k0 == 0 && bias ? bias + col : 0, k0 > 0 || accumulate,
-                                 next + first_line * 64, lines, gap);
-                        if (summaries && k0 + depth == k)
-                            flowlm_summarize_tile_avx512(out, ldc, tile_rows, col,
-                                                         width, request, summaries + row);
-                    }
+                for (int64_t p = p0; p < p1; p += 2) {
+                    int64_t pair = p + 1 < p1, col = p * PANEL;
+                    const float *tile_bias = first && bias ? bias + col : 0;
+                    if (pair)
+                        run_pair(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, p, tile_bias,
+                                 !first || accumulate, c, ldc);
+                    else
+                        run_single(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, p, tile_bias,
+                                   !first || accumulate, c, ldc);
+                    if (summaries && last)
+                        for (int64_t q = p; q <= p + pair; q++) {
+                            int64_t qcol = q * PANEL, width = n - qcol < PANEL ? n - qcol : PANEL;
+                            for (int64_t row = row0; row < row0 + rows; row += TILE_ROWS) {
+                                int64_t tile_rows = row0 + rows - row < TILE_ROWS ? row0 + rows - row : TILE_ROWS;
+                                flowlm_summarize_tile_avx512(c + row * ldc + qcol, ldc, tile_rows, qcol, width,
+                                                             request, summaries + row);
+                            }
+                        }
                 }
             }
         }

@@ -6,10 +6,12 @@ import FlowTestSupport
 
 @Suite(.enabled(if: PackedWeight.isSupported, "the packed GEMM needs AVX-512"))
 struct PackedLinearTests {
-    /// Rows not a multiple of the 12-row tile (the rest runs as tiles of 8, 4, 2 and 1) and multiples of it, columns
-    /// not a multiple of the 32-column panel, depth beyond one 512-deep block and not a multiple of it, more
-    /// rows than one 48-row block, more panels than one 16-panel block, on one and two workers.
-    @Test(arguments: [(1, 5, 3), (13, 33, 7), (50, 70, 300), (128, 96, 512), (61, 17, 513), (96, 600, 1030), (7, 40, 9), (11, 64, 600)], [1, 2])
+    /// Rows not a multiple of the 6-row pair tile or the 12-row tile (the rest runs as tiles of 8, 4, 2 and 1) and
+    /// multiples of them; columns not a multiple of the 32-column panel, with the partial panel second in a pair
+    /// or left over on its own; depth beyond one 512-deep block and not a multiple of it; more rows than one
+    /// 48-row block; more panels than one 16-panel block, on one and two workers.
+    @Test(arguments: [(1, 5, 3), (13, 33, 7), (50, 70, 300), (128, 96, 512), (61, 17, 513), (96, 600, 1030), (7, 40, 9),
+                      (11, 64, 600), (100, 330, 700)], [1, 2])
     func matchesTheReferenceLinear(shape: (Int, Int, Int), threads: Int) {
         let (rows, outF, inF) = shape
         let x = randomFloats(rows * inF, seed: 40), w = randomFloats(outF * inF, seed: 41), bias = randomFloats(outF, seed: 42)
@@ -29,7 +31,7 @@ struct PackedLinearTests {
                     product[i] + (withBias ? bias[i % outF] : 0) + (accumulate ? residual[i] : 0)
                 }
                 // Rounding grows with the square root of the depth summed.
-                let tolerance = 1e-4 * max(1, Float(inF / 256).squareRoot())
+                let tolerance = 1e-4 * max(1, (Float(inF) / 256).squareRoot())
                 #expect(maxAbsDifference(fast, expected) < tolerance, "\(shape) bias \(withBias) accumulate \(accumulate)")
             }
         }
