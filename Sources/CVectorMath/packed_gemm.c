@@ -6,13 +6,13 @@
 // rows of X (nothing of X is copied), and C is not zeroed first: the first depth block stores its tiles with
 // the bias and the residual added.
 
-// Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 16 panels of weights stay in L2
-// while 48 rows of activations pass over them, and each block of panels goes through all of k before the
-// next, so the part of C it writes is read back from cache rather than memory. A panel's slice of 512 deep
+// Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 8 panels of weights (512 KB) stay
+// in L2 while 48 rows of activations pass over them, and each block of panels goes through all of k before
+// the next, so the part of C it writes is read back from cache rather than memory. A panel's slice of 512 deep
 // streams from L2 as fast as 256 did from L1 and halves the read-modify-write passes over C when k is large.
 // Most of the work runs as 6×64 tiles over pairs of panels (packed_pair_tile.c); a last odd panel, and rows
 // that do not fill six, run as the 12×32 tiles below.
-enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 16,
+enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 8,
        PAIR_ROWS = FLOWLM_PAIR_ROWS };
 
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
