@@ -6,13 +6,13 @@
 // rows of X (nothing of X is copied), and C is not zeroed first: the first depth block stores its tiles with
 // the bias and the residual added.
 
-// Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 8 panels of weights (512 KB) stay
-// in L2 while 48 rows of activations pass over them, and each block of panels goes through all of k before
-// the next, so the part of C it writes is read back from cache rather than memory. A panel's slice of 512 deep
-// streams from L2 as fast as 256 did from L1 and halves the read-modify-write passes over C when k is large.
+// Blocking (measured on this project's AVX-512 Xeon, docs/BENCHMARKS.md): 6 panels of weights 768 deep
+// (576 KB) stay in L2 while 48 rows of activations pass over them, and each block of panels goes through all
+// of k before the next, so the part of C it writes is read back from cache rather than memory. The panels
+// stream from L2 as fast as they would from L1, and at base's k of 768 C is written in one pass.
 // Most of the work runs as 6×64 tiles over pairs of panels (packed_pair_tile.c); a last odd panel, and rows
 // that do not fill six, run as the 12×32 tiles below.
-enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 512, PANEL_BLOCK = 8,
+enum { TILE_ROWS = 12, PANEL = FLOWLM_PACKED_PANEL, BLOCK_ROWS = 48, DEPTH = 768, PANEL_BLOCK = 6,
        PAIR_ROWS = FLOWLM_PAIR_ROWS };
 
 int64_t flowlm_packed_weight_count(int64_t n, int64_t k) {
@@ -196,23 +196,26 @@ static const char *slice_after(const float *packed, int64_t k, int64_t p0, int64
     return p1 + q < end_panel ? (const char *)(packed + (p1 + q) * PANEL * k) : 0;
 }
 
-// The first pass over a block of panels brings it from memory, so the tiles of that pass share fetching
-// the `panels` slices that come next: tile `tile` of `tiles` gets lines [first, first + count) of them.
-typedef struct { const char *start; int64_t count, gap_steps; } fetch_share;
+// The first pass over a block of panels brings it from memory, so the tiles of that pass (row0 = 0) share
+// fetching the `panels` slices that come next into L2: tile `tile` of `tiles` gets `count` lines from `start`.
+typedef struct { const char *start; int64_t count; } fetch_share;
 
 static fetch_share share_of_next(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
-                                 int64_t k0, int64_t depth, int64_t p, int64_t panels, int64_t tile, int64_t tiles) {
-    fetch_share none = { 0, 0, 1 };
+                                 int64_t k0, int64_t depth, int64_t row0, int64_t p, int64_t panels,
+                                 int64_t tile, int64_t tiles) {
+    fetch_share none = { 0, 0 };
     int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
     int64_t share = (panels * panel_lines + tiles - 1) / tiles, first = tile * share;
-    if (first >= panels * panel_lines) return none;
+    if (row0 > 0 || first >= panels * panel_lines) return none;
     int64_t which = first / panel_lines, offset = first % panel_lines;
     const char *slice = slice_after(packed, k, p0, p1, end_panel, k0, p, panels + which);
     if (!slice) return none;
-    fetch_share result = { slice + offset * 64, panel_lines - offset < share ? panel_lines - offset : share,
-                           depth / share > 1 ? depth / share : 1 };
+    fetch_share result = { slice + offset * 64, panel_lines - offset < share ? panel_lines - offset : share };
     return result;
 }
+
+// Steps of `steps` between fetches so that `count` of them spread over the whole tile.
+static inline int64_t spread(int64_t steps, int64_t count) { return count > 0 && steps / count > 1 ? steps / count : 1; }
 
 // The block's rows [row0, row0 + rows) of one pair of panels (p, p + 1): 6×64 tiles, then what is left of
 // the rows as 12×32 tiles of each panel.
@@ -225,12 +228,9 @@ static void run_pair(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k
     const float *b = packed + p * PANEL * k + k0 * PANEL;
     for (int64_t t = 0; t < tiles; t++) {
         int64_t row = row0 + t * PAIR_ROWS;
-        fetch_share next = row0 == 0 ? share_of_next(packed, k, p0, p1, end_panel, k0, depth, p, 2, t, tiles)
-                                     : (fetch_share){ 0, 0, 1 };
-        int64_t trips = depth / 4, pairs = (next.count + 1) / 2;
-        int64_t gap = pairs > 0 && trips / pairs > 1 ? trips / pairs : 1;
+        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, row0, p, 2, t, tiles);
         flowlm_pair_tile_avx512(depth, x + row * ldx + k0, ldx, b, PANEL * k, c + row * ldc + col, ldc, second_width,
-                                bias, accumulate, next.start, next.count, gap);
+                                bias, accumulate, next.start, next.count, spread(depth / 4, (next.count + 1) / 2));
     }
     for (int64_t half = 0; half < 2 && full < rows; half++) {
         int64_t hcol = col + half * PANEL, width = n - hcol < PANEL ? n - hcol : PANEL;
@@ -250,10 +250,9 @@ static void run_single(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t
     const float *b = packed + p * PANEL * k + k0 * PANEL;
     for (int64_t t = 0; t < tiles; t++) {
         int64_t row = row0 + t * TILE_ROWS, tile_rows = row0 + rows - row < TILE_ROWS ? row0 + rows - row : TILE_ROWS;
-        fetch_share next = row0 == 0 ? share_of_next(packed, k, p0, p1, end_panel, k0, depth, p, 1, t, tiles)
-                                     : (fetch_share){ 0, 0, 1 };
+        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, row0, p, 1, t, tiles);
         run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, c + row * ldc + col, ldc, low_lanes(width),
-                 high_lanes(width), bias, accumulate, next.start, next.count, next.gap_steps);
+                 high_lanes(width), bias, accumulate, next.start, next.count, spread(depth, next.count));
     }
 }
 

@@ -8,9 +8,9 @@ import FlowTestSupport
 struct PackedLinearTests {
     /// Rows not a multiple of the 6-row pair tile or the 12-row tile (the rest runs as tiles of 8, 4, 2 and 1) and
     /// multiples of them; columns not a multiple of the 32-column panel, with the partial panel second in a pair
-    /// or left over on its own; depth beyond one 512-deep block and not a multiple of it; more rows than one
-    /// 48-row block; more panels than one 8-panel block, on one and two workers.
-    @Test(arguments: [(1, 5, 3), (13, 33, 7), (50, 70, 300), (128, 96, 512), (61, 17, 513), (96, 600, 1030), (7, 40, 9),
+    /// or left over on its own; depth beyond one 768-deep block and not a multiple of it, down to a last block
+    /// one deep; more rows than one 48-row block; more panels than one 6-panel block; on one and two workers.
+    @Test(arguments: [(1, 5, 3), (13, 33, 7), (50, 70, 300), (128, 96, 512), (61, 40, 1537), (96, 600, 1030), (7, 40, 9),
                       (11, 64, 600), (100, 330, 700)], [1, 2])
     func matchesTheReferenceLinear(shape: (Int, Int, Int), threads: Int) {
         let (rows, outF, inF) = shape
