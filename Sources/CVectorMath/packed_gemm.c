@@ -179,11 +179,6 @@ static void run_tile(int64_t rows, int64_t k, const float *x, int64_t ldx, const
     }
 }
 
-static inline __mmask16 low_lanes(int64_t width) { return width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1); }
-static inline __mmask16 high_lanes(int64_t width) {
-    return width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
-}
-
 // The slice of weights the traversal reaches `after` panels past panel p at depth k0: the rest of this block
 // at this depth, then the block's panels at the next depth, then the next block's at depth 0. Null past the end.
 static const char *slice_after(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
@@ -235,7 +230,7 @@ static void run_pair(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k
     for (int64_t half = 0; half < 2 && full < rows; half++) {
         int64_t hcol = col + half * PANEL, width = n - hcol < PANEL ? n - hcol : PANEL;
         run_tile(rows - full, depth, x + (row0 + full) * ldx + k0, ldx, b + half * PANEL * k,
-                 c + (row0 + full) * ldc + hcol, ldc, low_lanes(width), high_lanes(width),
+                 c + (row0 + full) * ldc + hcol, ldc, panel_low_lanes(width), panel_high_lanes(width),
                  bias ? bias + half * PANEL : 0, accumulate, 0, 0, 1);
     }
 }
@@ -251,8 +246,8 @@ static void run_single(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t
     for (int64_t t = 0; t < tiles; t++) {
         int64_t row = row0 + t * TILE_ROWS, tile_rows = row0 + rows - row < TILE_ROWS ? row0 + rows - row : TILE_ROWS;
         fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, row0, p, 1, t, tiles);
-        run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, c + row * ldc + col, ldc, low_lanes(width),
-                 high_lanes(width), bias, accumulate, next.start, next.count, spread(depth, next.count));
+        run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, c + row * ldc + col, ldc, panel_low_lanes(width),
+                 panel_high_lanes(width), bias, accumulate, next.start, next.count, spread(depth, next.count));
     }
 }
 

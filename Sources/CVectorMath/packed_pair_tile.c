@@ -105,11 +105,7 @@ void flowlm_pair_tile_avx512(int64_t k, const float *x, int64_t ldx, const float
         for (int r = 0; r < FLOWLM_PAIR_ROWS; r++)
             for (int v = 0; v < 4; v++) _mm_prefetch((const char *)(c + r * ldc + 16 * v), _MM_HINT_T1);
     pair_products(k, x, ldx, b, panel_stride, sums, ahead, ahead_lines, ahead_gap);
-    const __mmask16 masks[4] = {
-        0xFFFF, 0xFFFF,
-        second_width >= 16 ? 0xFFFF : (__mmask16)((1u << second_width) - 1),
-        second_width >= 32 ? 0xFFFF : second_width <= 16 ? 0 : (__mmask16)((1u << (second_width - 16)) - 1),
-    };
+    const __mmask16 masks[4] = { 0xFFFF, 0xFFFF, panel_low_lanes(second_width), panel_high_lanes(second_width) };
     __m512 bias_vectors[4];
 #pragma clang loop unroll(full)
     for (int v = 0; v < 4; v++)

@@ -1,4 +1,5 @@
 #include "CVectorMath.h"
+#include "packed_gemm_tiles.h"
 #include "vector_exp.h"
 
 // Per-row softmax statistics gathered while a GEMM writes the logits (see CVectorMath.h): each stored tile is
@@ -61,8 +62,7 @@ void flowlm_row_summary_merge(flowlm_row_summary *into, const flowlm_row_summary
 __attribute__((target("avx512f")))
 void flowlm_summarize_tile_avx512(const float *c, int64_t ldc, int64_t rows, int64_t column, int64_t width,
                                   const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    __mmask16 low = width >= 16 ? 0xFFFF : (__mmask16)((1u << width) - 1);
-    __mmask16 high = width >= 32 ? 0xFFFF : width <= 16 ? 0 : (__mmask16)((1u << (width - 16)) - 1);
+    __mmask16 low = panel_low_lanes(width), high = panel_high_lanes(width);
     for (int i = 0; i < request->excluded_count; i++) {
         int64_t lane = request->excluded[i] - column;
         if (lane >= 0 && lane < 16) low &= (__mmask16)~(1u << lane);
