@@ -20,12 +20,11 @@ public final class PackedWeight: @unchecked Sendable {
         guard Self.isSupported, outFeatures > 0, inFeatures > 0 else { return nil }
         self.outFeatures = outFeatures; self.inFeatures = inFeatures
         let count = Int(flowlm_packed_weight_count(Int64(outFeatures), Int64(inFeatures)))
-        panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
+        panels = allocateFloats(count)
         flowlm_pack_weight(Int64(outFeatures), Int64(inFeatures), weight, Int64(inFeatures), panels)
     }
 
-    deinit { panels.deallocate() }
+    deinit { releaseLargeBuffer(panels) }
 }
 
 /// `linearForward` with a packed weight: `output [rows, out] (+)= input [rows, in] · weightᵀ (+ bias)`,

@@ -45,20 +45,16 @@ public struct GemmBenchmark: Sendable {
         self.m = m; self.n = n; self.k = k; self.kernel = kernel; self.policy = policy; self.repeats = repeats
     }
 
-    private func aligned(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
-    }
-
     /// The packed kernel where this CPU runs it (AVX-512), else OpenBLAS.
     public static var defaultKernel: Kernel { PackedWeight.isSupported ? .packed : .openblas }
 
     public func run() throws -> Result {
         var random = FlowRandom(seed: 3)
         let w = (0..<(n * k)).map { _ in random.nextFloat() }
-        // 64-byte aligned, as a model's workspace is: rows that straddle cache lines cost ~5 % here.
-        let x = aligned(m * k), c = aligned(m * n)
-        defer { x.deallocate(); c.deallocate() }
+        // Allocated as a model's workspace is (64-byte aligned, huge pages from 2 MB): rows that straddle
+        // cache lines cost ~5 % here.
+        let x = allocateFloats(m * k), c = allocateFloats(m * n)
+        defer { releaseLargeBuffer(x); releaseLargeBuffer(c) }
         for i in 0..<(m * k) { x[i] = random.nextFloat() }
         let packed: PackedWeight?
         switch kernel {

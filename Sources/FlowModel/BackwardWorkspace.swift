@@ -1,3 +1,5 @@
+import FlowKernels
+
 /// Scratch memory for one backward pass, reused across steps (one allocation, grown only for a larger
 /// batch): the residual stream's gradient and the gradients of one layer's intermediate activations.
 /// The forward activations themselves stay in the `ForwardWorkspace` made with `keepsActivations`.
@@ -22,7 +24,7 @@ public final class BackwardWorkspace {
         attentionScratch = empty
     }
 
-    deinit { storage?.deallocate() }
+    deinit { storage.map(releaseLargeBuffer) }
 
     func prepare(batchSize: Int, length: Int) {
         if preparedShape == (batchSize, length) { return }
@@ -31,8 +33,8 @@ public final class BackwardWorkspace {
         let padded = counts.map { (max($0, 1) + 15) / 16 * 16 }
         let bytes = padded.reduce(0, +) * MemoryLayout<Float>.size
         if bytes > capacityBytes {
-            storage?.deallocate()
-            storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            storage.map(releaseLargeBuffer)
+            storage = allocateLargeBuffer(byteCount: bytes)
             capacityBytes = bytes
         }
         var cursor = storage!.assumingMemoryBound(to: Float.self)

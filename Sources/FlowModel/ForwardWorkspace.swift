@@ -64,7 +64,7 @@ public final class ForwardWorkspace {
         localRotary = RotaryTable(theta: config.localRopeTheta, headDim: config.headDim)
     }
 
-    deinit { storage?.deallocate() }
+    deinit { storage.map(releaseLargeBuffer) }
 
     /// Lays the buffers out for a [batchSize, length] batch, reallocating only when it needs more room.
     public func prepare(batchSize: Int, length: Int) {
@@ -73,8 +73,8 @@ public final class ForwardWorkspace {
         if batchSize == self.batchSize, length == self.length, head != nil { return }
         let bytes = carve(batchSize: batchSize, length: length, base: nil)
         if bytes > capacityBytes {
-            storage?.deallocate()
-            storage = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+            storage.map(releaseLargeBuffer)
+            storage = allocateLargeBuffer(byteCount: bytes)
             capacityBytes = bytes
         }
         _ = carve(batchSize: batchSize, length: length, base: storage)

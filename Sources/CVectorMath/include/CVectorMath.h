@@ -27,6 +27,12 @@ int flowlm_row_summary_avx512(const float *row, const int64_t *ranges, int range
                               int weighted, int32_t *ids, float *values, float *sum, float *weighted_sum);
 
 
+/// `bytes` of memory (at least 64) aligned to 64 bytes, for weights and workspaces; from 2 MB up it starts
+/// on a 2 MB boundary and is advised for transparent huge pages. Null when out of memory. Release with
+/// flowlm_free_buffer.
+void *flowlm_allocate_buffer(int64_t bytes);
+void flowlm_free_buffer(void *buffer);
+
 /// Output columns per packed weight panel.
 #define FLOWLM_PACKED_PANEL 32
 
