@@ -179,31 +179,41 @@ static void run_tile(int64_t rows, int64_t k, const float *x, int64_t ldx, const
     }
 }
 
+// Where one pass (a block of panels at one depth, over all rows) sits in the traversal. The passes run
+// serpentine: each pass takes the rows in the opposite order to the one before, and every other block of
+// panels takes its depths from the last, so a pass starts on the rows (and the slice of X) the previous pass
+// ended on, still in cache: the part of C it accumulates into, or the rows of X it reads again.
+typedef struct {
+    int64_t first_row0;    // the row block the pass starts with: its tiles fetch the slices that come next
+    int64_t next_k0;       // where this block's next pass starts in depth, or -1 after its last
+    int64_t next_block_k0; // where the next block of panels starts in depth
+} pass_order;
+
 // The slice of weights the traversal reaches `after` panels past panel p at depth k0: the rest of this block
-// at this depth, then the block's panels at the next depth, then the next block's at depth 0. Null past the end.
+// at this depth, then the block's panels at its next depth, then the next block's at its first. Null past the end.
 static const char *slice_after(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
-                               int64_t k0, int64_t p, int64_t after) {
+                               int64_t k0, const pass_order *order, int64_t p, int64_t after) {
     int64_t q = p + after;
     if (q < p1) return (const char *)(packed + q * PANEL * k + k0 * PANEL);
     q -= p1;
-    if (k0 + DEPTH < k)
-        return q < p1 - p0 ? (const char *)(packed + (p0 + q) * PANEL * k + (k0 + DEPTH) * PANEL) : 0;
-    return p1 + q < end_panel ? (const char *)(packed + (p1 + q) * PANEL * k) : 0;
+    if (order->next_k0 >= 0)
+        return q < p1 - p0 ? (const char *)(packed + (p0 + q) * PANEL * k + order->next_k0 * PANEL) : 0;
+    return p1 + q < end_panel ? (const char *)(packed + (p1 + q) * PANEL * k + order->next_block_k0 * PANEL) : 0;
 }
 
-// The first pass over a block of panels brings it from memory, so the tiles of that pass (row0 = 0) share
-// fetching the `panels` slices that come next into L2: tile `tile` of `tiles` gets `count` lines from `start`.
+// The first row block of a pass brings its slices from memory, so its tiles share fetching the `panels`
+// slices that come next into L2: tile `tile` of `tiles` gets `count` lines from `start`.
 typedef struct { const char *start; int64_t count; } fetch_share;
 
 static fetch_share share_of_next(const float *packed, int64_t k, int64_t p0, int64_t p1, int64_t end_panel,
-                                 int64_t k0, int64_t depth, int64_t row0, int64_t p, int64_t panels,
-                                 int64_t tile, int64_t tiles) {
+                                 int64_t k0, int64_t depth, const pass_order *order, int64_t row0, int64_t p,
+                                 int64_t panels, int64_t tile, int64_t tiles) {
     fetch_share none = { 0, 0 };
     int64_t panel_lines = PANEL * depth * (int64_t)sizeof(float) / 64;
     int64_t share = (panels * panel_lines + tiles - 1) / tiles, first = tile * share;
-    if (row0 > 0 || first >= panels * panel_lines) return none;
+    if (row0 != order->first_row0 || first >= panels * panel_lines) return none;
     int64_t which = first / panel_lines, offset = first % panel_lines;
-    const char *slice = slice_after(packed, k, p0, p1, end_panel, k0, p, panels + which);
+    const char *slice = slice_after(packed, k, p0, p1, end_panel, k0, order, p, panels + which);
     if (!slice) return none;
     fetch_share result = { slice + offset * 64, panel_lines - offset < share ? panel_lines - offset : share };
     return result;
@@ -216,14 +226,15 @@ static inline int64_t spread(int64_t steps, int64_t count) { return count > 0 &&
 // the rows as 12×32 tiles of each panel.
 __attribute__((target("avx512f")))
 static void run_pair(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k0, int64_t depth, const float *x,
-                     int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel, int64_t p,
+                     int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel,
+                     const pass_order *order, int64_t p,
                      const float *bias, int accumulate, float *c, int64_t ldc) {
     int64_t col = p * PANEL, second_width = n - col - PANEL < PANEL ? n - col - PANEL : PANEL;
     int64_t full = rows / PAIR_ROWS * PAIR_ROWS, tiles = full / PAIR_ROWS;
     const float *b = packed + p * PANEL * k + k0 * PANEL;
     for (int64_t t = 0; t < tiles; t++) {
         int64_t row = row0 + t * PAIR_ROWS;
-        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, row0, p, 2, t, tiles);
+        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, order, row0, p, 2, t, tiles);
         flowlm_pair_tile_avx512(depth, x + row * ldx + k0, ldx, b, PANEL * k, c + row * ldc + col, ldc, second_width,
                                 bias, accumulate, next.start, next.count, spread(depth / 4, (next.count + 1) / 2));
     }
@@ -238,14 +249,15 @@ static void run_pair(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k
 // The block's rows of a panel left without a partner: 12×32 tiles.
 __attribute__((target("avx512f")))
 static void run_single(int64_t row0, int64_t rows, int64_t n, int64_t k, int64_t k0, int64_t depth, const float *x,
-                       int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel, int64_t p,
+                       int64_t ldx, const float *packed, int64_t p0, int64_t p1, int64_t end_panel,
+                       const pass_order *order, int64_t p,
                        const float *bias, int accumulate, float *c, int64_t ldc) {
     int64_t col = p * PANEL, width = n - col < PANEL ? n - col : PANEL;
     int64_t tiles = (rows + TILE_ROWS - 1) / TILE_ROWS;
     const float *b = packed + p * PANEL * k + k0 * PANEL;
     for (int64_t t = 0; t < tiles; t++) {
         int64_t row = row0 + t * TILE_ROWS, tile_rows = row0 + rows - row < TILE_ROWS ? row0 + rows - row : TILE_ROWS;
-        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, row0, p, 1, t, tiles);
+        fetch_share next = share_of_next(packed, k, p0, p1, end_panel, k0, depth, order, row0, p, 1, t, tiles);
         run_tile(tile_rows, depth, x + row * ldx + k0, ldx, b, c + row * ldc + col, ldc, panel_low_lanes(width),
                  panel_high_lanes(width), bias, accumulate, next.start, next.count, spread(depth, next.count));
     }
@@ -256,22 +268,29 @@ static void gemm_packed(int64_t m, int64_t n, int64_t k, const float *x, int64_t
                         const float *packed, int64_t first_panel, int64_t end_panel,
                         const float *bias, int accumulate, float *c, int64_t ldc,
                         const flowlm_summary_request *request, flowlm_row_summary *summaries) {
-    for (int64_t p0 = first_panel; p0 < end_panel; p0 += PANEL_BLOCK) {
+    int64_t slices = (k + DEPTH - 1) / DEPTH, row_blocks = (m + BLOCK_ROWS - 1) / BLOCK_ROWS, pass = 0;
+    for (int64_t p0 = first_panel, block = 0; p0 < end_panel; p0 += PANEL_BLOCK, block++) {
         int64_t p1 = end_panel - p0 < PANEL_BLOCK ? end_panel : p0 + PANEL_BLOCK;
-        for (int64_t k0 = 0; k0 < k; k0 += DEPTH) {
+        int depths_reversed = block % 2;
+        for (int64_t s = 0; s < slices; s++, pass++) {
+            int64_t slice = depths_reversed ? slices - 1 - s : s, k0 = slice * DEPTH;
             int64_t depth = k - k0 < DEPTH ? k - k0 : DEPTH;
-            int first = k0 == 0, last = k0 + depth == k;
-            for (int64_t row0 = 0; row0 < m; row0 += BLOCK_ROWS) {
+            int first = s == 0, last = s == slices - 1, rows_reversed = pass % 2;
+            pass_order order = { rows_reversed ? (row_blocks - 1) * BLOCK_ROWS : 0,
+                                 last ? -1 : (depths_reversed ? slice - 1 : slice + 1) * DEPTH,
+                                 depths_reversed ? 0 : (slices - 1) * DEPTH };
+            for (int64_t b = 0; b < row_blocks; b++) {
+                int64_t row0 = (rows_reversed ? row_blocks - 1 - b : b) * BLOCK_ROWS;
                 int64_t rows = m - row0 < BLOCK_ROWS ? m - row0 : BLOCK_ROWS;
                 for (int64_t p = p0; p < p1; p += 2) {
                     int64_t pair = p + 1 < p1, col = p * PANEL;
                     const float *tile_bias = first && bias ? bias + col : 0;
                     if (pair)
-                        run_pair(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, p, tile_bias,
+                        run_pair(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, &order, p, tile_bias,
                                  !first || accumulate, c, ldc);
                     else
-                        run_single(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, p, tile_bias,
-                                   !first || accumulate, c, ldc);
+                        run_single(row0, rows, n, k, k0, depth, x, ldx, packed, p0, p1, end_panel, &order, p,
+                                   tile_bias, !first || accumulate, c, ldc);
                     if (summaries && last)
                         for (int64_t q = p; q <= p + pair; q++) {
                             int64_t qcol = q * PANEL, width = n - qcol < PANEL ? n - qcol : PANEL;

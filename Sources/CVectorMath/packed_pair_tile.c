@@ -95,15 +95,21 @@ static void pair_products(int64_t k, const float *x, int64_t ldx, const float *b
 #undef FLOWLM_STEP
 #undef FLOWLM_ROW
 
-__attribute__((target("avx512f")))
+// prfchw: every CPU with AVX-512 has PREFETCHW (Broadwell on).
+__attribute__((target("avx512f,prfchw")))
 void flowlm_pair_tile_avx512(int64_t k, const float *x, int64_t ldx, const float *b, int64_t panel_stride,
                              float *c, int64_t ldc, int64_t second_width, const float *bias, int accumulate,
                              const char *ahead, int64_t ahead_lines, int64_t ahead_gap) {
     float sums[FLOWLM_PAIR_ROWS * 2 * FLOWLM_PACKED_PANEL] __attribute__((aligned(64)));
-    // Into L2, not L1: the weights stream through L1 while the products run.
-    if (accumulate)
-        for (int r = 0; r < FLOWLM_PAIR_ROWS; r++)
-            for (int v = 0; v < 4; v++) _mm_prefetch((const char *)(c + r * ldc + 16 * v), _MM_HINT_T1);
+    // C's lines are fetched while the products run, not when the tile stores them: into L2 when they are
+    // read back (the weights stream through L1 meanwhile), and owned when they are only written, so the
+    // stores at the end do not wait on reads-for-ownership (docs/DECISIONS.md, seventh session).
+    for (int r = 0; r < FLOWLM_PAIR_ROWS; r++)
+        for (int v = 0; v < 4; v++) {
+            const float *line = c + r * ldc + 16 * v;
+            if (accumulate) _mm_prefetch((const char *)line, _MM_HINT_T1);
+            else _m_prefetchw(line);
+        }
     pair_products(k, x, ldx, b, panel_stride, sums, ahead, ahead_lines, ahead_gap);
     const __mmask16 masks[4] = { 0xFFFF, 0xFFFF, panel_low_lanes(second_width), panel_high_lanes(second_width) };
     __m512 bias_vectors[4];

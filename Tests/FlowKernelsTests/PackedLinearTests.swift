@@ -10,8 +10,10 @@ struct PackedLinearTests {
     /// multiples of them; columns not a multiple of the 32-column panel, with the partial panel second in a pair
     /// or left over on its own; depth beyond one 768-deep block and not a multiple of it, down to a last block
     /// one deep; more rows than one 48-row block; more panels than one 6-panel block; on one and two workers.
+    /// (100, 420, 1600): three blocks of panels by three depths by three row blocks, the last short, so the
+    /// serpentine order runs depths and rows both ways.
     @Test(arguments: [(1, 5, 3), (13, 33, 7), (50, 70, 300), (128, 96, 512), (61, 40, 1537), (96, 600, 1030), (7, 40, 9),
-                      (11, 64, 600), (100, 330, 700)], [1, 2])
+                      (11, 64, 600), (100, 330, 700), (100, 420, 1600)], [1, 2])
     func matchesTheReferenceLinear(shape: (Int, Int, Int), threads: Int) {
         let (rows, outF, inF) = shape
         let x = randomFloats(rows * inF, seed: 40), w = randomFloats(outF * inF, seed: 41), bias = randomFloats(outF, seed: 42)
@@ -53,10 +55,12 @@ struct PackedLinearTests {
 struct PackedLogitsSummaryTests {
     /// The statistics gathered in the GEMM against a double-precision softmax over the logits it wrote:
     /// columns across many panels and both workers' shares, excluded ids at panel edges, ties (logits rounded
-    /// to a grid) resolved to the lower id, rows not a multiple of the tile.
-    @Test(arguments: [1, 2], [Float(0.7), 1.5])
-    func summariesMatchASoftmaxOfTheLogits(threads: Int, temperature: Float) {
-        let rows = 13, vocabulary = 1000, width = 24, candidates = 5
+    /// to a grid) resolved to the lower id, rows not a multiple of the tile; a width of 800 takes two depths,
+    /// so summaries must wait for the last of them, which in every other block of panels is the first slice.
+    @Test(arguments: [1, 2], [(Float(0.7), 24), (1.5, 24), (0.7, 800)])
+    func summariesMatchASoftmaxOfTheLogits(threads: Int, setting: (temperature: Float, width: Int)) {
+        let (temperature, width) = setting
+        let rows = 13, vocabulary = 1000, candidates = 5
         let x = randomFloats(rows * width, seed: 60).map { ($0 * 8).rounded() / 8 }
         let w = randomFloats(vocabulary * width, seed: 61).map { ($0 * 8).rounded() / 8 }
         let bias = randomFloats(vocabulary, seed: 62)
