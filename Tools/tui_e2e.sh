@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end check of the terminal UI: the real binary in a detached tmux session.
-# Replays a committed trace (no model needed), steps, checks colours via SGR codes, resizes below the
-# minimum and back, quits with q (exit 0) and with Ctrl-C (exit 130), and checks the terminal came back
-# in canonical mode with echo on; finally checks the non-terminal error (exit 2).
+# Replays a committed trace (no model needed), steps, checks colours via SGR codes, opens the help and
+# scrolls it to the end, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C
+# (exit 130), and checks the terminal came back in canonical mode with echo on; finally checks the
+# non-terminal error (exit 2).
 # Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
 set -euo pipefail
 BIN=${FLOWLM_BIN:-.build/debug/flowlm}
@@ -36,7 +37,7 @@ for _ in 1 2 3; do tm send-keys -t e2e Space; sleep 0.2; done
 wait_for "step 3/"
 screen -e | grep -q $'\e\\[[0-9;]*38;5;' || screen -e | grep -q $'\e\\[[0-9;]*3[0-7]m' \
     || fail "no colour SGR codes in the captured pane"
-tm send-keys -t e2e '?'; wait_for "Legend"; tm send-keys -t e2e Escape
+tm send-keys -t e2e '?'; wait_for "Help ·"; tm send-keys -t e2e End; wait_for "Legend"; tm send-keys -t e2e Escape
 tm resize-window -t e2e -x 50 -y 12; wait_for "terminal too small"
 tm resize-window -t e2e -x 100 -y 30; wait_for "Canvas"
 tm send-keys -t e2e q; wait_exit

@@ -33,9 +33,11 @@ import Testing
         }
     }
 
+    /// A row per binding, plus the header, its rule and the help's scroll keys.
     @Test func markdownTableHasARowPerBinding() {
         let table = KeyMap.markdownTable().split(separator: "\n")
-        #expect(table.count == KeyMap.bindings.count + 2)
+        #expect(table.count == KeyMap.bindings.count + 3)
+        #expect(table.last?.contains("`PgDn`") == true)
         #expect(table.contains { $0.contains("`[` `]`") && $0.contains("tau_edit") })
     }
 }

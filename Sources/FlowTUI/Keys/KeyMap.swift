@@ -71,7 +71,7 @@ public enum KeyMap {
         bind([char("e")], .editPrompt, "prompt", "Edit the prompt ({{8}} or [MASK] make infill holes)",
              group: "Canvas", both, footer: 7),
         bind([char("h")], .toggleHeatmap, "heatmap", "Toggle the steps × positions heatmap", group: "Views", viz, footer: 8),
-        bind([.backTab, .tab], .nextPanel, "panel", "Next / previous panel", group: "Views", viz,
+        bind([.backTab, .tab], .nextPanel, "panel", "Previous / next panel", group: "Views", viz,
              value: { $0.focus.rawValue }),
         bind([char("1")], .showVisualizer, "visualizer", "Visualizer screen", group: "Views", anywhere),
         bind([char("2")], .showAB, "A/B", "A/B view: two samplers, same prompt and seed, in lockstep", group: "Views", anywhere),
@@ -100,9 +100,17 @@ public enum KeyMap {
         bind([char("q")], .quit, "quit", "Quit (the terminal is restored)", group: "General", anywhere, footer: 91),
     ]
 
+    /// The keys that scroll the help overlay when it does not fit the terminal.
+    static let helpScrollKeys: [(key: KeyPress, scroll: HelpScroll)] = [
+        (.up, .lineUp), (.down, .lineDown), (.pageUp, .pageUp), (.pageDown, .pageDown), (.home, .top), (.end, .bottom),
+    ]
+
     /// The command a key triggers in a scope. For two-key rows the first key is the "lower/back" twin.
     public static func command(for key: KeyPress, in scope: KeyScope) -> Command? {
-        if scope == .help, key == .escape || key == .character("q") { return .toggleHelp }
+        if scope == .help {
+            if key == .escape || key == .character("q") { return .toggleHelp }
+            if let scroll = helpScrollKeys.first(where: { $0.key == key })?.scroll { return .scrollHelp(scroll) }
+        }
         for binding in bindings where binding.scopes.contains(scope) {
             guard let index = binding.keys.firstIndex(of: key) else { continue }
             return index == 0 && binding.keys.count == 2 ? twin(of: binding.command) : binding.command
@@ -151,6 +159,8 @@ public enum KeyMap {
                 .map(\.rawValue).joined(separator: ", ")
             lines.append("| \(keys) | \(screens) | \(binding.help) |")
         }
+        let scrollKeys = helpScrollKeys.map { "`\($0.key.description)`" }.joined(separator: " ")
+        lines.append("| \(scrollKeys) | help | Scroll the help when it does not fit the terminal |")
         return lines.joined(separator: "\n")
     }
 }

@@ -37,6 +37,10 @@ public enum Command: Hashable, Sendable {
     case nextPanel, previousPanel, toggleHelp, quit, toggleHeatmap
     case cursorPrevious, cursorNext, cursorUp, cursorDown
     case cycleBranch, discardBranches
+    case scrollHelp(HelpScroll)
     case showVisualizer, showAB, showTrain
     case cycleCorpus, editCorpusPath, cycleObjective, raiseSubstitute, lowerSubstitute, raiseKeepWeight, lowerKeepWeight, cyclePreset, trainStartPause, trainSave, visualizeTrained
 }
+
+/// How far a key moves the help overlay when it scrolls.
+public enum HelpScroll: Hashable, Sendable { case lineUp, lineDown, pageUp, pageDown, top, bottom }

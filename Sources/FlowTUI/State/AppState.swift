@@ -25,6 +25,8 @@ public struct PieceLookup: Sendable {
 public struct AppState: Sendable {
     public var screen: Screen = .visualizer
     public var showHelp = false
+    /// The help's first row on screen when it scrolls (HelpLayout).
+    public var helpScroll = 0
     public var focus: Panel = .canvas
     public var textField: TextField?
 

@@ -83,7 +83,21 @@ extension AppState {
     mutating func run(_ command: Command) -> [Effect] {
         status = nil
         switch command {
-        case .toggleHelp: showHelp.toggle(); return []
+        case .toggleHelp: showHelp.toggle(); helpScroll = 0; return []
+        case let .scrollHelp(scroll):
+            let layout = HelpLayout(self, width: screenWidth, height: screenHeight)
+            let page = max(1, layout.rowsPerColumn - 1), from = min(helpScroll, layout.maxScroll)
+            let moved: Int
+            switch scroll {
+            case .lineUp: moved = from - 1
+            case .lineDown: moved = from + 1
+            case .pageUp: moved = from - page
+            case .pageDown: moved = from + page
+            case .top: moved = 0
+            case .bottom: moved = layout.maxScroll
+            }
+            helpScroll = min(max(0, moved), layout.maxScroll)
+            return []
         case .quit: shouldQuit = true; return [.quit]
         case .showVisualizer: screen = .visualizer; return []
         case .showAB:
