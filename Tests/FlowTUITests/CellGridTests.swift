@@ -12,6 +12,15 @@ import Testing
         #expect(grid.textSnapshot() == "  abc\nz")
     }
 
+    /// Values cut to fit end in `…`; paths keep their file names and start with `…`; text that fits is whole.
+    @Test func truncatesAtEitherEnd() {
+        var grid = CellGrid(width: 12, height: 3)
+        grid.writeTruncated("synthetic:palindrome", x: 1, y: 0, style: .plain, clipRight: 11)
+        grid.writeTruncatedStart("runs/experiment/世界", x: 1, y: 1, style: .plain, clipRight: 11)
+        grid.writeTruncatedStart("runs/a", x: 1, y: 2, style: .plain, clipRight: 11)
+        #expect(grid.textSnapshot() == " synthetic…\n …ment/世界\n runs/a")
+    }
+
     @Test func wideGraphemeTakesTwoCellsAndNeverStraddlesTheEdge() {
         var grid = CellGrid(width: 5, height: 1)
         grid.write("a世界", x: 0, y: 0)

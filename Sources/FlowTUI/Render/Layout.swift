@@ -57,6 +57,15 @@ extension CellGrid {
         put("…", x: end, y: y, style: style, clipRight: clipRight)
     }
 
+    /// Writes text that starts with `…` and keeps its end when it does not fit before `clipRight`.
+    mutating func writeTruncatedStart(_ text: String, x: Int, y: Int, style: CellStyle, clipRight: Int) {
+        let room = clipRight - x
+        guard DisplayWidth.of(text) > room else { write(text, x: x, y: y, style: style, clipRight: clipRight); return }
+        var tail = Substring(text)
+        while !tail.isEmpty, DisplayWidth.of(tail) > room - 1 { tail = tail.dropFirst() }
+        write("…" + tail, x: x, y: y, style: style, clipRight: clipRight)
+    }
+
     /// A framed box with a title, cleared inside (overlays).
     mutating func box(_ rect: Rect, title: String, theme: Theme) {
         let border = theme.style(.focusedBorder)

@@ -25,7 +25,10 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
     ]
     for (i, (label, value)) in rows.enumerated() where sideRect.y + 1 + i < sideRect.bottom {
         grid.write(label, x: 1, y: sideRect.y + 1 + i, style: theme.style(.muted))
-        grid.write(value, x: 12, y: sideRect.y + 1 + i, style: theme.style(.footerValue), clipRight: sideWidth)
+        // Paths keep their ends (the file name); other values their starts.
+        let style = theme.style(.footerValue), y = sideRect.y + 1 + i
+        if value.contains("/") { grid.writeTruncatedStart(value, x: 12, y: y, style: style, clipRight: sideWidth) }
+        else { grid.writeTruncated(value, x: 12, y: y, style: style, clipRight: sideWidth) }
     }
 
     grid.panelTitle("Loss by corruption type", in: plotRect, theme: theme)
