@@ -93,7 +93,9 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     if let change = frame.change(at: p) {
         line("\(change.kind.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
              theme.style(.accent))
-        line("  \(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)", theme.style(.muted))
+        // The why, wrapped: on a narrow inspector it is the part most worth reading whole.
+        let reason = "\(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)"
+        for part in wrapWords(reason, width: max(1, rect.width - 3)) { line("  " + part, theme.style(.muted)) }
     }
     y += 1
     let candidates = frame.candidates(at: p)
