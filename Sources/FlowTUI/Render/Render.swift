@@ -101,5 +101,11 @@ func drawTextField(_ grid: inout CellGrid, _ field: TextField, state: AppState) 
         x += w
     }
     if field.cursor >= characters.count { grid.put(" ", x: x, y: rect.y + 1, style: theme.style(.cursor), clipRight: rect.right - 2) }
-    grid.write(hint, x: rect.x + 2, y: rect.y + 3, style: theme.style(.muted), clipRight: rect.right - 2)
+    // The hint ends the box; on a narrow terminal it wraps up into the spacer row.
+    let hintLines = wrapWords(hint, width: inner), shown = Array(hintLines.prefix(2))
+    for (i, text) in shown.enumerated() {
+        let cut = i == shown.count - 1 && hintLines.count > shown.count
+        grid.writeTruncated(cut ? text + " …" : text, x: rect.x + 2, y: rect.y + 4 - shown.count + i,
+                            style: theme.style(.muted), clipRight: rect.right - 2)
+    }
 }
