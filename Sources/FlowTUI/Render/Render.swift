@@ -48,17 +48,19 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     let rate = state.tokensPerSecond.map { "\(Int($0.rounded())) tok/s" }
     let allKnobs = "τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) τu \(format(knobs.tauUnmask)) "
         + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEditsPerStep) \(state.colorMeasure.rawValue)"
-    // tau_edit, delta and E are also in the footer, so a narrow terminal drops them here first.
     let fewKnobs = "τu \(format(knobs.tauUnmask)) T \(format(knobs.temperature, digits: 1)) \(state.colorMeasure.rawValue)"
-    var text = " " + (parts + [allKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
-    if state.screen == .train {
-        text = " " + parts.joined(separator: " │ ")
-    } else if DisplayWidth.of(text) > grid.width - 11 {
-        text = " " + (parts + [fewKnobs] + (rate.map { [$0] } ?? [])).joined(separator: " │ ")
-    }
     let activity = state.busy.isEmpty ? (state.autoplay ? "▶ auto" : "") : "⟳ working"
     let activityX = grid.width - DisplayWidth.of(activity) - 1
-    grid.write(text, x: 0, y: 0, style: style, clipRight: activity.isEmpty ? grid.width : activityX - 1)
+    let room = activity.isEmpty ? grid.width : activityX - 1
+    // The widest that fits: tau_edit, delta and E are also in the footer, so they go first, then the rate,
+    // then the rest of the knobs; what still does not fit is cut with an ellipsis.
+    let choices: [[String]] = state.screen == .train ? [parts] : [
+        parts + [allKnobs] + (rate.map { [$0] } ?? []), parts + [fewKnobs] + (rate.map { [$0] } ?? []),
+        parts + [fewKnobs], parts,
+    ]
+    let texts = choices.map { " " + $0.joined(separator: " │ ") }
+    let text = texts.first { DisplayWidth.of($0) <= room } ?? texts[texts.count - 1]
+    grid.writeTruncated(text, x: 0, y: 0, style: style, clipRight: room)
     if !activity.isEmpty { grid.write(activity, x: activityX, y: 0, style: style.adding(.bold)) }
 }
 
