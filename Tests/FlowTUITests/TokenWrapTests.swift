@@ -18,6 +18,20 @@ import Testing
         #expect(placed[2].column == 0 && placed[3].column == 3)
     }
 
+    /// "breaks" + "?" is one word: when the "?" would overflow, the whole word moves to the next line.
+    /// A word wider than the line still breaks between its pieces.
+    @Test func piecesGluedIntoAWordWrapTogether() {
+        let pieces = [DisplayPiece(text: "window"), DisplayPiece(text: " breaks"), DisplayPiece(text: "?", gluedToPrevious: true)]
+        let (placed, lines) = TokenWrap.wrap(pieces, width: 13)
+        #expect(lines == 2)
+        #expect(placed.map(\.line) == [0, 1, 1] && placed[2].column == 7)
+        let long = ["ab", "cd", "ef", "gh"].enumerated().map { DisplayPiece(text: $1, gluedToPrevious: $0 > 0) }
+        #expect(TokenWrap.wrap([DisplayPiece(text: "x ")] + long, width: 5).placed.map(\.line) == [0, 0, 1, 1, 2])
+        // A line break ends a word: the piece after it is not glued across.
+        let afterBreak = [DisplayPiece(text: "ab", breaksLine: true), DisplayPiece(text: "cd", gluedToPrevious: true)]
+        #expect(TokenWrap.wrap(afterBreak, width: 4).placed.map(\.line) == [0, 1])
+    }
+
     @Test func newlineEndsTheLineAndWidePiecesCountTwo() {
         let pieces = [DisplayPiece(text: "ab"), DisplayPiece(text: "⏎", breaksLine: true), DisplayPiece(text: "世界")]
         let (placed, lines) = TokenWrap.wrap(pieces, width: 4)

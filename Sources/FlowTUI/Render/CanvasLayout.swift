@@ -47,15 +47,21 @@ public struct CanvasLayout {
     public init(frame: StepFrame, pieces: PieceLookup, mask: TokenID, pinned: Set<Int>, width: Int) {
         var display: [DisplayPiece] = []
         display.reserveCapacity(frame.tokens.count)
+        // The previous token's text while it was text (not a mask or a special), for word-aware wrapping.
+        var previousText: String?
         for (position, token) in frame.tokens.enumerated() {
             // [CLS]/[SEP] frame the model's input; showing them would only add noise to the text.
             if position < frame.roles.count, frame.roles[position] == .special {
                 display.append(DisplayPiece(text: ""))
+                previousText = nil
                 continue
             }
-            var piece = token == mask
-                ? DisplayPiece(text: position % 2 == 0 ? Markers.maskEven : Markers.maskOdd)
-                : TokenWrap.visible(pieces(token))
+            let raw = token == mask ? nil : pieces(token)
+            var piece = raw.map(TokenWrap.visible) ?? DisplayPiece(text: position % 2 == 0 ? Markers.maskEven : Markers.maskOdd)
+            if let raw, let previous = previousText, let first = raw.first, let last = previous.last {
+                piece.gluedToPrevious = !first.isWhitespace && !last.isWhitespace
+            }
+            previousText = raw
             if let mark = frame.change(at: position)?.kind, let glyph = Markers.glyph(for: mark) {
                 piece.text.append(glyph)
             }

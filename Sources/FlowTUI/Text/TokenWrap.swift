@@ -1,8 +1,12 @@
-/// A token piece as drawn: whitespace made visible, and whether a line break follows it.
+/// A token piece as drawn: whitespace made visible, whether a line break follows it, and whether it
+/// continues the previous piece's word (no space between them), so a line should not break before it.
 public struct DisplayPiece: Sendable, Hashable {
     public var text: String
     public var breaksLine: Bool
-    public init(text: String, breaksLine: Bool = false) { self.text = text; self.breaksLine = breaksLine }
+    public var gluedToPrevious: Bool
+    public init(text: String, breaksLine: Bool = false, gluedToPrevious: Bool = false) {
+        self.text = text; self.breaksLine = breaksLine; self.gluedToPrevious = gluedToPrevious
+    }
 }
 
 /// Where one token landed after wrapping.
@@ -34,16 +38,27 @@ public enum TokenWrap {
         return DisplayPiece(text: text, breaksLine: breaks)
     }
 
-    /// Lays pieces out left to right in `width` columns, breaking only between pieces; a piece wider
+    /// Lays pieces out left to right in `width` columns, breaking only between pieces and, where a line
+    /// can hold it, not inside a word (pieces glued to the one before: "breaks" + "?"); a piece wider
     /// than a whole line is split between graphemes. Returns each piece's place and the line count.
     public static func wrap(_ pieces: [DisplayPiece], width: Int) -> (placed: [PlacedPiece], lines: Int) {
         guard width > 0 else { return ([], 0) }
+        let widths = pieces.map { DisplayWidth.of($0.text) }
+        // The width of the word each piece starts: itself plus the glued pieces after it.
+        var wordWidth = widths
+        for i in stride(from: pieces.count - 2, through: 0, by: -1)
+        where pieces[i + 1].gluedToPrevious && !pieces[i].breaksLine {
+            wordWidth[i] += wordWidth[i + 1]
+        }
         var placed: [PlacedPiece] = []
         placed.reserveCapacity(pieces.count)
         var line = 0, column = 0
         for (position, piece) in pieces.enumerated() {
-            let pieceWidth = DisplayWidth.of(piece.text)
-            if column > 0, column + pieceWidth > width {
+            let pieceWidth = widths[position]
+            let glued = position > 0 && piece.gluedToPrevious && !pieces[position - 1].breaksLine
+            // A word starts on a new line if it fits on one; inside a word that does not, break anywhere.
+            let needed = !glued && wordWidth[position] <= width ? wordWidth[position] : pieceWidth
+            if column > 0, column + needed > width {
                 line += 1; column = 0
             }
             if pieceWidth <= width {
