@@ -18,7 +18,7 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
         ("corpus", settings.corpus), ("objective", settings.objective), ("preset", settings.preset),
         ("substitute", format(settings.substituteRate)), ("w_keep", format(settings.keepWeight)),
         ("output", settings.outputDirectory), ("", ""),
-        ("step", "\(progress.step)/\(progress.totalSteps)"),
+        ("step", progress.totalSteps > 0 ? "\(progress.step)/\(progress.totalSteps)" : "–"),
         ("lr", progress.learningRate.map { String(format: "%.2e", $0) } ?? "–"),
         ("tok/s", progress.tokensPerSecond > 0 ? "\(Int(progress.tokensPerSecond.rounded()))" : "–"),
         ("ETA", progress.etaSeconds.map(formatDuration) ?? "–"),
