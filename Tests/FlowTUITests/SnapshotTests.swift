@@ -2,10 +2,10 @@ import FlowDiffusion
 import Testing
 @testable import FlowTUI
 
-/// Every screen and overlay as text plus a style map, at 80×24 and 120×40 (and too small).
+/// Every screen and overlay as text plus a style map, at the minimum 60×16, 80×24 and 120×40 (and too small).
 /// Re-record with `FLOWLM_RECORD_SNAPSHOTS=1 swift test --filter SnapshotTests` and review the diff.
 @Suite struct SnapshotTests {
-    static let sizes = [(80, 24), (120, 40)]
+    static let sizes = [(60, 16), (80, 24), (120, 40)]
 
     /// The visualizer after a few steps with the cursor on the most recently edited position.
     func steppedHarness(depth: ColorDepth = .palette256, steps: Int = 4) throws -> Harness {

@@ -5,8 +5,12 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
     let theme = state.theme
     let layout = HelpLayout(state, width: grid.width, height: grid.height)
     let rect = layout.rect
-    let scrollHint = layout.maxScroll > 0 ? " · ↑/↓ PgUp/PgDn scroll" : ""
-    grid.box(rect, title: "Help · \(state.screen.rawValue)\(scrollHint) · ? or Esc closes", theme: theme)
+    // The longest title that fits: the scroll keys matter more than the screen's name.
+    let scrollHints = layout.maxScroll > 0 ? [" · ↑/↓ PgUp/PgDn scroll", " · ↑/↓ PgUp/PgDn scroll", " · ↑/↓ scroll"] : ["", "", ""]
+    let titles = ["Help · \(state.screen.rawValue)\(scrollHints[0]) · ? or Esc closes", "Help\(scrollHints[1]) · Esc closes",
+                  "Help\(scrollHints[2]) · Esc"]
+    let title = titles.first { DisplayWidth.of($0) + 6 <= rect.width } ?? titles[titles.count - 1]
+    grid.box(rect, title: title, theme: theme)
     let first = min(state.helpScroll, layout.maxScroll)
     for (c, column) in layout.columns.enumerated() {
         let x = rect.x + 2 + c * (layout.columnWidth + HelpLayout.gap)

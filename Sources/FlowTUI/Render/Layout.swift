@@ -43,11 +43,17 @@ extension AppState {
 }
 
 extension CellGrid {
-    /// A panel title on a rule: `─ Title ─────`, highlighted when the panel has focus.
-    mutating func panelTitle(_ title: String, in rect: Rect, theme: Theme, focused: Bool = false) {
+    /// A panel title on a rule: `─ Title ───── label ─`, highlighted when the panel has focus; a title too
+    /// long for the rule (and the label at its right end, if any) ends in `…`.
+    mutating func panelTitle(_ title: String, in rect: Rect, theme: Theme, focused: Bool = false, label: String? = nil) {
         let style = theme.style(focused ? .focusedBorder : .border)
         fill(x: rect.x, y: rect.y, width: rect.width, height: 1, glyph: "─", style: style)
-        write(" \(title) ", x: rect.x + 1, y: rect.y, style: focused ? style : theme.style(.title), clipRight: rect.right)
+        var limit = rect.right
+        if let label {
+            limit = rect.right - DisplayWidth.of(label) - 2
+            write(label, x: limit, y: rect.y, style: theme.style(.muted), clipRight: rect.right)
+        }
+        writeTruncated(" \(title) ", x: rect.x + 1, y: rect.y, style: focused ? style : theme.style(.title), clipRight: limit)
     }
 
     /// Writes text that ends in `…` when it does not fit before `clipRight`.
@@ -78,6 +84,6 @@ extension CellGrid {
         put("┐", x: rect.right - 1, y: rect.y, style: border)
         put("└", x: rect.x, y: rect.bottom - 1, style: border)
         put("┘", x: rect.right - 1, y: rect.bottom - 1, style: border)
-        write(" \(title) ", x: rect.x + 2, y: rect.y, style: theme.style(.title), clipRight: rect.right - 1)
+        writeTruncated(" \(title) ", x: rect.x + 2, y: rect.y, style: theme.style(.title), clipRight: rect.right - 1)
     }
 }

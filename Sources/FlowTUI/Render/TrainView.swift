@@ -60,7 +60,8 @@ func drawLossPlot(_ grid: inout CellGrid, _ curves: [Curve], in rect: Rect, them
                   theme.style(.accent), theme.style(.warning), theme.style(.footerValue)]
     let points = curves.flatMap(\.points)
     guard !points.isEmpty, rect.height > 2, rect.width > 12 else {
-        grid.write("no data yet: press Space to start", x: rect.x + 2, y: rect.y + 1, style: theme.style(.muted))
+        grid.writeTruncated("no data yet: press Space to start", x: rect.x + 2, y: rect.y + 1, style: theme.style(.muted),
+                            clipRight: rect.right - 1)
         return
     }
     let steps = points.map { Double($0.step) }, values = points.map(\.value).filter(\.isFinite)

@@ -48,12 +48,13 @@ func drawCanvas(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
         return
     }
     let masks = frame.maskCount(mask: state.maskToken)
-    grid.panelTitle("Canvas · \(frame.tokens.count) tokens · \(masks) masked", in: rect, theme: theme,
-                    focused: state.focus == .canvas)
     let layout = CanvasLayout(frame: frame, pieces: state.pieces, mask: state.maskToken, pinned: state.pinned,
                               width: max(1, rect.width - 2))
     let rows = rect.height - 1
     let top = layout.scrollTop(cursor: state.cursor, rows: rows)
+    let lines = layout.lineCount > rows ? "\(top + 1)-\(min(layout.lineCount, top + rows))/\(layout.lineCount)" : nil
+    grid.panelTitle("Canvas · \(frame.tokens.count) tokens · \(masks) masked", in: rect, theme: theme,
+                    focused: state.focus == .canvas, label: lines)
     for piece in layout.placed where piece.line >= top && piece.line < top + rows {
         var style = tokenStyle(frame, position: piece.position, state: state)
         if piece.position == state.cursor { style = theme.style(.cursor).adding(style.attributes.subtracting(.reverse)) }
@@ -64,10 +65,6 @@ func drawCanvas(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
             if character == Markers.pinned { cellStyle = theme.style(.pinned) }
             x += grid.put(character, x: x, y: y, style: cellStyle, clipRight: rect.right - 1)
         }
-    }
-    if layout.lineCount > rows {
-        let label = "\(top + 1)-\(min(layout.lineCount, top + rows))/\(layout.lineCount)"
-        grid.write(label, x: rect.right - DisplayWidth.of(label) - 2, y: rect.y, style: theme.style(.muted))
     }
 }
 
@@ -101,7 +98,8 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let candidates = frame.candidates(at: p)
     line("Top-k" + (state.focus == .inspector ? " (↑/↓ choose, f force)" : ""), theme.style(.title))
     let barWidth = max(4, rect.width - 22)
-    for (i, candidate) in candidates.prefix(max(0, min(8, (rect.bottom - y) - 4))).enumerated() {
+    // Up to 8, leaving four rows for the history, but always the most likely one.
+    for (i, candidate) in candidates.prefix(max(1, min(8, (rect.bottom - y) - 4))).enumerated() where y < rect.bottom {
         let chosen = state.focus == .inspector && i == state.candidateIndex
         let name = String(displayName(candidate.id, state).prefix(12))
         let pad = String(repeating: " ", count: max(0, 12 - DisplayWidth.of(name)))
