@@ -22,8 +22,7 @@ import Testing
                 if case let .binding(_, text) = row { #expect(DisplayWidth.of(text) <= layout.columnWidth - layout.keyWidth) }
                 if case let .continuation(text) = row { #expect(DisplayWidth.of(text) <= layout.columnWidth - layout.keyWidth) }
             }
-            let scope: KeyScope = screen == .visualizer ? .visualizer : (screen == .ab ? .ab : .train)
-            #expect(texts == KeyMap.helpGroups(for: scope).flatMap(\.bindings).map(\.help), "\(screen) \(size)")
+            #expect(texts == KeyMap.helpGroups(for: screen.keyScope).flatMap(\.bindings).map(\.help), "\(screen) \(size)")
             #expect(layout.columns.count * (layout.columnWidth + HelpLayout.gap) - HelpLayout.gap <= size.0 - 6)
             #expect(layout.columns.allSatisfy { $0.count <= layout.rowsPerColumn } || layout.maxScroll > 0)
         }

@@ -6,9 +6,9 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
     let layout = HelpLayout(state, width: grid.width, height: grid.height)
     let rect = layout.rect
     // The longest title that fits: the scroll keys matter more than the screen's name.
-    let scrollHints = layout.maxScroll > 0 ? [" · ↑/↓ PgUp/PgDn scroll", " · ↑/↓ PgUp/PgDn scroll", " · ↑/↓ scroll"] : ["", "", ""]
-    let titles = ["Help · \(state.screen.rawValue)\(scrollHints[0]) · ? or Esc closes", "Help\(scrollHints[1]) · Esc closes",
-                  "Help\(scrollHints[2]) · Esc"]
+    let scrolls = layout.maxScroll > 0
+    let titles = ["Help · \(state.screen.rawValue)\(scrolls ? " · ↑/↓ PgUp/PgDn scroll" : "") · ? or Esc closes",
+                  "Help\(scrolls ? " · ↑/↓ PgUp/PgDn scroll" : "") · Esc closes", "Help\(scrolls ? " · ↑/↓ scroll" : "") · Esc"]
     let title = titles.first { DisplayWidth.of($0) + 6 <= rect.width } ?? titles[titles.count - 1]
     grid.box(rect, title: title, theme: theme)
     let first = min(state.helpScroll, layout.maxScroll)
@@ -60,8 +60,7 @@ struct HelpLayout {
     init(_ state: AppState, width: Int, height: Int) {
         rect = Rect(x: 1, y: 1, width: width - 2, height: height - 2)
         rowsPerColumn = max(1, rect.height - 2)
-        let scope: KeyScope = state.screen == .visualizer ? .visualizer : (state.screen == .ab ? .ab : .train)
-        let groups = KeyMap.helpGroups(for: scope)
+        let groups = KeyMap.helpGroups(for: state.screen.keyScope)
         let keyWidth = 1 + (groups.flatMap(\.bindings).map { DisplayWidth.of($0.keyLabel) }.max() ?? 0)
         self.keyWidth = keyWidth
         let legend = HelpLayout.legendRows(state.theme)

@@ -91,7 +91,14 @@ public struct AppState: Sendable {
     public var keyScope: KeyScope {
         if textField != nil { return .textField }
         if showHelp { return .help }
-        switch screen {
+        return screen.keyScope
+    }
+}
+
+extension Screen {
+    /// Where keys go on this screen when nothing is open over it.
+    public var keyScope: KeyScope {
+        switch self {
         case .visualizer: return .visualizer
         case .ab: return .ab
         case .train: return .train
