@@ -35,8 +35,8 @@
 
 // The products over the whole of k, into sums[6][64]. Assembly, because written with intrinsics clang hoisted
 // an unrolled loop's broadcasts ahead of their multiply-adds and spilled accumulators, and without unrolling
-// spent 7 of a step's 47 µops on pointers and branches (the 12×32 C tile). Four steps per trip. Every `gap` trips it also fetches two
-// lines from `ahead` into L2 (the panels that come next), until `ahead_lines` are done.
+// spent 7 of a step's 47 µops on pointers and branches (the 12×32 C tile). Four steps per trip. Every `gap`
+// trips it also fetches two lines from `ahead` into L2 (the panels that come next), until `ahead_lines` are done.
 __attribute__((target("avx512f"), noinline))
 static void pair_products(int64_t k, const float *x, int64_t ldx, const float *b, int64_t panel_stride, float *sums,
                           const char *ahead, int64_t ahead_lines, int64_t gap) {

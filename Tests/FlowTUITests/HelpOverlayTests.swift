@@ -14,13 +14,13 @@ import Testing
             let layout = HelpLayout(state, width: size.0, height: size.1)
             var texts: [String] = []
             for row in layout.columns.flatMap({ $0 }) {
+                let line: String
                 switch row {
-                case let .binding(_, text): texts.append(text)
-                case let .continuation(text): texts[texts.count - 1] += " " + text
-                default: break
+                case let .binding(_, text): line = text; texts.append(text)
+                case let .continuation(text): line = text; texts[texts.count - 1] += " " + text
+                default: continue
                 }
-                if case let .binding(_, text) = row { #expect(DisplayWidth.of(text) <= layout.columnWidth - layout.keyWidth) }
-                if case let .continuation(text) = row { #expect(DisplayWidth.of(text) <= layout.columnWidth - layout.keyWidth) }
+                #expect(DisplayWidth.of(line) <= layout.columnWidth - layout.keyWidth)
             }
             #expect(texts == KeyMap.helpGroups(for: screen.keyScope).flatMap(\.bindings).map(\.help), "\(screen) \(size)")
             #expect(layout.columns.count * (layout.columnWidth + HelpLayout.gap) - HelpLayout.gap <= size.0 - 6)

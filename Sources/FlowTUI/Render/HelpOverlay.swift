@@ -6,9 +6,8 @@ func drawHelp(_ grid: inout CellGrid, _ state: AppState) {
     let layout = HelpLayout(state, width: grid.width, height: grid.height)
     let rect = layout.rect
     // The longest title that fits: the scroll keys matter more than the screen's name.
-    let scrolls = layout.maxScroll > 0
-    let titles = ["Help · \(state.screen.rawValue)\(scrolls ? " · ↑/↓ PgUp/PgDn scroll" : "") · ? or Esc closes",
-                  "Help\(scrolls ? " · ↑/↓ PgUp/PgDn scroll" : "") · Esc closes", "Help\(scrolls ? " · ↑/↓ scroll" : "") · Esc"]
+    let keys = layout.maxScroll > 0 ? " · ↑/↓ PgUp/PgDn scroll" : "", fewKeys = layout.maxScroll > 0 ? " · ↑/↓ scroll" : ""
+    let titles = ["Help · \(state.screen.rawValue)\(keys) · ? or Esc closes", "Help\(keys) · Esc closes", "Help\(fewKeys) · Esc"]
     let title = titles.first { DisplayWidth.of($0) + 6 <= rect.width } ?? titles[titles.count - 1]
     grid.box(rect, title: title, theme: theme)
     let first = min(state.helpScroll, layout.maxScroll)

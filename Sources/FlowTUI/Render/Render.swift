@@ -36,7 +36,8 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
         parts.append(SamplerChoice(knobs).rawValue)
         if let history = state.history {
             // flowlm may run up to correction_steps edit-only steps after the schedule: "step 8/6+8".
-            let budget = knobs.editsEnabled && knobs.correctionSteps > 0 ? "\(knobs.steps)+\(knobs.correctionSteps)" : "\(knobs.steps)"
+            let corrects = knobs.editsEnabled && knobs.correctionSteps > 0
+            let budget = corrects ? "\(knobs.steps)+\(knobs.correctionSteps)" : "\(knobs.steps)"
             parts.append("step \(history.current.index)/\(budget) \(history.current.phaseAfter.rawValue)")
             parts.append("fwd \(history.current.forwardPasses)")
             if history.branches.count > 1 { parts.append("branch \(history.branchID + 1)/\(history.branches.count)") }
