@@ -8,18 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=toy batch=1 length=128 threads=1 repeats=10 strategy=outer rounds=1
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --preset) preset=$2; shift 2 ;;
-    --batch) batch=$2; shift 2 ;;
-    --length) length=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --repeats) repeats=$2; shift 2 ;;
-    --strategy) strategy=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    *) echo "bench_forward.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
+source Tools/parse_options.sh
+parse_options preset batch length threads repeats strategy rounds -- "$@"
 source Tools/release_binary.sh
 ours() {
   $bin bench forward --preset "$preset" --batch "$batch" --length "$length" --threads "$threads" \

@@ -6,16 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shape=2048x2048x2048 threads=1 repeats=5 kernel="" rounds=3
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --shape) shape=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    --repeats) repeats=$2; shift 2 ;;
-    --kernel) kernel=$2; shift 2 ;;
-    --rounds) rounds=$2; shift 2 ;;
-    *) echo "bench_gemm.sh: unknown option $1" >&2; exit 2 ;;
-  esac
-done
+source Tools/parse_options.sh
+parse_options shape threads repeats kernel rounds -- "$@"
 source Tools/release_binary.sh
 ours() {
   $bin bench gemm --shape "$shape" --threads "$threads" --repeats "$repeats" ${kernel:+--kernel "$kernel"} --json

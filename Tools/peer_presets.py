@@ -3,6 +3,9 @@
 Pinned peer (see Tools/requirements.txt): torch==2.13.0+cpu, transformers==5.24.0
 """
 import argparse
+import json
+import statistics
+import time
 
 import torch
 from transformers import ModernBertConfig
@@ -34,3 +37,28 @@ def parse_benchmark_args(description: str, batch: int, repeats: int) -> argparse
 
 def preset_config(name: str) -> ModernBertConfig:
     return ModernBertConfig(local_attention=128, global_attn_every_n_layers=3, **PRESETS[name])
+
+
+def timed_runs(args: argparse.Namespace, run) -> list:
+    """Milliseconds of each of args.repeats calls of run(), after args.warmups untimed ones."""
+    times = []
+    for index in range(args.warmups + args.repeats):
+        start = time.perf_counter()
+        run()
+        elapsed = (time.perf_counter() - start) * 1000
+        if index >= args.warmups:
+            times.append(elapsed)
+    return times
+
+
+def print_model_result(args: argparse.Namespace, model, times: list, **extra) -> None:
+    """One JSON line with the fields `flowlm bench forward|train --json` prints, and any extra ones."""
+    median = statistics.median(times)
+    print(json.dumps({
+        "engine": "pytorch", "torch": torch.__version__, "preset": args.preset, "batch": args.batch,
+        "length": args.length, "threads": args.threads, "repeats": args.repeats,
+        "attn_implementation": model.config._attn_implementation,
+        "median_ms": round(median, 3), "min_ms": round(min(times), 3),
+        "tokens_per_s": round(args.batch * args.length / (median / 1000), 1),
+        **extra,
+    }))

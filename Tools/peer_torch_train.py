@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
-# The PyTorch peer of `flowlm bench train`: one training step (forward with a masked-LM loss, backward,
-# gradient clipping, torch.optim.AdamW) of HF ModernBertForMaskedLM in float32 on the CPU, with the preset's
-# shapes and the same threads; warm-up then the median of repeats; peak RSS from getrusage. Prints JSON like
-# flowlm's.
-#
-# Pinned peer (see Tools/requirements.txt): torch==2.13.0+cpu, transformers==5.24.0
-import json
+"""The PyTorch peer of `flowlm bench train`: one training step (forward with a masked-LM loss, backward, gradient
+clipping, torch.optim.AdamW) of HF ModernBertForMaskedLM in float32 on the CPU, with the preset's shapes and the
+same threads; warm-up then the median of repeats; peak RSS from getrusage. Prints JSON like flowlm's.
+
+Pinned peer (see Tools/requirements.txt): torch==2.13.0+cpu, transformers==5.24.0
+"""
 import resource
-import statistics
-import time
 
 import torch
 from transformers import ModernBertForMaskedLM
 
-from peer_presets import parse_benchmark_args, preset_config
+from peer_presets import parse_benchmark_args, preset_config, print_model_result, timed_runs
+
 
 def main():
     args = parse_benchmark_args(__doc__, batch=16, repeats=5)
@@ -29,26 +27,17 @@ def main():
     inputs = torch.where(masked, torch.full_like(ids, 4), ids)
     labels[~masked] = -100  # scored positions only, as flowlm's weighted loss ignores unscored ones
     mask = torch.ones_like(ids)
-    times = []
-    for run in range(args.warmups + args.repeats):
-        start = time.perf_counter()
+
+    def step():
         optimizer.zero_grad(set_to_none=False)
         loss = model(input_ids=inputs, attention_mask=mask, labels=labels).loss
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
-        elapsed = (time.perf_counter() - start) * 1000
-        if run >= args.warmups:
-            times.append(elapsed)
-    median = statistics.median(times)
-    print(json.dumps({
-        "engine": "pytorch", "torch": torch.__version__, "preset": args.preset, "batch": args.batch,
-        "length": args.length, "threads": args.threads, "repeats": args.repeats,
-        "attn_implementation": model.config._attn_implementation,
-        "median_ms": round(median, 3), "min_ms": round(min(times), 3),
-        "tokens_per_s": round(args.batch * args.length / (median / 1000), 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }))
+
+    times = timed_runs(args, step)
+    print_model_result(args, model, times,
+                       peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
 
 
 if __name__ == "__main__":

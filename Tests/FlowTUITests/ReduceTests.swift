@@ -239,4 +239,17 @@ import Testing
         try harness.press(.enter)
         #expect(harness.state.trainSettings.corpus == "data/shakespeare.txt")
     }
+
+    /// Paths keep their ends on the train screen, a bare file name included: it is the part that tells runs apart.
+    @Test func longCorpusNamesKeepTheirEnds() throws {
+        let harness = Harness()
+        try harness.press(.character("3"))
+        harness.state.trainSettings.corpus = "shakespeare_sonnets_and_plays_cleaned_v2.txt"
+        harness.state.trainSettings.outputDirectory = "runs/experiments/november/flowlm-substitution-0.25"
+        let rows = render(harness.state, width: 80, height: 24).textSnapshot().split(separator: "\n")
+        let corpusRow = try #require(rows.first { $0.contains("corpus") })
+        let outputRow = try #require(rows.first { $0.contains("output") })
+        #expect(corpusRow.contains("…") && corpusRow.contains("cleaned_v2.txt"), "\(corpusRow)")
+        #expect(outputRow.contains("…") && outputRow.contains("0.25"), "\(outputRow)")
+    }
 }

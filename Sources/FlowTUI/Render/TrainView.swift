@@ -14,6 +14,8 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
     grid.fill(x: sideWidth, y: 1, width: 1, height: plotRect.height, glyph: "│", style: theme.style(.border))
 
     grid.panelTitle("Setup", in: sideRect, theme: theme)
+    // Paths keep their ends (the file name, even a bare one); other values their starts.
+    let paths: Set<String> = ["corpus", "output"]
     let rows: [(String, String)] = [
         ("corpus", settings.corpus), ("objective", settings.objective), ("preset", settings.preset),
         ("substitute", format(settings.substituteRate)), ("w_keep", format(settings.keepWeight)),
@@ -25,9 +27,8 @@ func drawTrain(_ grid: inout CellGrid, _ state: AppState) {
     ]
     for (i, (label, value)) in rows.enumerated() where sideRect.y + 1 + i < sideRect.bottom {
         grid.write(label, x: 1, y: sideRect.y + 1 + i, style: theme.style(.muted))
-        // Paths keep their ends (the file name); other values their starts.
         let style = theme.style(.footerValue), y = sideRect.y + 1 + i
-        if value.contains("/") { grid.writeTruncatedStart(value, x: 12, y: y, style: style, clipRight: sideWidth) }
+        if paths.contains(label) { grid.writeTruncatedStart(value, x: 12, y: y, style: style, clipRight: sideWidth) }
         else { grid.writeTruncated(value, x: 12, y: y, style: style, clipRight: sideWidth) }
     }
 
