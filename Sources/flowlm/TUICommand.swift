@@ -9,7 +9,7 @@ struct TUICommand: ParsableCommand {
         commandName: "tui",
         abstract: "Open the visualizer: step the refinement loop, see confidences and every replacement, tweak knobs with keys.")
 
-    @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm).") var model: String?
+    @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm or $FLOWLM_MODEL).") var model: String?
     @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere.") var prompt: String?
     @Option(help: "Replay a trace file (no model needed).") var replay: String?
     @Option(help: "Colours: 256, 16 or mono (default: from the terminal; NO_COLOR means mono).") var theme: String?
@@ -28,7 +28,8 @@ struct TUICommand: ParsableCommand {
                 try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads).tuiModel
             }
             let loaded = try replay == nil
-                ? LoadedModel(directory: URL(fileURLWithPath: model ?? DefaultModel.directory().path), threads: threads) : nil
+                ? LoadedModel(directory: model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(), threads: threads)
+                : nil
             let task = loaded.flatMap(TaskDefaults.of)
             let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
             var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
