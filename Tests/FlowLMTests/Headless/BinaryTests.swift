@@ -17,12 +17,14 @@ import Testing
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    private func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    private func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
+        if let folder { process.currentDirectoryURL = folder }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
+        env.removeValue(forKey: "FLOWLM_MODEL")
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
@@ -34,6 +36,26 @@ import Testing
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                    stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// `--version` prints the package's version, the one python/pyproject.toml also carries.
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func versionMatchesTheScaleOutPackage() throws {
+        let result = try run(["--version"])
+        #expect(result.status == 0)
+        let repository = Self.binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let pyproject = try String(contentsOf: repository.appendingPathComponent("python/pyproject.toml"), encoding: .utf8)
+        let version = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!version.isEmpty && pyproject.contains("version = \"\(version)\""), "\(result.stdout)")
+    }
+
+    /// Run from another folder, the binary still finds the shipped model in the repository it was built in.
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func defaultModelFromAnotherFolder() throws {
+        let result = try run(["generate", "--prompt", "Romeo.", "--length", "4", "--steps", "2", "--json"],
+                             in: FileManager.default.temporaryDirectory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("{\"text\":\"Romeo."), "\(result.stdout)")
     }
 
     @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
