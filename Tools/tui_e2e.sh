@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check of the terminal UI: the real binary in a detached tmux session.
 # Replays a committed trace (no model needed), steps, checks colours via SGR codes, opens the help and
-# scrolls it to the end, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C
+# scrolls it to the end, clears a text field with Ctrl-U, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C
 # (exit 130), and checks the terminal came back in canonical mode with echo on; finally checks the
 # non-terminal error (exit 2).
 # Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
@@ -38,6 +38,9 @@ wait_for "step 3/"
 screen -e | grep -q $'\e\\[[0-9;]*38;5;' || screen -e | grep -q $'\e\\[[0-9;]*3[0-7]m' \
     || fail "no colour SGR codes in the captured pane"
 tm send-keys -t e2e '?'; wait_for "Help ·"; tm send-keys -t e2e End; wait_for "Legend"; tm send-keys -t e2e Escape
+tm send-keys -t e2e o; wait_for "Open trace"; tm send-keys -t e2e C-u; tm send-keys -t e2e -l "typed.jsonl"
+wait_for "typed.jsonl"; screen | grep -qF "│ typed.jsonl" || fail "Ctrl-U did not clear the field"
+tm send-keys -t e2e Escape
 tm resize-window -t e2e -x 50 -y 12; wait_for "terminal too small"
 tm resize-window -t e2e -x 100 -y 30; wait_for "Canvas"
 tm send-keys -t e2e q; wait_exit

@@ -37,7 +37,8 @@ enum KeyDecoding {
         case 10, 13: return .enter
         case 27: return .escape
         case 8, 127: return .backspace
-        case 0..<32: return nil  // other control keys are not bound
+        case 1...26: return .control(Character(Unicode.Scalar(value + 96)!))  // Ctrl-A ... Ctrl-Z
+        case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(value) else { return nil }
             return .character(Character(scalar))

@@ -33,11 +33,12 @@ import Testing
         }
     }
 
-    /// A row per binding, plus the header, its rule and the help's scroll keys.
+    /// A row per binding, plus the header, its rule, the help's scroll keys and the text fields' editing keys.
     @Test func markdownTableHasARowPerBinding() {
         let table = KeyMap.markdownTable().split(separator: "\n")
-        #expect(table.count == KeyMap.bindings.count + 3)
-        #expect(table.last?.contains("`PgDn`") == true)
+        #expect(table.count == KeyMap.bindings.count + 4)
+        #expect(table[table.count - 2].contains("`PgDn`"))
+        #expect(table.last?.contains("`Ctrl-U`") == true && table.last?.contains("text fields") == true)
         #expect(table.contains { $0.contains("`[` `]`") && $0.contains("tau_edit") })
     }
 }

@@ -23,6 +23,28 @@ import Testing
         #expect(frame.maskCount(mask: ScriptedDenoiser.special.mask) == ScriptedDenoiser.knobs.answerLength)
     }
 
+    /// The text fields edit as a shell's line does: Ctrl-A/E ends, Ctrl-B/F moves, Ctrl-W the word before the
+    /// cursor, Ctrl-K to the end, Ctrl-U to the start; no control key lands in the text.
+    @Test func textFieldsTakeTheShellsControlKeys() throws {
+        let harness = Harness(prompt: "")
+        try harness.press(.character("e"))
+        try harness.type("to be or not")
+        func field() -> (String, Int) { (harness.state.textField?.text ?? "?", harness.state.textField?.cursor ?? -1) }
+        try harness.press(.control("w"))
+        #expect(field() == ("to be or ", 9))
+        try harness.press(.control("a"), .control("f"), .control("f"), .control("k"))
+        #expect(field() == ("to", 2))
+        try harness.press(.control("e"), .control("b"))
+        #expect(field() == ("to", 1))
+        try harness.type("w")
+        try harness.press(.control("u"))
+        #expect(field() == ("o", 0))
+        try harness.press(.control("x"), .control("w"))  // unbound, and nothing before the cursor
+        #expect(field() == ("o", 0))
+        try harness.press(.enter)
+        #expect(harness.state.prompt == "o")
+    }
+
     @Test func stepThreeTimesThenRaiseTauEditStepBackAndBranch() throws {
         let harness = try started()
         try harness.press(.character(" "), .character(" "), .character(" "))

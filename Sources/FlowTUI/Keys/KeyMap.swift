@@ -161,6 +161,9 @@ public enum KeyMap {
         }
         let scrollKeys = helpScrollKeys.map { "`\($0.key.description)`" }.joined(separator: " ")
         lines.append("| \(scrollKeys) | help | Scroll the help when it does not fit the terminal |")
+        let editingKeys = TextField.lineEditingKeys.map { "`\(KeyPress.control($0).description)`" }.joined(separator: " ")
+        lines.append("| \(editingKeys) | text fields | Start / end, back / forward, delete the word before the cursor, "
+                     + "to the end, to the start (as in a shell) |")
         return lines.joined(separator: "\n")
     }
 }

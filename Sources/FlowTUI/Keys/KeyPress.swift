@@ -4,6 +4,8 @@ public enum KeyPress: Hashable, Sendable, CustomStringConvertible {
     case up, down, left, right, home, end, pageUp, pageDown
     case tab, backTab, enter, escape, backspace, delete
     case function(Int)
+    /// Ctrl with a letter (lowercase), for the text fields' line editing; the KeyMap binds none of them.
+    case control(Character)
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum KeyPress: Hashable, Sendable, CustomStringConvertible {
         case .backspace: return "Bksp"
         case .delete: return "Del"
         case let .function(n): return "F\(n)"
+        case let .control(c): return "Ctrl-\(c.uppercased())"
         }
     }
 }

@@ -88,9 +88,9 @@ func drawTextField(_ grid: inout CellGrid, _ field: TextField, state: AppState) 
     let rect = Rect(x: (grid.width - width) / 2, y: grid.height / 2 - 2, width: width, height: 5)
     let (title, hint): (String, String)
     switch field.purpose {
-    case .prompt: (title, hint) = ("Prompt", "Enter run · Esc cancel · {{8}} = 8 infill holes · [MASK] = one hole")
-    case .openTrace: (title, hint) = ("Open trace", "Enter open · Esc cancel · a JSON Lines trace written by w or flowlm generate --trace")
-    case .corpusPath: (title, hint) = ("Corpus", "Enter set · Esc cancel · a text file, or JSONL with prompt/response")
+    case .prompt: (title, hint) = ("Prompt", "Enter run · Esc cancel · Ctrl-U clear · {{8}} = 8 infill holes · [MASK] = one hole")
+    case .openTrace: (title, hint) = ("Open trace", "Enter open · Esc cancel · Ctrl-U clear · a JSON Lines trace written by w or flowlm generate --trace")
+    case .corpusPath: (title, hint) = ("Corpus", "Enter set · Esc cancel · Ctrl-U clear · a text file, or JSONL with prompt/response")
     }
     grid.box(rect, title: title, theme: theme)
     let inner = rect.width - 4

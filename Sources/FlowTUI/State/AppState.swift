@@ -4,13 +4,36 @@ import FlowDiffusion
 public enum Screen: String, Sendable, Hashable, CaseIterable { case visualizer, ab, train }
 public enum Panel: String, Sendable, Hashable, CaseIterable { case canvas, inspector, timeline }
 
-/// A one-line text field (prompt editor, trace path); Enter submits, Esc cancels.
+/// A one-line text field (prompt editor, trace path); Enter submits, Esc cancels, Ctrl keys edit as in a shell.
 public struct TextField: Sendable, Hashable {
     public enum Purpose: Sendable, Hashable { case prompt, openTrace, corpusPath }
     public var purpose: Purpose
     public var text: String
     public var cursor: Int
     public init(purpose: Purpose, text: String) { self.purpose = purpose; self.text = text; cursor = text.count }
+
+    /// The shell's (readline's) Ctrl keys: A/E start and end, B/F back and forward, W deletes the word before
+    /// the cursor, K and U delete to the end and to the start.
+    static let lineEditingKeys: [Character] = ["a", "e", "b", "f", "w", "k", "u"]
+
+    mutating func applyLineEditing(_ key: Character) {
+        let characters = Array(text)
+        switch key {
+        case "a": cursor = 0
+        case "e": cursor = characters.count
+        case "b": cursor = max(0, cursor - 1)
+        case "f": cursor = min(characters.count, cursor + 1)
+        case "u": text = String(characters[cursor...]); cursor = 0
+        case "k": text = String(characters[..<cursor])
+        case "w":
+            var start = cursor
+            while start > 0, characters[start - 1].isWhitespace { start -= 1 }
+            while start > 0, !characters[start - 1].isWhitespace { start -= 1 }
+            text = String(characters[..<start] + characters[cursor...])
+            cursor = start
+        default: break
+        }
+    }
 }
 
 /// Turns token ids into the text pieces the canvas draws (the tokenizer's decoder, injected by the app

@@ -186,6 +186,7 @@ extension AppState {
         case let .character(c):
             field.text = String(characters[0..<field.cursor] + [c] + characters[field.cursor...])
             field.cursor += 1
+        case let .control(c): field.applyLineEditing(c)
         default: break
         }
         textField = field

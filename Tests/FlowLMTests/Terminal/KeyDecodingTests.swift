@@ -15,7 +15,12 @@ import Testing
         #expect(KeyDecoding.decode(status: OK, value: 13) == .enter)
         #expect(KeyDecoding.decode(status: OK, value: 127) == .backspace)
         #expect(KeyDecoding.decode(status: OK, value: 27) == .escape)
-        #expect(KeyDecoding.decode(status: OK, value: 1) == nil)  // Ctrl-A is unbound
+        #expect(KeyDecoding.decode(status: OK, value: 1) == .control("a"))
+        #expect(KeyDecoding.decode(status: OK, value: 21) == .control("u"))
+        #expect(KeyDecoding.decode(status: OK, value: 26) == .control("z"))
+        #expect(KeyDecoding.decode(status: OK, value: 9) == .tab)  // Ctrl-I is Tab, Ctrl-M Enter, Ctrl-H Backspace
+        #expect(KeyDecoding.decode(status: OK, value: 8) == .backspace)
+        #expect(KeyDecoding.decode(status: OK, value: 0) == nil)
         #expect(KeyDecoding.decode(status: OK, value: 0xD800) == nil)  // not a scalar
     }
 
