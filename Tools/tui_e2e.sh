@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end check of the terminal UI: the real binary in a detached tmux session.
-# Replays a committed trace (no model needed), steps, checks colours via SGR codes, opens the help and
-# scrolls it to the end, clears a text field with Ctrl-U, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C
-# (exit 130), and checks the terminal came back in canonical mode with echo on; finally checks the
-# non-terminal error (exit 2).
+# Replays a committed trace (no model needed), steps, checks colours via SGR codes, clicks a token and the
+# timeline and turns the wheel (X10 mouse reports), opens the help and scrolls it to the end, clears a text
+# field with Ctrl-U, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C (exit 130),
+# and checks the terminal came back in canonical mode with echo on and mouse reporting off; finally checks the non-terminal error
+# (exit 2).
 # Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
 set -euo pipefail
 BIN=${FLOWLM_BIN:-.build/debug/flowlm}
@@ -23,6 +24,12 @@ start() {  # extra shell after the binary exits
     tm new-session -d -s e2e -x 100 -y 30 \
         "$BIN tui --replay '$TRACE'; echo \$? > '$OUT/exit'; stty -a > '$OUT/stty'; sleep 30"
 }
+mouse() {  # code x y (cells from 0): one X10 report, bytes 32 + code, 33 + x, 33 + y
+    local code x y
+    code=$(printf "\\$(printf %o $((32 + $1)))"); x=$(printf "\\$(printf %o $((33 + $2)))"); y=$(printf "\\$(printf %o $((33 + $3)))")
+    tm send-keys -t e2e -l $'\e'"[M$code$x$y"
+}
+click() { mouse 0 "$1" "$2"; mouse 3 "$1" "$2"; }  # press, then release as terminals send it
 wait_exit() {
     for _ in $(seq 1 50); do [ -s "$OUT/exit" ] && return 0; sleep 0.1; done
     fail "the binary did not exit"
@@ -37,6 +44,10 @@ for _ in 1 2 3; do tm send-keys -t e2e Space; sleep 0.2; done
 wait_for "step 3/"
 screen -e | grep -q $'\e\\[[0-9;]*38;5;' || screen -e | grep -q $'\e\\[[0-9;]*3[0-7]m' \
     || fail "no colour SGR codes in the captured pane"
+[ "$(tm display -p -t e2e '#{mouse_standard_flag}')" = 1 ] || fail "mouse reporting is off"
+click 1 2; wait_for "pos 1 ·"                                   # the first token on the canvas
+mouse 64 5 5; mouse 64 5 5; wait_for "history:1/"                 # the wheel, back two steps
+click 9 25; wait_for "history:0/"                                 # the timeline's first column
 tm send-keys -t e2e '?'; wait_for "Help ·"; tm send-keys -t e2e End; wait_for "Legend"; tm send-keys -t e2e Escape
 tm send-keys -t e2e o; wait_for "Open trace"; tm send-keys -t e2e C-u; tm send-keys -t e2e -l "typed.jsonl"
 wait_for "typed.jsonl"; screen | grep -qF "│ typed.jsonl" || fail "Ctrl-U did not clear the field"
@@ -46,6 +57,7 @@ tm resize-window -t e2e -x 100 -y 30; wait_for "Canvas"
 tm send-keys -t e2e q; wait_exit
 [ "$(cat "$OUT/exit")" = 0 ] || fail "q exited with $(cat "$OUT/exit")"
 grep -qE '(^| )icanon' "$OUT/stty" && grep -qE '(^| )echo( |$)' "$OUT/stty" || fail "terminal not restored after q"
+[ "$(tm display -p -t e2e '#{mouse_any_flag}')" = 0 ] || fail "mouse reporting left on after q"
 tm kill-server
 
 start
@@ -53,6 +65,7 @@ wait_for "Canvas"
 tm send-keys -t e2e C-c; wait_exit
 [ "$(cat "$OUT/exit")" = 130 ] || fail "Ctrl-C exited with $(cat "$OUT/exit")"
 grep -qE '(^| )icanon' "$OUT/stty" || fail "terminal not restored after Ctrl-C"
+[ "$(tm display -p -t e2e '#{mouse_any_flag}')" = 0 ] || fail "mouse reporting left on after Ctrl-C"
 tm kill-server
 
 set +e

@@ -59,6 +59,17 @@ static inline int flow_put_cell(int y, int x, const wchar_t *text, attr_t attrib
     return mvadd_wch(y, x, &cell);
 }
 
+// The mouse: presses of the first button and the wheel (buttons 4 and 5), read back as a cell and a state.
+static const mmask_t flow_BUTTON1_PRESSED = BUTTON1_PRESSED;
+static const mmask_t flow_BUTTON4_PRESSED = BUTTON4_PRESSED;
+static const mmask_t flow_BUTTON5_PRESSED = BUTTON5_PRESSED;
+static inline int flow_get_mouse(int *x, int *y, mmask_t *state) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return ERR;
+    *x = event.x; *y = event.y; *state = event.bstate;
+    return OK;
+}
+
 // newterm on the process's own stdout/stdin (Swift 6 refuses the C globals); NULL when TERM is unknown.
 static inline SCREEN *flow_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 static inline void flow_flush_stdout(void) { fflush(stdout); }

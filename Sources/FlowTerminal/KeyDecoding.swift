@@ -4,6 +4,7 @@ import FlowTUI
 /// What one read from the terminal produced.
 public enum TerminalEvent: Sendable, Equatable {
     case key(KeyPress)
+    case mouse(MouseEvent)
     case resize(width: Int, height: Int)
     /// SIGINT, SIGTERM or SIGHUP arrived; the app restores the terminal and exits.
     case signal(Int32)
@@ -43,5 +44,18 @@ enum KeyDecoding {
             guard let scalar = Unicode.Scalar(value) else { return nil }
             return .character(Character(scalar))
         }
+    }
+}
+
+enum MouseDecoding {
+    /// Maps a getmouse report (button state and cell) to a press or a wheel turn; other reports (releases,
+    /// other buttons) to nil.
+    static func decode(state: mmask_t, x: Int32, y: Int32) -> MouseEvent? {
+        let kind: MouseEvent.Kind
+        if state & flow_BUTTON1_PRESSED != 0 { kind = .press }
+        else if state & flow_BUTTON4_PRESSED != 0 { kind = .wheelUp }
+        else if state & flow_BUTTON5_PRESSED != 0 { kind = .wheelDown }
+        else { return nil }
+        return MouseEvent(kind, x: Int(x), y: Int(y))
     }
 }

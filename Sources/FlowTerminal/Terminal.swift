@@ -27,7 +27,7 @@ public final class Terminal {
     }
 
     /// Enters curses mode. `requested` is `--theme` (nil = choose from NO_COLOR and the terminal).
-    public func start(requested: ColorDepth?, environment: [String: String]) throws(TerminalError) {
+    public func start(requested: ColorDepth?, environment: [String: String], mouse: Bool = true) throws(TerminalError) {
         try Terminal.requireTerminal()
         Terminal.setUpLocale()
         guard let screen = flow_newterm_stdio() else {
@@ -41,6 +41,11 @@ public final class Terminal {
         nonl()
         keypad(flow_stdscr(), true)
         set_escdelay(25)
+        if mouse {
+            // Presses only, reported at once (no click detection, which would delay every press).
+            mousemask(flow_BUTTON1_PRESSED | flow_BUTTON4_PRESSED | flow_BUTTON5_PRESSED, nil)
+            mouseinterval(0)
+        }
         curs_set(0)
         var terminalColors = 0
         if has_colors() {
@@ -103,6 +108,12 @@ public final class Terminal {
         let status = wget_wch(flow_stdscr(), &value)
         if let signal = takeSignal() { return signal }
         if status == ERR { return .timeout }
+        if status == KEY_CODE_YES, Int32(value) == KEY_MOUSE {
+            var x: Int32 = 0, y: Int32 = 0, state: mmask_t = 0
+            guard flow_get_mouse(&x, &y, &state) == OK, let event = MouseDecoding.decode(state: state, x: x, y: y)
+            else { return .timeout }
+            return .mouse(event)
+        }
         if status == KEY_CODE_YES, Int32(value) == KEY_RESIZE {
             invalidate()
             let (width, height) = size

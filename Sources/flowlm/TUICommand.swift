@@ -13,6 +13,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere.") var prompt: String?
     @Option(help: "Replay a trace file (no model needed).") var replay: String?
     @Option(help: "Colours: 256, 16 or mono (default: from the terminal; NO_COLOR means mono).") var theme: String?
+    @Flag(inversion: .prefixedNo, help: "Click tokens and timeline steps, wheel through history (--no-mouse: leave the mouse to the terminal).")
+    var mouse = true
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
     @OptionGroup var sampler: SamplerOptions
 
@@ -33,6 +35,7 @@ struct TUICommand: ParsableCommand {
             let task = loaded.flatMap(TaskDefaults.of)
             let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
             var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
+            options.mouse = mouse
             options.trainer = TrainRunTrainer { settings in
                 var trainOptions = try TrainRunTrainer.defaultOptions(settings)
                 if let threads { trainOptions.threads = threads }

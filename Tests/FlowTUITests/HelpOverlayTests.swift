@@ -4,7 +4,7 @@ import Testing
 @Suite struct HelpOverlayTests {
     static let sizes = [(60, 16), (80, 24), (100, 30), (120, 40), (200, 60)]
 
-    /// At every size, on every screen, each binding's help is there in full (wrapped, never cut short), in
+    /// At every size, on every screen, each binding's help (and what the mouse does there) is there in full (wrapped, never cut short), in
     /// table order, and no row is wider than its column.
     @Test(arguments: sizes)
     func everyHelpTextIsShownWhole(size: (Int, Int)) {
@@ -22,7 +22,9 @@ import Testing
                 }
                 #expect(DisplayWidth.of(line) <= layout.columnWidth - layout.keyWidth)
             }
-            #expect(texts == KeyMap.helpGroups(for: screen.keyScope).flatMap(\.bindings).map(\.help), "\(screen) \(size)")
+            let mouse = KeyMap.mouseActions.filter { $0.scopes.contains(screen.keyScope) }.map(\.help)
+            #expect(texts == KeyMap.helpGroups(for: screen.keyScope).flatMap(\.bindings).map(\.help) + mouse,
+                    "\(screen) \(size)")
             #expect(layout.columns.count * (layout.columnWidth + HelpLayout.gap) - HelpLayout.gap <= size.0 - 6)
             #expect(layout.columns.allSatisfy { $0.count <= layout.rowsPerColumn } || layout.maxScroll > 0)
         }

@@ -33,11 +33,13 @@ import Testing
         }
     }
 
-    /// A row per binding, plus the header, its rule, the help's scroll keys and the text fields' editing keys.
+    /// A row per binding, plus the header, its rule, the help's scroll keys, a row per mouse gesture and the
+    /// text fields' editing keys.
     @Test func markdownTableHasARowPerBinding() {
         let table = KeyMap.markdownTable().split(separator: "\n")
-        #expect(table.count == KeyMap.bindings.count + 4)
-        #expect(table[table.count - 2].contains("`PgDn`"))
+        #expect(table.count == KeyMap.bindings.count + 4 + KeyMap.mouseActions.count)
+        #expect(table[table.count - 2 - KeyMap.mouseActions.count].contains("`PgDn`"))
+        #expect(table.contains { $0.hasPrefix("| click | visualizer |") })
         #expect(table.last?.contains("`Ctrl-U`") == true && table.last?.contains("text fields") == true)
         #expect(table.contains { $0.contains("`[` `]`") && $0.contains("tau_edit") })
     }

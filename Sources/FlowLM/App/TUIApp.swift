@@ -12,7 +12,7 @@ public enum TUIApp {
     public static func run(_ options: TUIOptions) throws -> Int32 {
         let terminal = Terminal()
         do {
-            try terminal.start(requested: options.theme, environment: options.environment)
+            try terminal.start(requested: options.theme, environment: options.environment, mouse: options.mouse)
         } catch {
             throw TerminalUnavailable(description: error.description, exitCode: error.exitCode)
         }
@@ -71,6 +71,7 @@ struct AppLoop {
             if state.autoplay { timeout = min(timeout, max(0, Int((Int64(nextTick) - Int64(now)) / 1_000_000))) }
             switch terminal.nextEvent(timeoutMilliseconds: timeout) {
             case let .key(key): dispatch(.key(key))
+            case let .mouse(event): dispatch(.mouse(event))
             case let .resize(width, height): dispatch(.resized(width: width, height: height))
             case let .signal(number):
                 saveTrainingOnExit()

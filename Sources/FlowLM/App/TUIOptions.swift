@@ -46,6 +46,8 @@ public struct TUIOptions {
     public var replayPieces: PieceLookup?
     public var trainer: TUITrainer?
     public var environment: [String: String]
+    /// Clicks and the wheel (`--no-mouse` leaves the mouse to the terminal, for selecting text).
+    public var mouse = true
 
     public init(model: TUIModel? = nil, loadModel: ((String) throws -> TUIModel)? = nil, prompt: String = "",
                 knobs: SamplerKnobs = SamplerKnobs(), theme: ColorDepth? = nil, replayTrace: String? = nil,

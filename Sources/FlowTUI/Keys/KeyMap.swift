@@ -150,6 +150,12 @@ public enum KeyMap {
         return groups
     }
 
+    /// What the mouse does (Reduce+Mouse), for the help and the key table; off with `flowlm tui --no-mouse`.
+    static let mouseActions: [(gesture: String, scopes: Set<KeyScope>, help: String)] = [
+        ("click", [.visualizer], "On a token: move the cursor there; on a timeline column: view that step"),
+        ("wheel", [.visualizer, .ab, .help], "Previous / next step in history; in the help, scroll"),
+    ]
+
     /// The README's key table, generated from the same rows.
     public static func markdownTable() -> String {
         var lines = ["| Keys | Screen | Action |", "|---|---|---|"]
@@ -161,6 +167,10 @@ public enum KeyMap {
         }
         let scrollKeys = helpScrollKeys.map { "`\($0.key.description)`" }.joined(separator: " ")
         lines.append("| \(scrollKeys) | help | Scroll the help when it does not fit the terminal |")
+        for action in mouseActions {
+            let screens = KeyScope.allCases.filter { action.scopes.contains($0) }.map(\.rawValue).joined(separator: ", ")
+            lines.append("| \(action.gesture) | \(screens) | \(action.help) (off with `--no-mouse`) |")
+        }
         let editingKeys = TextField.lineEditingKeys.map { "`\(KeyPress.control($0).description)`" }.joined(separator: " ")
         lines.append("| \(editingKeys) | text fields | Start / end, back / forward, delete the word before the cursor, "
                      + "to the end, to the start (as in a shell) |")

@@ -81,6 +81,11 @@ public struct CanvasLayout {
         return placed[firstPiece[position]].line
     }
 
+    /// The token whose piece covers `column` (in cells) of `line`, if any: where a click lands.
+    public func position(line: Int, column: Int) -> Int? {
+        placed.first { $0.line == line && column >= $0.column && column < $0.column + DisplayWidth.of($0.text) }?.position
+    }
+
     /// The first line to show so the cursor's line stays visible, centred when the canvas scrolls.
     public func scrollTop(cursor: Int, rows: Int) -> Int {
         guard lineCount > rows, rows > 0 else { return 0 }

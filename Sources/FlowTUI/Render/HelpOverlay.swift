@@ -60,6 +60,8 @@ struct HelpLayout {
         rect = Rect(x: 1, y: 1, width: width - 2, height: height - 2)
         rowsPerColumn = max(1, rect.height - 2)
         let groups = KeyMap.helpGroups(for: state.screen.keyScope)
+        let mouse = KeyMap.mouseActions.filter { $0.scopes.contains(state.screen.keyScope) }
+            .map { (keys: $0.gesture, help: $0.help) }
         let keyWidth = 1 + (groups.flatMap(\.bindings).map { DisplayWidth.of($0.keyLabel) }.max() ?? 0)
         self.keyWidth = keyWidth
         let legend = HelpLayout.legendRows(state.theme)
@@ -67,26 +69,30 @@ struct HelpLayout {
         let widest = max(1, (innerWidth + HelpLayout.gap) / (HelpLayout.minimumColumnWidth + HelpLayout.gap))
         for count in 1...widest {
             let columnWidth = (innerWidth - HelpLayout.gap * (count - 1)) / count
-            let blocks = HelpLayout.blocks(groups, legend: legend, textWidth: columnWidth - keyWidth)
+            let blocks = HelpLayout.blocks(groups, mouse: mouse, legend: legend, textWidth: columnWidth - keyWidth)
             if let columns = HelpLayout.flow(blocks, into: count, rows: rowsPerColumn) {
                 self.columns = columns; self.columnWidth = columnWidth; maxScroll = 0
                 return
             }
         }
-        let rows = HelpLayout.blocks(groups, legend: legend, textWidth: innerWidth - keyWidth).flatMap { $0 }
+        let rows = HelpLayout.blocks(groups, mouse: mouse, legend: legend, textWidth: innerWidth - keyWidth)
+            .flatMap { $0 }
         columns = [rows]; columnWidth = innerWidth
         maxScroll = max(0, rows.count - rowsPerColumn)
     }
 
     /// Runs of rows kept in one column: a heading with its first binding, each binding with its wrapped
     /// text, the legend whole.
-    static func blocks(_ groups: [(group: String, bindings: [KeyBinding])], legend: [Row], textWidth: Int) -> [[Row]] {
+    static func blocks(_ groups: [(group: String, bindings: [KeyBinding])], mouse: [(keys: String, help: String)] = [],
+                       legend: [Row], textWidth: Int) -> [[Row]] {
         var blocks: [[Row]] = []
-        for (group, bindings) in groups {
-            for (i, binding) in bindings.enumerated() {
-                let lines = wrapWords(binding.help, width: max(1, textWidth))
+        let sections = groups.map { ($0.group, $0.bindings.map { (keys: $0.keyLabel, help: $0.help) }) }
+            + (mouse.isEmpty ? [] : [("Mouse", mouse)])
+        for (group, entries) in sections {
+            for (i, entry) in entries.enumerated() {
+                let lines = wrapWords(entry.help, width: max(1, textWidth))
                 var block: [Row] = i == 0 ? [.heading(group)] : []
-                block.append(.binding(keys: binding.keyLabel, text: lines[0]))
+                block.append(.binding(keys: entry.keys, text: lines[0]))
                 block += lines.dropFirst().map(Row.continuation)
                 blocks.append(block)
             }

@@ -6,6 +6,7 @@ public struct Rect: Sendable, Hashable {
     }
     public var right: Int { x + width }
     public var bottom: Int { y + height }
+    public func contains(x px: Int, y py: Int) -> Bool { px >= x && px < right && py >= y && py < bottom }
 }
 
 /// The smallest terminal every screen is designed for.

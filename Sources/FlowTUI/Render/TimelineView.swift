@@ -8,6 +8,24 @@ func sparkGlyph(_ value: Double, max: Double) -> Character {
     return sparkGlyphs[Swift.min(sparkGlyphs.count - 1, Swift.max(0, level))]
 }
 
+/// Which steps the timeline shows, one column each after the labels: a window that ends at the viewed step.
+struct TimelineWindow {
+    static let labelWidth = 9
+    let steps: Range<Int>
+
+    init(_ history: History, width: Int) {
+        let columns = max(1, width - TimelineWindow.labelWidth - 8)
+        let end = max(history.viewIndex + 1, min(history.frames.count, columns))
+        steps = max(0, end - columns)..<min(end, history.frames.count)
+    }
+
+    /// The step drawn in the timeline's column `x` (relative to the panel), if any.
+    func step(atColumn x: Int) -> Int? {
+        let index = steps.lowerBound + x - TimelineWindow.labelWidth
+        return steps.contains(index) ? index : nil
+    }
+}
+
 /// Per-step commits, edits, remasks and mean confidence, one sparkline row each, over a window of
 /// steps that ends at the viewed step; the viewed step's column is highlighted.
 func drawTimeline(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
@@ -19,12 +37,9 @@ func drawTimeline(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
                    clipRight: rect.right)
     }
     guard let history = state.history else { return }
-    let labelWidth = 9
-    let columns = max(1, rect.width - labelWidth - 8)
-    let frames = history.frames
-    let end = max(history.viewIndex + 1, min(frames.count, columns))
-    let start = max(0, end - columns)
-    let window = Array(frames[start..<min(end, frames.count)])
+    let labelWidth = TimelineWindow.labelWidth
+    let steps = TimelineWindow(history, width: rect.width).steps, start = steps.lowerBound
+    let window = Array(history.frames[steps])
     let rows: [(String, (StepFrame) -> Double, Bool)] = [
         ("commits", { Double($0.count(.commit)) }, false),
         ("edits", { Double($0.count(.edit)) }, false),

@@ -1,6 +1,7 @@
 /// What can happen to the app: a key, a timer tick, or a result the app layer posts back.
 public enum Action: Sendable {
     case key(KeyPress)
+    case mouse(MouseEvent)
     case command(Command)
     /// Autoplay timer fired.
     case tick

@@ -13,6 +13,8 @@ extension AppState {
             if textField != nil { return editText(key) }
             guard let command = KeyMap.command(for: key, in: keyScope) else { return [] }
             return run(command)
+        case let .mouse(event):
+            return handleMouse(event)
         case let .command(command):
             return run(command)
         case .tick:

@@ -1,0 +1,42 @@
+/// The mouse does what keys already do, where the pointer is: a click on a token moves the cursor there,
+/// a click on the timeline views that step, and the wheel steps through history (or scrolls the help).
+extension AppState {
+    mutating func handleMouse(_ event: MouseEvent) -> [Effect] {
+        guard textField == nil, screenWidth >= MinimumSize.width, screenHeight >= MinimumSize.height else { return [] }
+        if showHelp {
+            switch event.kind {
+            case .wheelUp: return run(.scrollHelp(.lineUp))
+            case .wheelDown: return run(.scrollHelp(.lineDown))
+            case .press: return []
+            }
+        }
+        switch event.kind {
+        case .wheelUp: return screen == .train ? [] : run(.historyBack)
+        case .wheelDown: return screen == .train ? [] : run(.historyForward)
+        case .press: return screen == .visualizer ? pressInVisualizer(x: event.x, y: event.y) : []
+        }
+    }
+
+    private mutating func pressInVisualizer(x: Int, y: Int) -> [Effect] {
+        let layout = self.layout
+        if layout.canvas.contains(x: x, y: y) {
+            focus = .canvas
+            guard !heatmap, let frame = currentFrame else { return [] }
+            let canvas = CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned,
+                                      width: layout.canvasWidth)
+            let top = canvas.scrollTop(cursor: cursor, rows: layout.canvas.height - 1)
+            if let position = canvas.position(line: y - layout.canvas.y - 1 + top, column: x - layout.canvas.x - 1) {
+                moveCursor(to: position)
+            }
+        } else if layout.inspector.contains(x: x, y: y) {
+            focus = .inspector
+        } else if layout.timeline.contains(x: x, y: y), var history {
+            focus = .timeline
+            if let step = TimelineWindow(history, width: layout.timeline.width).step(atColumn: x - layout.timeline.x) {
+                history.view(step)
+                self.history = history
+            }
+        }
+        return []
+    }
+}
