@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowCore
 import FlowDiffusion
 import FlowLM
 import FlowTUI
@@ -16,8 +17,8 @@ struct GenerateCommand: ParsableCommand {
         """)
 
     @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm or $FLOWLM_MODEL).") var model: String?
-    @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere.") var prompt: String?
-    @Option(help: "Damage this text, then refine it back (repair mode).") var repair: String?
+    @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere; - reads it from standard input.") var prompt: String?
+    @Option(help: "Damage this text, then refine it back (repair mode); - reads it from standard input.") var repair: String?
     @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = 0.2
     @Option(help: "Repair: fraction of tokens masked.") var mask: Double = 0.1
     @Option(help: "Write the JSON Lines trace here (replay it with `flowlm replay` or `flowlm tui --replay`).") var trace: String?
@@ -48,6 +49,7 @@ struct GenerateCommand: ParsableCommand {
                 print(text.header(frame))
                 print(text.canvas(frame, markers: true))
             }
+            let prompt = try self.prompt.map(StandardInput.unlessDash), repair = try self.repair.map(StandardInput.unlessDash)
             let result: GenerationResult
             if let repair {
                 let outcome = try Repair.run(text: repair, substituteRate: substitute, maskRate: mask, knobs: knobs,
@@ -80,5 +82,19 @@ struct GenerateCommand: ParsableCommand {
         case .margin: .margin
         case .negativeEntropy: .entropy
         }
+    }
+}
+
+/// `-` for a text argument: the text is standard input, read whole (as `cat`, `jq` and others do).
+enum StandardInput {
+    struct NotUTF8: FlowLMError {
+        var description: String { "standard input: not valid UTF-8" }
+    }
+
+    static func unlessDash(_ argument: String) throws -> String {
+        guard argument == "-" else { return argument }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else { throw NotUTF8() }
+        return text
     }
 }

@@ -17,11 +17,14 @@ import Testing
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    private func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> Run {
+    private func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil,
+                     input: Data? = nil) throws -> Run {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = folder }
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
         env.removeValue(forKey: "FLOWLM_MODEL")
@@ -31,6 +34,10 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(input)
+            try stdin.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -56,6 +63,24 @@ import Testing
                              in: FileManager.default.temporaryDirectory)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("{\"text\":\"Romeo."), "\(result.stdout)")
+    }
+
+    /// `--prompt -` reads the prompt from standard input; bytes that are not UTF-8 are a one-line error.
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func promptFromStandardInput() throws {
+        let model = try TinyModel.write().path
+        let base = ["generate", "--model", model, "--prompt", "-", "--length", "4", "--steps", "2", "--json"]
+        let piped = try run(base, input: Data("ab[MASK]c".utf8))
+        let direct = try run(["generate", "--model", model, "--prompt", "ab[MASK]c", "--length", "4", "--steps", "2",
+                              "--json"])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        func textAndIDs(_ output: String) throws -> String {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+            return "\(object["text"] ?? "") \(object["ids"] ?? "")"
+        }
+        #expect(try textAndIDs(piped.stdout) == textAndIDs(direct.stdout))
+        let bad = try run(base, input: Data([0xFF, 0xFE, 0x41]))
+        #expect(bad.status != 0 && bad.stderr == "flowlm: standard input: not valid UTF-8\n", "\(bad.stderr)")
     }
 
     @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
