@@ -39,6 +39,23 @@ import Testing
         #expect(harness.state.focus == .inspector && harness.state.cursor == cursor)
     }
 
+    /// A click on a top-k row chooses that candidate, as ↑/↓ do in the inspector; `f` then forces it.
+    @Test func clickingACandidateChoosesIt() throws {
+        let harness = try started(steps: 2)
+        let frame = try #require(harness.state.currentFrame)
+        #expect(frame.candidates(at: harness.state.cursor).count >= 3)
+        let inspector = VisualizerLayout(width: 80, height: 24).inspector
+        let title = try cell(of: "Top-k", in: harness.state, fromRow: inspector.y)
+        try harness.send(.mouse(MouseEvent(.press, x: inspector.x + 4, y: title.y + 2)))
+        #expect(harness.state.focus == .inspector && harness.state.candidateIndex == 1)
+        let rows = render(harness.state, width: 80, height: 24).textSnapshot()
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows[title.y + 2].contains("▸"), "\(rows[title.y + 2])")
+        // Below the candidates: the choice stays.
+        try harness.send(.mouse(MouseEvent(.press, x: inspector.x + 4, y: inspector.bottom - 1)))
+        #expect(harness.state.candidateIndex == 1)
+    }
+
     @Test func theWheelStepsThroughHistoryAndAClickOnTheTimelineViewsThatStep() throws {
         let harness = try started(steps: 3)
         #expect(harness.state.history?.viewIndex == 3)

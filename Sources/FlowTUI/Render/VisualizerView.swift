@@ -87,19 +87,17 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let pc = p < frame.pCurrent.count ? format(Double(frame.pCurrent[p])) : "–"
     let cf = p < frame.confidence.count ? format(Double(frame.confidence[p])) : "–"
     line("p(current) \(pc)  conf \(cf)")
+    let layout = InspectorLayout(state, frame: frame, in: rect)
     if let change = frame.change(at: p) {
         line("\(change.kind.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
              theme.style(.accent))
-        // The why, wrapped: on a narrow inspector it is the part most worth reading whole.
-        let reason = "\(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)"
-        for part in wrapWords(reason, width: max(1, rect.width - 3)) { line("  " + part, theme.style(.muted)) }
+        for part in layout.reasonLines { line("  " + part, theme.style(.muted)) }
     }
     y += 1
     let candidates = frame.candidates(at: p)
     line("Top-k" + (state.focus == .inspector ? " (↑/↓ choose, f force)" : ""), theme.style(.title))
     let barWidth = max(4, rect.width - 22)
-    // Up to 8, leaving four rows for the history, but always the most likely one.
-    for (i, candidate) in candidates.prefix(max(1, min(8, (rect.bottom - y) - 4))).enumerated() where y < rect.bottom {
+    for (i, candidate) in candidates.prefix(layout.candidateRows.count).enumerated() where y < rect.bottom {
         let chosen = state.focus == .inspector && i == state.candidateIndex
         let name = String(displayName(candidate.id, state).prefix(12))
         let pad = String(repeating: " ", count: max(0, 12 - DisplayWidth.of(name)))
@@ -119,6 +117,30 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let firstLine = max(0, wrapped.lines - rows)
     for piece in wrapped.placed where piece.line >= firstLine {
         grid.write(piece.text, x: rect.x + 1 + piece.column, y: y + piece.line - firstLine, style: theme.style(.text), clipRight: right)
+    }
+}
+
+/// Where the inspector's rows go: the wrapped why of a change and the rows of the top-k candidates, which a
+/// click chooses from (Reduce+Mouse).
+struct InspectorLayout {
+    let reasonLines: [String]
+    let candidateRows: Range<Int>
+
+    init(_ state: AppState, frame: StepFrame, in rect: Rect) {
+        let p = state.cursor
+        var y = rect.y + 1 + 3  // position, token, p(current)
+        if let change = frame.change(at: p) {
+            // The why, wrapped: on a narrow inspector it is the part most worth reading whole.
+            let reason = "\(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)"
+            reasonLines = wrapWords(reason, width: max(1, rect.width - 3))
+            y += 1 + reasonLines.count
+        } else {
+            reasonLines = []
+        }
+        y += 2  // a blank row, "Top-k"
+        // Up to 8, leaving four rows for the history, but always the most likely one.
+        let count = min(frame.candidates(at: p).count, max(1, min(8, (rect.bottom - y) - 4)))
+        candidateRows = min(y, rect.bottom)..<min(rect.bottom, y + count)
     }
 }
 

@@ -1,5 +1,6 @@
-/// The mouse does what keys already do, where the pointer is: a click on a token moves the cursor there,
-/// a click on the timeline views that step, and the wheel steps through history (or scrolls the help).
+/// The mouse does what keys already do, where the pointer is: a click on a token moves the cursor there, one
+/// on a top-k candidate chooses it (for `f`), one on the timeline views that step, and the wheel steps through
+/// history (or scrolls the help).
 extension AppState {
     mutating func handleMouse(_ event: MouseEvent) -> [Effect] {
         guard textField == nil, screenWidth >= MinimumSize.width, screenHeight >= MinimumSize.height else { return [] }
@@ -30,6 +31,10 @@ extension AppState {
             }
         } else if layout.inspector.contains(x: x, y: y) {
             focus = .inspector
+            if let frame = currentFrame, cursor < frame.tokens.count {
+                let rows = InspectorLayout(self, frame: frame, in: layout.inspector).candidateRows
+                if rows.contains(y) { candidateIndex = y - rows.lowerBound }
+            }
         } else if layout.timeline.contains(x: x, y: y), var history {
             focus = .timeline
             if let step = TimelineWindow(history, width: layout.timeline.width).step(atColumn: x - layout.timeline.x) {
