@@ -56,6 +56,26 @@ import Testing
         #expect(harness.state.candidateIndex == 1)
     }
 
+    /// On the heatmap (`h`) a click views that row's step with the cursor on that column's position.
+    @Test func clickingTheHeatmapViewsThatStepAtThatPosition() throws {
+        let harness = try started(steps: 3)
+        try harness.press(.character("h"))
+        let canvas = VisualizerLayout(width: 80, height: 24).canvas
+        let window = try HeatmapWindow(#require(harness.state.history), in: canvas)
+        #expect(window.steps == 0...3)
+        let frame = try #require(harness.state.currentFrame)
+        let editable = try #require(frame.roles.firstIndex { $0.isEditable })
+        let column = editable / window.positionsPerColumn(frame.tokens.count)
+        // Row 1 is step 1 (rows start under the title).
+        try harness.send(.mouse(MouseEvent(.press, x: canvas.x + HeatmapWindow.labelWidth + column, y: canvas.y + 2)))
+        #expect(harness.state.history?.viewIndex == 1)
+        #expect(harness.state.cursor == column * window.positionsPerColumn(frame.tokens.count))
+        // The step labels and the rows below the last step do nothing.
+        try harness.send(.mouse(MouseEvent(.press, x: canvas.x + 1, y: canvas.y + 3)))
+        try harness.send(.mouse(MouseEvent(.press, x: canvas.x + 8, y: canvas.y + 9)))
+        #expect(harness.state.history?.viewIndex == 1)
+    }
+
     @Test func theWheelStepsThroughHistoryAndAClickOnTheTimelineViewsThatStep() throws {
         let harness = try started(steps: 3)
         #expect(harness.state.history?.viewIndex == 3)

@@ -152,8 +152,8 @@ public enum KeyMap {
 
     /// What the mouse does (Reduce+Mouse), for the help and the key table; off with `flowlm tui --no-mouse`.
     static let mouseActions: [(gesture: String, scopes: Set<KeyScope>, help: String)] = [
-        ("click", [.visualizer], "On a token: move the cursor there; on a candidate: choose it (f forces it); "
-            + "on a timeline column: view that step"),
+        ("click", [.visualizer], "On a token: move the cursor there (on the heatmap, at that step); on a candidate: "
+            + "choose it (f forces it); on a timeline column: view that step"),
         ("wheel", [.visualizer, .ab, .help], "Previous / next step in history; in the help, scroll"),
     ]
 

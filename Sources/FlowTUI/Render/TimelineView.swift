@@ -63,25 +63,47 @@ func drawTimeline(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     }
 }
 
+/// The heatmap's rows (steps, ending at the viewed one) and columns (positions, grouped when there are more
+/// than columns), for drawing and for clicks.
+struct HeatmapWindow {
+    static let labelWidth = 5
+    let steps: ClosedRange<Int>
+    let columns: Int
+    let rect: Rect
+
+    init(_ history: History, in rect: Rect) {
+        self.rect = rect
+        columns = max(1, rect.width - HeatmapWindow.labelWidth - 1)
+        let rows = max(1, rect.height - 1)
+        steps = max(0, history.viewIndex - rows + 1)...history.viewIndex
+    }
+
+    func positionsPerColumn(_ count: Int) -> Int { max(1, (count + columns - 1) / columns) }
+
+    /// The step and the first position of the column group under a cell, if it shows one.
+    func hit(x: Int, y: Int, history: History) -> (step: Int, position: Int)? {
+        let step = steps.lowerBound + y - rect.y - 1, column = x - rect.x - HeatmapWindow.labelWidth
+        guard steps.contains(step), column >= 0, column < columns else { return nil }
+        let count = history.frames[step].tokens.count, position = column * positionsPerColumn(count)
+        return position < count ? (step, position) : nil
+    }
+}
+
 /// Steps × positions: one row per step (ending at the viewed one), one column per position (grouped
 /// when the canvas is wider than the panel), shaded by confidence, with change markers.
 func drawHeatmap(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let theme = state.theme
     grid.panelTitle("Heatmap · steps × positions", in: rect, theme: theme, focused: state.focus == .canvas)
     guard let history = state.history else { return }
-    let labelWidth = 5
-    let columns = max(1, rect.width - labelWidth - 1)
-    let rows = max(1, rect.height - 1)
-    let lastRow = history.viewIndex
-    let firstRow = max(0, lastRow - rows + 1)
+    let window = HeatmapWindow(history, in: rect), columns = window.columns
     let shades: [Character] = [" ", "░", "▒", "▓", "█"]
-    for (r, index) in (firstRow...lastRow).enumerated() {
+    for (r, index) in window.steps.enumerated() {
         let frame = history.frames[index]
         let y = rect.y + 1 + r
         grid.write(String(index), x: rect.x, y: y, style: theme.style(.muted))
         let count = frame.tokens.count
         guard count > 0 else { continue }
-        let perColumn = max(1, (count + columns - 1) / columns)
+        let perColumn = window.positionsPerColumn(count)
         for column in 0..<min(columns, (count + perColumn - 1) / perColumn) {
             let positions = (column * perColumn)..<min(count, (column + 1) * perColumn)
             var sum: Float = 0, visible = 0
@@ -91,7 +113,7 @@ func drawHeatmap(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
                 guard frame.tokens[p] != state.maskToken, p < frame.confidence.count else { continue }
                 sum += frame.confidence[p]; visible += 1
             }
-            let x = rect.x + labelWidth + column
+            let x = rect.x + HeatmapWindow.labelWidth + column
             if let mark, let glyph = Markers.glyph(for: mark) ?? (mark == .commit ? "+" : nil) {
                 grid.put(glyph, x: x, y: y, style: theme.style(.accent).adding(mark.attributes))
             } else if visible == 0 {

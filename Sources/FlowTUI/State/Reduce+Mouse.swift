@@ -1,6 +1,6 @@
-/// The mouse does what keys already do, where the pointer is: a click on a token moves the cursor there, one
-/// on a top-k candidate chooses it (for `f`), one on the timeline views that step, and the wheel steps through
-/// history (or scrolls the help).
+/// The mouse does what keys already do, where the pointer is: a click on a token moves the cursor there (on
+/// the heatmap, to that position at that step), one on a top-k candidate chooses it (for `f`), one on the
+/// timeline views that step, and the wheel steps through history (or scrolls the help).
 extension AppState {
     mutating func handleMouse(_ event: MouseEvent) -> [Effect] {
         guard textField == nil, screenWidth >= MinimumSize.width, screenHeight >= MinimumSize.height else { return [] }
@@ -22,7 +22,15 @@ extension AppState {
         let layout = self.layout
         if layout.canvas.contains(x: x, y: y) {
             focus = .canvas
-            guard !heatmap, let frame = currentFrame else { return [] }
+            if heatmap, var history {
+                guard let (step, position) = HeatmapWindow(history, in: layout.canvas).hit(x: x, y: y, history: history)
+                else { return [] }
+                history.view(step)
+                self.history = history
+                moveCursor(to: position)
+                return []
+            }
+            guard let frame = currentFrame else { return [] }
             let canvas = CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned,
                                       width: layout.canvasWidth)
             let top = canvas.scrollTop(cursor: cursor, rows: layout.canvas.height - 1)
