@@ -22,11 +22,10 @@ extension AppState {
         let layout = self.layout
         if layout.canvas.contains(x: x, y: y) {
             focus = .canvas
-            if heatmap, var history {
+            if heatmap, let history {
                 guard let (step, position) = HeatmapWindow(history, in: layout.canvas).hit(x: x, y: y, history: history)
                 else { return [] }
-                history.view(step)
-                self.history = history
+                self.history?.view(step)
                 moveCursor(to: position)
                 return []
             }
@@ -43,11 +42,10 @@ extension AppState {
                 let rows = InspectorLayout(self, frame: frame, in: layout.inspector).candidateRows
                 if rows.contains(y) { candidateIndex = y - rows.lowerBound }
             }
-        } else if layout.timeline.contains(x: x, y: y), var history {
+        } else if layout.timeline.contains(x: x, y: y), let history {
             focus = .timeline
             if let step = TimelineWindow(history, width: layout.timeline.width).step(atColumn: x - layout.timeline.x) {
-                history.view(step)
-                self.history = history
+                self.history?.view(step)
             }
         }
         return []
