@@ -1,3 +1,4 @@
+import FlowCore
 import FlowDiffusion
 import Testing
 @testable import FlowTUI
@@ -116,5 +117,30 @@ import Testing
         harness.state.screenWidth = 40  // "terminal too small": the screen has no panels to hit
         try harness.send(.mouse(MouseEvent(.wheelUp, x: 10, y: 5)))
         #expect(harness.state.history?.viewIndex == 2)
+    }
+
+    /// Presses and wheel turns anywhere, edges and beyond included, on every screen and overlay and at
+    /// several sizes: nothing traps, and the cursor and the viewed step stay in range.
+    @Test func anyReportAnywhereKeepsTheStateInRange() throws {
+        var random = FlowRandom(seed: 11)
+        let kinds: [MouseEvent.Kind] = [.press, .wheelUp, .wheelDown]
+        for (width, height) in [(60, 16), (80, 24), (131, 41)] {
+            let harness = try started(steps: 4)
+            harness.state.screenWidth = width; harness.state.screenHeight = height
+            for round in 0..<600 {
+                switch round % 150 {
+                case 50: try harness.press(.character("h"))
+                case 100: try harness.press(.character("?"))
+                case 120: try harness.press(.escape, .character("2"))
+                case 140: try harness.press(.character("1"))
+                default: break
+                }
+                let x = random.nextInt(below: width + 4) - 2, y = random.nextInt(below: height + 4) - 2
+                try harness.send(.mouse(MouseEvent(kinds[random.nextInt(below: 3)], x: x, y: y)))
+                let history = try #require(harness.state.history)
+                #expect(history.frames.indices.contains(history.viewIndex))
+                #expect(history.current.tokens.indices.contains(harness.state.cursor))
+            }
+        }
     }
 }
