@@ -95,13 +95,19 @@ public struct CanvasLayout {
     /// The token on the next line up or down nearest the cursor's column.
     static func verticalNeighbour(of cursor: Int, direction: Int, state: AppState) -> Int? {
         guard let frame = state.currentFrame else { return nil }
-        let layout = CanvasLayout(frame: frame, pieces: state.pieces, mask: state.maskToken, pinned: state.pinned,
-                                  width: VisualizerLayout(width: state.screenWidth, height: state.screenHeight).canvasWidth)
+        let layout = state.canvasLayout(of: frame)
         guard cursor < layout.firstPiece.count, layout.firstPiece[cursor] >= 0 else { return nil }
         let here = layout.placed[layout.firstPiece[cursor]]
         let target = here.line + direction
         guard target >= 0, target < layout.lineCount else { return nil }
         let candidates = layout.placed.filter { $0.line == target }
         return candidates.min { abs($0.column - here.column) < abs($1.column - here.column) }?.position
+    }
+}
+
+extension AppState {
+    /// The visualizer canvas's layout of `frame` at this terminal size, as `drawCanvas` lays it out.
+    func canvasLayout(of frame: StepFrame) -> CanvasLayout {
+        CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned, width: layout.canvasWidth)
     }
 }

@@ -62,7 +62,7 @@ struct HelpLayout {
         let groups = KeyMap.helpGroups(for: state.screen.keyScope)
         let mouse = KeyMap.mouseActions.filter { $0.scopes.contains(state.screen.keyScope) }
             .map { (keys: $0.gesture, help: $0.help) }
-        let keyWidth = 1 + (groups.flatMap(\.bindings).map { DisplayWidth.of($0.keyLabel) }.max() ?? 0)
+        let keyWidth = 1 + ((groups.flatMap(\.bindings).map(\.keyLabel) + mouse.map(\.keys)).map(DisplayWidth.of).max() ?? 0)
         self.keyWidth = keyWidth
         let legend = HelpLayout.legendRows(state.theme)
         let innerWidth = max(1, rect.width - 4)

@@ -97,16 +97,18 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let candidates = frame.candidates(at: p)
     line("Top-k" + (state.focus == .inspector ? " (↑/↓ choose, f force)" : ""), theme.style(.title))
     let barWidth = max(4, rect.width - 22)
-    for (i, candidate) in candidates.prefix(layout.candidateRows.count).enumerated() where y < rect.bottom {
+    // On the rows a click chooses from, whatever came above them.
+    for (i, (rowY, candidate)) in zip(layout.candidateRows, candidates).enumerated() {
         let chosen = state.focus == .inspector && i == state.candidateIndex
         let name = String(displayName(candidate.id, state).prefix(12))
         let pad = String(repeating: " ", count: max(0, 12 - DisplayWidth.of(name)))
         let bar = String(repeating: "█", count: Int((Double(candidate.probability) * Double(barWidth)).rounded()))
         let row = "\(chosen ? "▸" : " ")\(name)\(pad) \(format(Double(candidate.probability))) "
-        let x = grid.write(row, x: rect.x + 1, y: y, style: chosen ? theme.style(.cursor) : theme.style(.text), clipRight: right)
-        grid.write(bar, x: x, y: y, style: theme.confidence(Double(candidate.probability)), clipRight: right)
-        y += 1
+        let x = grid.write(row, x: rect.x + 1, y: rowY, style: chosen ? theme.style(.cursor) : theme.style(.text),
+                           clipRight: right)
+        grid.write(bar, x: x, y: rowY, style: theme.confidence(Double(candidate.probability)), clipRight: right)
     }
+    y = max(y, layout.candidateRows.upperBound)
     if candidates.isEmpty { line("  (not recorded)", theme.style(.muted)) }
     y += 1
     guard y < rect.bottom else { return }

@@ -30,8 +30,7 @@ extension AppState {
                 return []
             }
             guard let frame = currentFrame else { return [] }
-            let canvas = CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned,
-                                      width: layout.canvasWidth)
+            let canvas = canvasLayout(of: frame)
             let top = canvas.scrollTop(cursor: cursor, rows: layout.canvas.height - 1)
             if let position = canvas.position(line: y - layout.canvas.y - 1 + top, column: x - layout.canvas.x - 1) {
                 moveCursor(to: position)
