@@ -85,25 +85,7 @@ struct LineReader {
 
     func knobs(_ object: JSONValue, label: String) throws(DiffusionError) -> SamplerKnobs {
         var k = SamplerKnobs()
-        k.sampler = try choice("sampler", in: object, as: SamplerKind.self)
-        k.steps = try int("steps", in: object, label: label)
-        k.answerLength = try int("length", in: object, label: label)
-        k.blockLength = try int("block_length", in: object, label: label)
-        k.schedule = try choice("schedule", in: object, as: UnmaskSchedule.self)
-        k.confidence = try choice("confidence", in: object, as: ConfidenceMeasure.self)
-        k.proposal = try choice("proposal", in: object, as: ProposalKind.self)
-        k.temperature = try double("temperature", in: object)
-        k.tauUnmask = try double("tau_unmask", in: object)
-        k.tauEdit = try double("tau_edit", in: object)
-        k.delta = try double("delta", in: object)
-        k.maxEditsPerStep = try int("max_edits", in: object, label: label)
-        k.editGate = try double("phi", in: object)
-        k.editMode = try choice("edit_mode", in: object, as: EditMode.self)
-        k.cooldown = try int("cooldown", in: object, label: label)
-        k.cycleWindow = try int("cycle_window", in: object, label: label)
-        k.correctionSteps = try int("correction_steps", in: object, label: label)
-        k.seed = try uint64("seed", in: object)
-        k.topK = try int("top_k", in: object, label: label)
+        if let problem = k.apply(json: object, requireAll: true) { throw fail("\(label): \(problem)") }
         do { try k.validate(contextLength: Int.max) } catch { throw fail("\(label): \(error.description)") }
         return k
     }

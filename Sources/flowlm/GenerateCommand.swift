@@ -38,7 +38,7 @@ struct GenerateCommand: ParsableCommand {
             let loaded = try LoadedModel(directory: self.model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(),
                                          threads: threads)
             let task = TaskDefaults.of(loaded)
-            let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
+            let knobs = sampler.knobs(base: try loaded.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength))
             let model = loaded.textModel
             let colored = !json && color.usesColor(isTerminal: ColorMode.standardOutputIsTerminal,
                                                    environment: ProcessInfo.processInfo.environment)

@@ -33,7 +33,8 @@ struct TUICommand: ParsableCommand {
                 ? LoadedModel(directory: model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(), threads: threads)
                 : nil
             let task = loaded.flatMap(TaskDefaults.of)
-            let knobs = try sampler.knobs(defaultLength: task?.length ?? SamplerOptions.defaultLength)
+            let knobs = try sampler.knobs(base: loaded?.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength),
+                                          defaultLength: task?.length ?? SamplerOptions.defaultLength)
             var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
             options.mouse = mouse
             options.trainer = TrainRunTrainer { settings in

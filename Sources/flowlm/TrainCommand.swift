@@ -36,6 +36,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("vocab-size"), help: "Size of the BPE tokenizer trained on a text corpus.") var vocabSize: Int?
     @Option(help: "Use this tokenizer.json instead of training one.") var tokenizer: String?
     @Option(name: .customLong("p-sub"), help: "flowlm: substitution rate at mask rate 1/2.") var pSub: Double = 0.2
+    @Option(name: .customLong("sub-floor"), help: "flowlm: substitution rate on a canvas with no masks (fades to 0 at mask rate 1).")
+    var subFloor: Double = 0
+    @Option(name: .customLong("min-noise"), help: "Lowest noise level t drawn (t_min; mask rate t).") var minNoise: Double = 1e-3
+    @Option(help: "AdamW β2.") var beta2: Double = 0.999
+    @Option(name: .customLong("decay-floor"), help: "Learning rate at the end of the decay, as a fraction of the peak.")
+    var decayFloor: Double = 0.1
     @Option(name: .customLong("w-mask"), help: "Loss weight of masked positions.") var wMask: Float = 1
     @Option(name: .customLong("w-sub"), help: "Loss weight of substituted positions.") var wSub: Float = 1
     @Option(name: .customLong("w-keep"), help: "Loss weight of kept positions (0 = the seed reference's loss).") var wKeep: Float = 1
@@ -62,6 +68,8 @@ struct TrainCommand: ParsableCommand {
             options.seed = seed; options.resume = resume; options.evaluateEvery = evalEvery; options.saveEvery = saveEvery
             options.dtype = dtype; options.threads = threads ?? options.threads; options.vocabularySize = vocabSize
             options.tokenizer = tokenizer.map { URL(fileURLWithPath: $0) }; options.substitutionPeak = pSub
+            options.substitutionFloor = subFloor; options.minimumNoise = minNoise; options.beta2 = beta2
+            options.decayFloor = decayFloor
             options.weightMasked = wMask; options.weightSubstituted = wSub; options.weightKept = wKeep
             options.unigramSubstitutes = unigramSubstitutes
             options.shape = ModelShapeOverride(hiddenSize: hidden, intermediateSize: intermediate, headCount: heads, layerCount: layers)

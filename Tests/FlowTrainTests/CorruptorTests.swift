@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import FlowCore
 @testable import FlowTrain
@@ -119,6 +120,36 @@ struct CorruptorTests {
         for r in stride(from: 0.0, through: 1.0, by: 0.05) {
             #expect(r + HybridSchedule.substitutionRate(maskRate: r, peak: 1) <= 1 + 1e-12)
         }
+    }
+
+    /// A floor keeps substitutions on canvases with few masks (repair-like inputs), fading to 0 at mask rate 1.
+    @Test func substitutionFloorPutsErrorsOnNearlyCleanCanvases() throws {
+        #expect(abs(HybridSchedule.substitutionRate(maskRate: 0, peak: 0.2, floor: 0.1) - 0.1) < 1e-12)
+        #expect(HybridSchedule.substitutionRate(maskRate: 1, peak: 0.2, floor: 0.1) == 0)
+        #expect(abs(HybridSchedule.substitutionRate(maskRate: 0.5, peak: 0.2, floor: 0.1) - 0.25) < 1e-12)
+        var knobs = CorruptionKnobs(objective: .flowlm)
+        knobs.substitutionFloor = 0.15
+        knobs.minimumNoise = 0.05
+        let c = try Self.corruptor(knobs)
+        let tally = Self.run(c, draws: 1500, seed: 4) { t in
+            (t, HybridSchedule.substitutionRate(maskRate: t, peak: 0.2, floor: 0.15))
+        }
+        #expect(abs(tally.substituted / tally.expectedSubstituted - 1) < 0.03)
+        #expect(abs(tally.masked / tally.expectedMasked - 1) < 0.02)
+    }
+
+    /// train_state.json written before the floor existed still decodes (floor 0), so old runs resume.
+    @Test func knobsSavedBeforeTheFloorExistedStillDecode() throws {
+        var knobs = CorruptionKnobs(objective: .flowlm)
+        knobs.substitutionFloor = 0.2
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(knobs)) as? [String: Any])
+        #expect(object["substitutionFloor"] as? Double == 0.2)
+        object.removeValue(forKey: "substitutionFloor")
+        let old = try JSONDecoder().decode(CorruptionKnobs.self, from: JSONSerialization.data(withJSONObject: object))
+        knobs.substitutionFloor = 0
+        #expect(old == knobs)
+        let roundTrip = try JSONDecoder().decode(CorruptionKnobs.self, from: JSONEncoder().encode(knobs))
+        #expect(roundTrip == knobs)
     }
 
     @Test func bertSelectsThenSplits801010() throws {

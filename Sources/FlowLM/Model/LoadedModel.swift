@@ -49,6 +49,19 @@ public struct LoadedModel: @unchecked Sendable {
 }
 
 extension LoadedModel {
+    /// The knobs `flowlm tui` and `generate` start from: SamplerKnobs' defaults with an answer of `defaultLength`,
+    /// then the model folder's recommended settings (flowlm_sampler.json), if it has them.
+    public func startingKnobs(defaultLength: Int) throws -> SamplerKnobs {
+        var base = SamplerKnobs()
+        base.answerLength = defaultLength
+        let file = directory.appendingPathComponent(RecommendedKnobs.fileName)
+        guard FileManager.default.fileExists(atPath: file.path) else { return base }
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch { throw FileProblem(file.path, "cannot be read (\(error.localizedDescription))") }
+        guard let text = String(data: data, encoding: .utf8) else { throw FileProblem(file.path, "not UTF-8") }
+        return try RecommendedKnobs.parse(text, path: file.path, base: base)
+    }
+
     /// Token pieces from a model directory's tokenizer.json alone (for replaying a trace without the model).
     public static func pieces(modelDirectory: String) throws -> PieceLookup {
         let tokenizer = try Tokenizer.load(from: URL(fileURLWithPath: modelDirectory).appendingPathComponent(ModelDirectory.tokenizerName))

@@ -29,6 +29,12 @@ public struct TrainOptions: Sendable {
     /// An existing tokenizer.json to use instead of training one.
     public var tokenizer: URL?
     public var substitutionPeak = 0.2
+    public var substitutionFloor = 0.0
+    /// Lowest noise level drawn (t_min).
+    public var minimumNoise = 1e-3
+    public var beta2 = 0.999
+    /// The learning rate at the end of the decay, as a fraction of the peak.
+    public var decayFloor = 0.1
     public var weightMasked: Float = 1
     public var weightSubstituted: Float = 1
     public var weightKept: Float = 1
@@ -53,6 +59,8 @@ public struct TrainOptions: Sendable {
     var corruptionKnobs: CorruptionKnobs {
         var knobs = CorruptionKnobs(objective: objective)
         knobs.substitutionPeak = substitutionPeak
+        knobs.substitutionFloor = substitutionFloor
+        knobs.minimumNoise = minimumNoise
         knobs.weightMasked = weightMasked
         knobs.weightSubstituted = weightSubstituted
         knobs.weightKept = weightKept
@@ -67,6 +75,9 @@ public struct TrainOptions: Sendable {
         try check(learningRate > 0 && learningRate.isFinite, "--lr must be a positive number (got \(learningRate))")
         try check(warmupSteps >= 0, "--warmup must not be negative")
         try check(accumulation >= 1, "--accumulation must be at least 1")
+        try check(beta2 > 0 && beta2 < 1, "--beta2 must be in (0, 1) (got \(beta2))")
+        try check(decayFloor >= 0 && decayFloor <= 1, "--decay-floor must be in [0, 1] (got \(decayFloor))")
+        do { try corruptionKnobs.validate() } catch { try check(false, "--min-noise, --p-sub or --sub-floor: \(error.message)") }
         try check(evaluateEvery > 0 && saveEvery > 0, "--eval-every and --save-every must be positive")
         try check(threads >= 1, "--threads must be at least 1")
         try check(preset != .base, "the base preset is too large to train here; use toy or small (or python/flowlm_train)")

@@ -90,8 +90,8 @@ public final class TrainRun {
         let trainingKnobs = TrainingKnobs(
             corruption: knobs,
             schedule: LearningRateSchedule(peak: options.learningRate, warmupSteps: options.warmupSteps,
-                                           totalSteps: options.steps, decay: options.decay),
-            optimizer: AdamWConfig(weightDecay: options.weightDecay),
+                                           totalSteps: options.steps, decay: options.decay, finalRatio: options.decayFloor),
+            optimizer: AdamWConfig(beta2: options.beta2, weightDecay: options.weightDecay),
             batchSize: options.batchSize, length: options.length, accumulation: options.accumulation,
             clipNorm: options.clipNorm, seed: options.seed)
 

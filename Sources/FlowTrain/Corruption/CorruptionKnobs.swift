@@ -26,6 +26,8 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
     public var minimumNoise: Double = 1e-3
     /// `flowlm`: the substitution rate at mask rate 1/2, s(r) = substitutionPeak · 4r(1−r).
     public var substitutionPeak: Double = 0.2
+    /// `flowlm`: the substitution rate on a canvas with no masks, fading linearly to 0 at mask rate 1.
+    public var substitutionFloor: Double = 0
     /// Loss weights per kind (`flowlm`, and `uniform` for substituted/kept).
     public var weightMasked: Float = 1
     public var weightSubstituted: Float = 1
@@ -50,7 +52,8 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
             return "bert: selection rate ~ U[\(selectionRateLow), \(selectionRateHigh)], "
                 + "mask/random/keep \(bertMaskFraction)/\(bertRandomFraction)/\(1 - bertMaskFraction - bertRandomFraction)"
         case .flowlm:
-            return "flowlm: t ~ U[\(minimumNoise), 1], mask rate t, substitution \(substitutionPeak)·4r(1−r), "
+            return "flowlm: t ~ U[\(minimumNoise), 1], mask rate t, substitution \(substitutionPeak)·4r(1−r)"
+                + (substitutionFloor > 0 ? " + \(substitutionFloor)·(1−r)" : "") + ", "
                 + "weights mask/sub/keep \(weightMasked)/\(weightSubstituted)/\(weightKept), substitutes \(substitutes.name)"
         case .uniform:
             return "uniform: t ~ U[\(minimumNoise), 1], substitution rate t, weights sub/keep \(weightSubstituted)/\(weightKept), "
@@ -65,6 +68,7 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
         }
         try require(minimumNoise > 0 && minimumNoise <= 1, "minimum noise must be in (0, 1], got \(minimumNoise)")
         try require((0...1).contains(substitutionPeak), "substitution peak must be in [0, 1], got \(substitutionPeak)")
+        try require((0...1).contains(substitutionFloor), "substitution floor must be in [0, 1], got \(substitutionFloor)")
         for (name, w) in [("mask", weightMasked), ("substitute", weightSubstituted), ("keep", weightKept)] {
             try require(w.isFinite && w >= 0, "\(name) weight must be finite and non-negative, got \(w)")
         }
@@ -72,6 +76,25 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
                     "selection rate range must satisfy 0 < low ≤ high ≤ 1, got [\(selectionRateLow), \(selectionRateHigh)]")
         try require(bertMaskFraction >= 0 && bertRandomFraction >= 0 && bertMaskFraction + bertRandomFraction <= 1,
                     "bert mask and random fractions must be non-negative with a sum ≤ 1")
+    }
+}
+
+extension CorruptionKnobs {
+    /// Knobs added after runs were saved decode to their defaults, so older train_state.json files still resume.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(objective: try c.decode(Objective.self, forKey: .objective))
+        minimumNoise = try c.decode(Double.self, forKey: .minimumNoise)
+        substitutionPeak = try c.decode(Double.self, forKey: .substitutionPeak)
+        substitutionFloor = try c.decodeIfPresent(Double.self, forKey: .substitutionFloor) ?? 0
+        weightMasked = try c.decode(Float.self, forKey: .weightMasked)
+        weightSubstituted = try c.decode(Float.self, forKey: .weightSubstituted)
+        weightKept = try c.decode(Float.self, forKey: .weightKept)
+        selectionRateLow = try c.decode(Double.self, forKey: .selectionRateLow)
+        selectionRateHigh = try c.decode(Double.self, forKey: .selectionRateHigh)
+        bertMaskFraction = try c.decode(Double.self, forKey: .bertMaskFraction)
+        bertRandomFraction = try c.decode(Double.self, forKey: .bertRandomFraction)
+        substitutes = try c.decode(SubstituteDistribution.self, forKey: .substitutes)
     }
 }
 

@@ -72,7 +72,8 @@ public struct Corruptor: Sendable {
         let t = drawNoise(&rng)
         s.noiseLevel = t
         let m = HybridSchedule.maskRate(at: t)
-        let sub = HybridSchedule.substitutionRate(maskRate: m, peak: knobs.substitutionPeak)
+        let sub = HybridSchedule.substitutionRate(maskRate: m, peak: knobs.substitutionPeak,
+                                                   floor: knobs.substitutionFloor)
         for i in s.labels.indices where isEditable(i, s.labels, editable) {
             let u = rng.nextDouble()
             if u < m {

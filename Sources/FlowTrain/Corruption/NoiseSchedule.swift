@@ -5,9 +5,10 @@ public enum HybridSchedule {
     /// Mask rate at noise level t: linear, m(t) = t (as LLaDA and MDLM's linear schedule).
     @inlinable public static func maskRate(at t: Double) -> Double { min(max(t, 0), 1) }
 
-    /// s(r) = peak · 4r(1−r), capped at 1 − r so that mask + substitute never exceeds 1
-    /// (the cap only binds when peak > 1/4).
-    @inlinable public static func substitutionRate(maskRate r: Double, peak: Double) -> Double {
-        min(peak * 4 * r * (1 - r), 1 - r)
+    /// s(r) = peak · 4r(1−r) + floor · (1−r), capped at 1 − r so that mask + substitute never exceeds 1.
+    /// With floor 0 this is zero on a clean canvas; a floor puts substitutions on canvases with few masks,
+    /// which is what a repair or a late sampling step looks like (research_idea.md §7).
+    @inlinable public static func substitutionRate(maskRate r: Double, peak: Double, floor: Double = 0) -> Double {
+        min(peak * 4 * r * (1 - r) + floor * (1 - r), 1 - r)
     }
 }

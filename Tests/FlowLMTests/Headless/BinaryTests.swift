@@ -83,6 +83,29 @@ import Testing
         #expect(bad.status != 0 && bad.stderr == "flowlm: standard input: not valid UTF-8\n", "\(bad.stderr)")
     }
 
+    /// A model folder's flowlm_sampler.json sets the starting knobs; a flag beats it; a bad file is one line
+    /// naming the file and the knob.
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func recommendedKnobsFromTheModelFolder() throws {
+        let model = try TinyModel.write()
+        let settings = model.appendingPathComponent("flowlm_sampler.json")
+        let base = ["generate", "--model", model.path, "--prompt", "ab", "--length", "6", "--json"]
+        func stats(_ result: Run) throws -> JSONValue {
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(try JSONValue.parse(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["stats"])
+        }
+        let defaults = try stats(try run(base))
+        try Data(#"{"steps": 2, "sampler": "llada"}"#.utf8).write(to: settings)
+        let recommended = try stats(try run(base))
+        #expect(defaults["forward_passes"]?.intValue != 2)
+        #expect(recommended["forward_passes"]?.intValue == 2, "llada runs exactly its steps: \(recommended)")
+        let overridden = try stats(try run(base + ["--steps", "3"]))
+        #expect(overridden["forward_passes"]?.intValue == 3)
+        try Data(#"{"tau_edit": 2}"#.utf8).write(to: settings)
+        let bad = try run(base)
+        #expect(bad.status == 1 && bad.stderr == "flowlm: \(settings.path): tau_edit 2.0 is outside [0, 1]\n", "\(bad.stderr)")
+    }
+
     @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
     func generateJSONAndColour() throws {
         let model = try TinyModel.write().path

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Does `make run` show corrections, and are they improvements? Runs `flowlm generate` with make run's own
+arguments over seeds 0–9, once as is (edits on) and once with --max-edits 0 (edits off, same seed), and reports
+edits of visible tokens per run and the mean model log-probability of the final answer.
+
+The log-probability of a final text is the model's pseudo-log-likelihood of its answer (Salazar et al., "Masked
+Language Model Scoring", ACL 2020): the mean over answer positions of log p(token | every other token), each
+position masked in turn, from `flowlm forward --json` logits. (p(current) with the token visible is no measure: a
+corruption-and-correction model scores almost every visible token near 1.) Higher means the model finds the text
+more plausible.
+
+Usage: Tools/measure_edits.py [--model DIR] [--seeds 0-9] [--bin .build/release/flowlm] [--json] [-- extra generate args]
+"""
+import argparse, json, math, shlex, subprocess, sys
+
+RUN_ARGS = "--sample --temperature 0.8 --length 48 --steps 24"  # the Makefile's RUN_ARGS
+
+
+def run(cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def mean_log_p(binary, model, ids, answer_positions, mask):
+    total = 0.0
+    for p in answer_positions:
+        masked = list(ids)
+        masked[p] = mask
+        out = json.loads(run([binary, "forward", "--model", model, "--ids", ",".join(map(str, masked)), "--json",
+                              "--threads", "1"]))
+        row = out["logits"][p]
+        top = max(row)
+        log_z = top + math.log(sum(math.exp(x - top) for x in row))
+        total += row[ids[p]] - log_z
+    return total / len(answer_positions)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="checkpoints/shakespeare-flowlm")
+    ap.add_argument("--seeds", default="0-9")
+    ap.add_argument("--bin", default=".build/release/flowlm")
+    ap.add_argument("--run-args", default=RUN_ARGS)
+    ap.add_argument("--json", action="store_true")
+    args, extra = ap.parse_known_args()
+    extra = [a for a in extra if a != "--"]
+    lo, hi = (int(x) for x in args.seeds.split("-"))
+    rows = []
+    for seed in range(lo, hi + 1):
+        row = {"seed": seed}
+        for label, more in (("on", []), ("off", ["--max-edits", "0"])):
+            cmd = [args.bin, "generate", "--model", args.model, *shlex.split(args.run_args), "--seed", str(seed),
+                   "--json", "--threads", "1", *extra, *more]
+            result = json.loads(run(cmd))
+            ids = result["ids"]
+            # ids hold the final canvas without [CLS]/[SEP]; the answer is its last `length` tokens.
+            length = int(shlex.split(args.run_args)[shlex.split(args.run_args).index("--length") + 1])
+            row[f"edits_{label}"] = result["stats"]["edits"]
+            row[f"text_{label}"] = result["answer"]
+            row[f"ids_{label}"] = ids
+            row[f"length"] = length
+        rows.append(row)
+    # Score each final text with one forward pass (special tokens from the model's config).
+    config = json.load(open(f"{args.model}/config.json"))
+    cls, sep, mask = config.get("cls_token_id", 2), config.get("sep_token_id", 3), config.get("mask_token_id", 4)
+    for row in rows:
+        for label in ("on", "off"):
+            if label == "off" and row["ids_off"] == row["ids_on"]:
+                row["logp_off"] = row["logp_on"]
+                continue
+            ids = [cls] + row[f"ids_{label}"] + [sep]
+            n = len(ids)
+            answer = list(range(n - 1 - row["length"], n - 1))
+            row[f"logp_{label}"] = mean_log_p(args.bin, args.model, ids, answer, mask)
+    edits = sum(r["edits_on"] for r in rows) / len(rows)
+    logp_on = sum(r["logp_on"] for r in rows) / len(rows)
+    logp_off = sum(r["logp_off"] for r in rows) / len(rows)
+    better = sum(r["logp_on"] > r["logp_off"] for r in rows)
+    same = sum(r["text_on"] == r["text_off"] for r in rows)
+    if args.json:
+        print(json.dumps({"rows": [{k: v for k, v in r.items() if not k.startswith("ids_")} for r in rows],
+                          "mean_edits": edits, "mean_logp_on": logp_on, "mean_logp_off": logp_off}))
+        return 0
+    print(f"model {args.model}, generate {args.run_args} {' '.join(extra)}, seeds {args.seeds}")
+    print("| seed | edits (on) | mean log p, edits on | mean log p, edits off |")
+    print("|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['seed']} | {r['edits_on']} | {r['logp_on']:.3f} | {r['logp_off']:.3f} |")
+    print(f"| mean | **{edits:.1f}** | **{logp_on:.3f}** | **{logp_off:.3f}** |")
+    print(f"edits on scored higher in {better} of {len(rows)} runs; identical texts in {same}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
