@@ -5,6 +5,10 @@
 # field with Ctrl-U, resizes below the minimum and back, quits with q (exit 0) and with Ctrl-C (exit 130),
 # and checks the terminal came back in canonical mode with echo on and mouse reporting off; finally checks the non-terminal error
 # (exit 2).
+# Part 2 runs repair mode on the shipped model (`tui --repair`, env FLOWLM_REPAIR_MODEL, default
+# checkpoints/shakespeare-flowlm): steps until the correction is done and checks that the damaged positions are
+# marked and that the model's edits are drawn in the edit style (reverse, SGR 7). It checks styles and markers,
+# not words, so it holds for a retrained model too.
 # Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
 set -euo pipefail
 BIN=${FLOWLM_BIN:-.build/debug/flowlm}
@@ -19,10 +23,14 @@ wait_for() {  # text, [seconds]
     for _ in $(seq 1 $(( ${2:-10} * 10 ))); do screen | grep -qF -- "$1" && return 0; sleep 0.1; done
     screen >&2; fail "timed out waiting for: $1"
 }
-start() {  # extra shell after the binary exits
+RUNS=0
+start() {  # [flowlm tui arguments, quoted for the shell; default: replay the trace]
+    # Each run gets a tmux server of its own: one just killed may still hold its socket ("server exited
+    # unexpectedly"). stty is saved before the exit status, so once wait_exit sees the status both are there.
+    RUNS=$((RUNS + 1)); SOCKET="flowlm-e2e-$$-$RUNS"
     rm -f "$OUT/exit" "$OUT/stty"
     tm new-session -d -s e2e -x 100 -y 30 \
-        "$BIN tui --replay '$TRACE'; echo \$? > '$OUT/exit'; stty -a > '$OUT/stty'; sleep 30"
+        "$BIN tui ${1:---replay '$TRACE'}; status=\$?; stty -a > '$OUT/stty'; echo \$status > '$OUT/exit'; sleep 30"
 }
 mouse() {  # code x y (cells from 0): one X10 report, bytes 32 + code, 33 + x, 33 + y
     local code x y
@@ -73,4 +81,49 @@ message=$("$BIN" tui --replay "$TRACE" </dev/null 2>&1 >/dev/null); status=$?
 set -e
 [ "$status" = 2 ] || fail "without a terminal: exit $status, expected 2"
 echo "$message" | grep -q "flowlm generate" || fail "without a terminal: message does not point to flowlm generate"
+
+# Part 2: repair mode on a real model. Seed 6 damages 9 of the 33 tokens; the shipped model edits 3 of them
+# (check with: flowlm generate --repair '…' --substitute 0.15 --mask 0 --seed 6 --every-step).
+REPAIR_MODEL=${FLOWLM_REPAIR_MODEL:-checkpoints/shakespeare-flowlm}
+REPAIR_TEXT='ROMEO. But soft! what light through yonder window breaks? It is the east, and Juliet is the sun.'
+[ -f "$REPAIR_MODEL/model.safetensors" ] || fail "no model at $REPAIR_MODEL (make setup)"
+# Whether a pane capture with SGR codes (capture-pane -e) shows the edit glyph ✎ while reverse video (SGR 7,
+# the edit style) is on; colour parameters (38;5;N, 48;2;R;G;B) are skipped so a colour 7 is not taken for it.
+edit_in_edit_style() {
+    perl -CSD -0777 -ne '
+        my ($reverse, $found) = (0, 0);
+        while (/\e\[([0-9;]*)m|(\x{270E})/g) {
+            if (defined $2) { $found = 1 if $reverse; next }
+            my @p = split /;/, ($1 eq "" ? "0" : $1);
+            while (@p) {
+                my $code = shift @p;
+                if ($code == 38 || $code == 48) { my $kind = shift @p // 5; splice @p, 0, ($kind == 2 ? 3 : 1); next }
+                $reverse = 0 if $code == 0 || $code == 27;
+                $reverse = 1 if $code == 7;
+            }
+        }
+        exit($found ? 0 : 1);'
+}
+start "--model '$REPAIR_MODEL' --repair '$REPAIR_TEXT' --substitute 0.15 --mask 0 --seed 6"
+wait_for "step 0/" 60
+screen | grep -q " repair │" || fail "the status line does not say repair mode"
+screen | grep -qE "repair: [1-9][0-9]* damaged" || fail "no damaged positions counted in the canvas title"
+[ "$(screen | grep -o '†' | wc -l)" -ge 1 ] || fail "no damaged marker † on the canvas"
+screen -e | grep -q $'\e\\[[0-9;]*48;5;125m' || fail "the damaged marker is not drawn in the damaged style"
+edited=0
+for step in $(seq 1 60); do
+    tm send-keys -t e2e Space
+    for _ in $(seq 1 300); do
+        screen | grep -qE "step $step/|repair done" && break; sleep 0.1
+    done
+    screen | grep -qE "step $step/|repair done" || { screen >&2; fail "step $step did not arrive"; }
+    screen -e | edit_in_edit_style && edited=1
+    screen | grep -q "repair done" && break
+done
+screen | grep -q "repair done" || { screen >&2; fail "the correction did not finish"; }
+[ "$edited" = 1 ] || fail "no edit (✎ in reverse video) appeared on the canvas while the model repaired the text"
+screen | grep -qE '†|✓' || fail "the damaged positions are no longer marked (†, or ✓ once restored)"
+tm send-keys -t e2e q; wait_exit
+[ "$(cat "$OUT/exit")" = 0 ] || fail "q in repair mode exited with $(cat "$OUT/exit")"
+tm kill-server
 echo "tui_e2e: ok"

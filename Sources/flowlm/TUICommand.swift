@@ -12,11 +12,25 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm or $FLOWLM_MODEL).") var model: String?
     @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere.") var prompt: String?
     @Option(help: "Replay a trace file (no model needed).") var replay: String?
+    @Option(help: ArgumentHelp("Open in repair mode: damage this text (--substitute, --mask, --seed, as generate --repair does) "
+                               + "and watch the model correct it; - reads it from standard input."))
+    var repair: String?
+    @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = 0.1
+    @Option(help: "Repair: fraction of tokens masked.") var mask: Double = 0
     @Option(help: "Colours: 256, 16 or mono (default: from the terminal; NO_COLOR means mono).") var theme: String?
     @Flag(inversion: .prefixedNo, help: "Click tokens and timeline steps, wheel through history (--no-mouse: leave the mouse to the terminal).")
     var mouse = true
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
     @OptionGroup var sampler: SamplerOptions
+
+    func validate() throws {
+        guard repair == nil || (prompt == nil && replay == nil) else {
+            throw ValidationError("give --repair alone, not with --prompt or --replay")
+        }
+        guard (0...1).contains(substitute), (0...1).contains(mask), substitute + mask <= 1 else {
+            throw ValidationError("--substitute and --mask must be in [0, 1] and add up to at most 1")
+        }
+    }
 
     func run() throws {
         try reportingFailures {
@@ -37,6 +51,12 @@ struct TUICommand: ParsableCommand {
                                           defaultLength: task?.length ?? SamplerOptions.defaultLength)
             var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
             options.mouse = mouse
+            if let repair {
+                options.repairText = try StandardInput.unlessDash(repair)
+                // The text came through standard input; the keys must come from the terminal.
+                if repair == "-" { TerminalInput.reattach() }
+            }
+            options.damageRates = DamageRates(substitute: substitute, mask: mask)
             options.trainer = TrainRunTrainer { settings in
                 var trainOptions = try TrainRunTrainer.defaultOptions(settings)
                 if let threads { trainOptions.threads = threads }

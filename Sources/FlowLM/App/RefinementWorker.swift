@@ -38,6 +38,24 @@ final class RefinementWorker: @unchecked Sendable {
         }
     }
 
+    /// Repair mode on the visualizer's lane: the damage is computed here, where the tokenizer is.
+    func restartRepair(source: RepairSource, rates: DamageRates, knobs: SamplerKnobs, generation: Int) {
+        queue.async {
+            guard let model = self.model else {
+                self.mailbox.post(.workFailed(lane: .main, message: "no model loaded"))
+                return
+            }
+            do {
+                let start = try RefinerDriver.startRepair(source: source, rates: rates, knobs: knobs, denoiser: model.denoiser,
+                                                          textVocabularySize: model.textVocabularySize, encode: model.encode)
+                self.drivers[.main] = start.driver
+                self.mailbox.post(.repairStarted(generation: generation, frame: start.frame, damage: start.damage))
+            } catch {
+                self.mailbox.post(.workFailed(lane: .main, message: "\(error)"))
+            }
+        }
+    }
+
     func keepSteps(lane: Lane, nodes: Set<Int>) {
         queue.async { self.drivers[lane]?.refiner.retain(nodes: nodes) }
     }

@@ -51,6 +51,8 @@ struct AppLoop {
             TraceFiles.Context(model: $0.name, vocabularySize: $0.denoiser.vocabularySize,
                                specialTokens: $0.denoiser.specialTokens)
         }
+        state.damageRates = options.damageRates
+        if let text = options.repairText { state.repair = RepairMode(source: .text(text)) }
         let (width, height) = terminal.size
         state.screenWidth = width
         state.screenHeight = height
@@ -99,6 +101,8 @@ struct AppLoop {
         switch effect {
         case let .restart(lane, prompt, knobs, generation):
             worker.restart(lane: lane, prompt: prompt, knobs: knobs, generation: generation)
+        case let .restartRepair(source, rates, knobs, generation):
+            worker.restartRepair(source: source, rates: rates, knobs: knobs, generation: generation)
         case let .step(request): worker.run(request, replan: false)
         case let .replan(request): worker.run(request, replan: true)
         case let .keepSteps(lane, nodes): worker.keepSteps(lane: lane, nodes: nodes)

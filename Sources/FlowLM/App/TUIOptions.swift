@@ -14,10 +14,14 @@ public struct TUIModel: @unchecked Sendable {
     public var encode: @Sendable (String) throws -> [TokenID]
     /// Token id → the text piece the canvas draws.
     public var pieces: PieceLookup
+    /// Ids the tokenizer can show (the model's vocabulary may be padded beyond them): repair mode draws its
+    /// substitutes below this, as `flowlm generate --repair` does.
+    public var textVocabularySize: Int
 
     public init(name: String, denoiser: any Denoiser, encode: @escaping @Sendable (String) throws -> [TokenID],
-                pieces: PieceLookup) {
+                pieces: PieceLookup, textVocabularySize: Int? = nil) {
         self.name = name; self.denoiser = denoiser; self.encode = encode; self.pieces = pieces
+        self.textVocabularySize = textVocabularySize ?? denoiser.vocabularySize
     }
 }
 
@@ -48,6 +52,10 @@ public struct TUIOptions {
     public var environment: [String: String]
     /// Clicks and the wheel (`--no-mouse` leaves the mouse to the terminal, for selecting text).
     public var mouse = true
+    /// `--repair TEXT`: open in repair mode on this text, damaged at `damageRates` with the knobs' seed.
+    public var repairText: String?
+    /// `--substitute`, `--mask`: how repair mode (`--repair`, the `R` key) damages a text.
+    public var damageRates = DamageRates()
 
     public init(model: TUIModel? = nil, loadModel: ((String) throws -> TUIModel)? = nil, prompt: String = "",
                 knobs: SamplerKnobs = SamplerKnobs(), theme: ColorDepth? = nil, replayTrace: String? = nil,

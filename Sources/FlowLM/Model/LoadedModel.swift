@@ -72,6 +72,6 @@ extension LoadedModel {
     public var tuiModel: TUIModel {
         let tokenizer = self.tokenizer
         return TUIModel(name: name, denoiser: denoiser, encode: { tokenizer.encode($0, addSpecialTokens: false).ids },
-                        pieces: PieceLookup { tokenizer.pieceText($0) })
+                        pieces: PieceLookup { tokenizer.pieceText($0) }, textVocabularySize: textModel.textVocabularySize)
     }
 }

@@ -36,7 +36,7 @@ public enum Command: Hashable, Sendable {
     case historyBack, historyForward, historyFirst, historyLast
     case raise(Knob), lower(Knob)
     case cycleMeasure, cycleSampler
-    case editPrompt, pin, force, newSeed, saveTrace, openTrace
+    case editPrompt, pin, force, newSeed, saveTrace, openTrace, repairCanvas
     case nextPanel, previousPanel, toggleHelp, quit, toggleHeatmap
     case cursorPrevious, cursorNext, cursorUp, cursorDown
     case cycleBranch, discardBranches

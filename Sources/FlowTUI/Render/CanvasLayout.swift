@@ -9,6 +9,11 @@ public enum Markers {
     public static let freeze: Character = "∎"
     public static let force: Character = "⚑"
     public static let pinned: Character = "⌖"
+    /// Repair mode, after the token: still damaged (the crux, textual critics' mark of a corrupt reading),
+    /// restored to the original, a correct token broken.
+    public static let damaged: Character = "†"
+    public static let restored: Character = "✓"
+    public static let broken: Character = "✗"
     public static let maskEven = "▒▒"
     public static let maskOdd = "░░"
 
@@ -44,7 +49,9 @@ public struct CanvasLayout {
     /// Index into `placed` of the first piece of each token position.
     public let firstPiece: [Int]
 
-    public init(frame: StepFrame, pieces: PieceLookup, mask: TokenID, pinned: Set<Int>, width: Int) {
+    /// `marks`: a repair marker glyph per position (`AppState.repairMarks`), drawn after the change glyph.
+    public init(frame: StepFrame, pieces: PieceLookup, mask: TokenID, pinned: Set<Int>, marks: [Int: Character] = [:],
+                width: Int) {
         var display: [DisplayPiece] = []
         display.reserveCapacity(frame.tokens.count)
         // The previous token's text while it was text (not a mask or a special), for word-aware wrapping.
@@ -65,6 +72,7 @@ public struct CanvasLayout {
             if let mark = frame.change(at: position)?.kind, let glyph = Markers.glyph(for: mark) {
                 piece.text.append(glyph)
             }
+            if let mark = marks[position] { piece.text.append(mark) }
             if pinned.contains(position) { piece.text.append(Markers.pinned) }
             display.append(piece)
         }
@@ -108,6 +116,22 @@ public struct CanvasLayout {
 extension AppState {
     /// The visualizer canvas's layout of `frame` at this terminal size, as `drawCanvas` lays it out.
     func canvasLayout(of frame: StepFrame) -> CanvasLayout {
-        CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned, width: layout.canvasWidth)
+        CanvasLayout(frame: frame, pieces: pieces, mask: maskToken, pinned: pinned, marks: repairMarks(of: frame),
+                     width: layout.canvasWidth)
+    }
+
+    /// Repair mode's marker after each damaged or broken position of `frame` (none outside repair mode).
+    func repairMarks(of frame: StepFrame) -> [Int: Character] {
+        guard screen == .visualizer, let statuses = repair?.statuses(in: frame) else { return [:] }
+        var marks: [Int: Character] = [:]
+        for (position, status) in statuses.enumerated() {
+            switch status {
+            case .damaged: marks[position] = Markers.damaged
+            case .restored: marks[position] = Markers.restored
+            case .broken: marks[position] = Markers.broken
+            case .intact: break
+            }
+        }
+        return marks
     }
 }

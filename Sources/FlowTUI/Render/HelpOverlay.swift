@@ -123,6 +123,10 @@ struct HelpLayout {
                      ("remask\(Markers.remask)", theme.style(.mask).adding(ChangeKind.remask.attributes)),
                      ("freeze\(Markers.freeze)", sure.adding(ChangeKind.freeze.attributes)),
                      ("force\(Markers.force)", sure.adding(ChangeKind.force.attributes))]),
+            // Repair mode (R): the marker after a position damaged, restored, or correct and broken.
+            .legend([(String(Markers.damaged), theme.style(.damaged)), ("damaged", theme.style(.text)),
+                     (String(Markers.restored), theme.style(.restored)), ("restored", theme.style(.text)),
+                     (String(Markers.broken), theme.style(.damaged)), ("broken", theme.style(.text))]),
         ]
     }
 }

@@ -34,6 +34,7 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     var parts = [state.modelName]
     if state.screen == .visualizer {
         parts.append(SamplerChoice(knobs).rawValue)
+        if state.repair != nil { parts.append("repair") }
         if let history = state.history {
             // flowlm may run up to correction_steps edit-only steps after the schedule: "step 8/6+8".
             let corrects = knobs.editsEnabled && knobs.correctionSteps > 0

@@ -15,9 +15,13 @@ func drawVisualizer(_ grid: inout CellGrid, _ state: AppState) {
     drawTimeline(&grid, state, in: layout.timeline)
 }
 
-/// Style of one generated or prompt token: confidence colour plus its change's attribute.
+/// Style of one generated or prompt token: confidence colour plus its change's attribute. Before the first
+/// forward pass nothing has been scored, so visible text (a repair canvas) reads plain, not "unsure" red.
 func tokenStyle(_ frame: StepFrame, position: Int, state: AppState) -> CellStyle {
-    state.theme.tokenStyle(frame, position: position, mask: state.maskToken, measure: state.colorMeasure)
+    if frame.forwardPasses == 0, frame.changes.isEmpty, frame.tokens[position] != state.maskToken {
+        return state.theme.style(.prompt)
+    }
+    return state.theme.tokenStyle(frame, position: position, mask: state.maskToken, measure: state.colorMeasure)
 }
 
 extension Theme {
@@ -48,21 +52,25 @@ func drawCanvas(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
         return
     }
     let masks = frame.maskCount(mask: state.maskToken)
+    let marks = state.repairMarks(of: frame)
     let layout = CanvasLayout(frame: frame, pieces: state.pieces, mask: state.maskToken, pinned: state.pinned,
-                              width: max(1, rect.width - 2))
+                              marks: marks, width: max(1, rect.width - 2))
     let rows = rect.height - 1
     let top = layout.scrollTop(cursor: state.cursor, rows: rows)
     let lines = layout.lineCount > rows ? "\(top + 1)-\(min(layout.lineCount, top + rows))/\(layout.lineCount)" : nil
-    grid.panelTitle("Canvas · \(frame.tokens.count) tokens · \(masks) masked", in: rect, theme: theme,
-                    focused: state.focus == .canvas, label: lines)
+    // Repair mode puts its counts where the eye already is (masks show as blocks, so they need no count).
+    let title = state.repair?.summary(in: frame) ?? "Canvas · \(frame.tokens.count) tokens · \(masks) masked"
+    grid.panelTitle(title, in: rect, theme: theme, focused: state.focus == .canvas, label: lines)
     for piece in layout.placed where piece.line >= top && piece.line < top + rows {
         var style = tokenStyle(frame, position: piece.position, state: state)
         if piece.position == state.cursor { style = theme.style(.cursor).adding(style.attributes.subtracting(.reverse)) }
         let y = rect.y + 1 + piece.line - top
         var x = rect.x + 1 + piece.column
+        let mark = marks[piece.position]
         for character in piece.text {
             var cellStyle = style
             if character == Markers.pinned { cellStyle = theme.style(.pinned) }
+            if character == mark { cellStyle = theme.style(mark == Markers.restored ? .restored : .damaged) }
             x += grid.put(character, x: x, y: y, style: cellStyle, clipRight: rect.right - 1)
         }
     }
@@ -88,6 +96,7 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     let cf = p < frame.confidence.count ? format(Double(frame.confidence[p])) : "–"
     line("p(current) \(pc)  conf \(cf)")
     let layout = InspectorLayout(state, frame: frame, in: rect)
+    for (text, role) in layout.repairLines { line(text, theme.style(role)) }
     if let change = frame.change(at: p) {
         line("\(change.kind.rawValue): \(displayName(change.from, state))→\(displayName(change.to, state))",
              theme.style(.accent))
@@ -125,12 +134,16 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
 /// Where the inspector's rows go: the wrapped why of a change and the rows of the top-k candidates, which a
 /// click chooses from (Reduce+Mouse).
 struct InspectorLayout {
+    /// Repair mode: what the position was and what its changes did (RepairInspector).
+    let repairLines: [(text: String, role: StyleRole)]
     let reasonLines: [String]
     let candidateRows: Range<Int>
 
     init(_ state: AppState, frame: StepFrame, in rect: Rect) {
         let p = state.cursor
         var y = rect.y + 1 + 3  // position, token, p(current)
+        repairLines = repairInspectorLines(state, frame: frame, width: rect.width)
+        y += repairLines.count
         if let change = frame.change(at: p) {
             // The why, wrapped: on a narrow inspector it is the part most worth reading whole.
             let reason = "\(format(Double(change.pFrom)))→\(format(Double(change.pTo))) \(change.reason.text)"

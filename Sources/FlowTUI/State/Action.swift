@@ -1,3 +1,5 @@
+import FlowDiffusion
+
 /// What can happen to the app: a key, a timer tick, or a result the app layer posts back.
 public enum Action: Sendable {
     case key(KeyPress)
@@ -7,6 +9,8 @@ public enum Action: Sendable {
     case tick
     /// A fresh canvas (frame 0) after `Effect.restart`.
     case started(lane: Lane, generation: Int, frame: StepFrame)
+    /// The damaged canvas (frame 0) after `Effect.restartRepair`, and the damage done to it.
+    case repairStarted(generation: Int, frame: StepFrame, damage: DamagedText)
     /// A step computed for `Effect.step` (placed after `request.from`) or `Effect.replan` (replacing it),
     /// in the branch it was asked for, wherever the user has navigated since.
     case stepped(request: StepRequest, frame: StepFrame, replanned: Bool, tokensPerSecond: Double?)

@@ -65,6 +65,10 @@ public struct AppState: Sendable {
     public var knobs: SamplerKnobs
     /// What colours the canvas (three sampler measures or p(current)).
     public var colorMeasure: ColorMeasure = .probability
+    /// Repair mode (`flowlm tui --repair`, the `R` key): what was damaged and how; nil in generation mode.
+    public var repair: RepairMode?
+    /// What `R` and repair restarts damage (`--substitute`, `--mask`).
+    public var damageRates = DamageRates()
     /// The visualizer's steps; nil until the first canvas arrives.
     public var history: History?
     /// The A/B view's two sides (same prompt and seed, two samplers), stepped in lockstep.

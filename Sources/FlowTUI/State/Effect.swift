@@ -29,6 +29,9 @@ public enum Effect: Sendable, Hashable {
     case replan(StepRequest)
     /// Start a fresh canvas: prompt (with infill holes), knobs (length, seed) → frame 0.
     case restart(lane: Lane, prompt: String, knobs: SamplerKnobs, generation: Int)
+    /// Start repair mode on the visualizer's lane: damage `source` reproducibly (`rates`, `knobs.seed`), then
+    /// refine it back with every text position editable → `Action.repairStarted`.
+    case restartRepair(source: RepairSource, rates: DamageRates, knobs: SamplerKnobs, generation: Int)
     /// The UI forgot every branch but one: the lane's refiner may free every step not behind these nodes.
     case keepSteps(lane: Lane, nodes: Set<Int>)
     case saveTrace(path: String)

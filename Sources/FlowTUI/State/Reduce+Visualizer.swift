@@ -60,6 +60,11 @@ extension AppState {
         autoplay = false
         pinned = []
         busy.insert(.main)
+        if let repair {
+            // Same text, rates and seed give the same damage; the marks wait for the new damage.
+            self.repair?.damage = nil
+            return [.restartRepair(source: repair.source, rates: damageRates, knobs: knobs, generation: generation)]
+        }
         return [.restart(lane: .main, prompt: prompt, knobs: knobs, generation: generation)]
     }
 
@@ -94,7 +99,7 @@ extension AppState {
         }
         if history.isAtEnd, isFinished(history.current), history.current.knobs == knobs {
             if fromAutoplay { autoplay = false }
-            setStatus("done: no masks left and nothing passes the edit thresholds")
+            setStatus(doneMessage)
             return []
         }
         guard hasModel else {

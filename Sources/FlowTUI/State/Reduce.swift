@@ -30,6 +30,9 @@ extension AppState {
                 abHistories[lane.rawValue - 1] = History(start: frame)
             }
             return []
+        case let .repairStarted(generation, frame, damage):
+            startRepair(generation: generation, frame: frame, damage: damage)
+            return []
         case let .stepped(request, frame, replanned, rate):
             guard request.generation == generation else { return [] }
             busy.remove(request.lane)
@@ -40,7 +43,7 @@ extension AppState {
             guard request.generation == generation else { return [] }
             busy.remove(request.lane)
             autoplay = false
-            setStatus("done: no masks left and nothing passes the edit thresholds")
+            setStatus(doneMessage)
             return []
         case let .workFailed(lane, message):
             if let lane { busy.remove(lane) }
@@ -58,6 +61,7 @@ extension AppState {
             for frame in frames.dropFirst() { replay.append(frame) }
             replay.view(0)
             history = replay
+            repair = nil  // a trace holds no record of damage
             moveCursor(to: first.roles.firstIndex { $0.isEditable } ?? 0)
             self.prompt = prompt
             if let knobs = frames.last?.knobs { self.knobs = knobs }
@@ -120,6 +124,9 @@ extension AppState {
         case .saveTrace:
             guard history != nil else { return [] }
             return [.saveTrace(path: tracePath)]
+        case .repairCanvas:
+            guard screen == .visualizer else { return [] }
+            return enterRepairMode()
         case .newSeed:
             knobs.seed = knobs.seed &* 6364136223846793005 &+ 1442695040888963407
             return screen == .ab ? restartAB() : restart()
@@ -166,6 +173,7 @@ extension AppState {
             switch field.purpose {
             case .prompt:
                 prompt = field.text
+                if screen == .visualizer { repair = nil }  // a typed prompt is generated, not repaired
                 return screen == .ab ? restartAB() : restart()
             case .openTrace:
                 tracePath = field.text

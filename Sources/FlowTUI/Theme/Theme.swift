@@ -19,6 +19,8 @@ public enum StyleRole: Hashable, Sendable, CaseIterable {
     case text, muted, title, statusBar, border, focusedBorder, prompt, mask, cursor
     case footerKey, footerLabel, footerValue, accent, warning, error, pinned
     case plotLoss, plotValidation, plotSeries3, progressDone, progressTodo
+    /// Repair mode's markers: a damaged (or broken) position, and one restored to the original.
+    case damaged, restored
 }
 
 /// Resolves roles and confidences to concrete cell styles for one colour depth.
@@ -82,6 +84,9 @@ public struct Theme: Sendable, Hashable {
         case .plotSeries3: return CellStyle(foreground: .palette(150))
         case .progressDone: return CellStyle(foreground: .palette(78))
         case .progressTodo: return CellStyle(foreground: .palette(238))
+        // On a background, so a one-cell marker reads beside tokens already coloured by the ramp.
+        case .damaged: return CellStyle(foreground: .palette(231), background: .palette(125), attributes: .bold)
+        case .restored: return CellStyle(foreground: .palette(16), background: .palette(78), attributes: .bold)
         }
     }
 
@@ -104,6 +109,8 @@ public struct Theme: Sendable, Hashable {
         case .plotValidation: return CellStyle(foreground: .ansi(12))
         case .plotSeries3: return CellStyle(foreground: .ansi(10))
         case .progressDone: return CellStyle(foreground: .ansi(10))
+        case .damaged: return CellStyle(foreground: .ansi(15), background: .ansi(5), attributes: .bold)
+        case .restored: return CellStyle(foreground: .ansi(0), background: .ansi(2), attributes: .bold)
         }
     }
 
@@ -115,6 +122,9 @@ public struct Theme: Sendable, Hashable {
         case .title, .focusedBorder, .accent, .warning, .error, .pinned: return CellStyle(attributes: .bold)
         case .statusBar, .cursor, .footerKey: return CellStyle(attributes: .reverse)
         case .footerValue: return CellStyle(attributes: .bold)
+        // The glyphs (†, ✓, ✗) tell the states apart; reverse makes the ones still wrong stand out.
+        case .damaged: return CellStyle(attributes: [.reverse, .bold])
+        case .restored: return CellStyle(attributes: .bold)
         }
     }
 }

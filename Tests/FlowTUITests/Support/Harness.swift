@@ -49,6 +49,12 @@ final class Harness {
                                                  encode: ScriptedDenoiser.encode)
             drivers[lane] = driver
             try send(.started(lane: lane, generation: generation, frame: driver.initialFrame(knobs: knobs)))
+        case let .restartRepair(source, rates, knobs, generation):
+            let start = try RefinerDriver.startRepair(source: source, rates: rates, knobs: knobs, denoiser: denoiser,
+                                                      textVocabularySize: denoiser.vocabularySize,
+                                                      encode: ScriptedDenoiser.encode)
+            drivers[.main] = start.driver
+            try send(.repairStarted(generation: generation, frame: start.frame, damage: start.damage))
         case let .step(request), let .replan(request):
             let driver = try #require(drivers[request.lane])
             let isReplan: Bool
