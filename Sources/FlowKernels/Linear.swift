@@ -7,6 +7,11 @@ public func linearForward(
     weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outFeatures: Int,
     output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy
 ) {
+    if TrainingGemm.usesPacked(m: rows, n: outFeatures, k: inFeatures) {
+        packedGemm(m: rows, n: outFeatures, k: inFeatures, x: input, ldx: inFeatures, .transposed, b: weight,
+                   ldb: inFeatures, bias: bias, accumulate: accumulate, c: output, ldc: outFeatures, policy: policy)
+        return
+    }
     parallelGemm(.normal, .transposed, m: rows, n: outFeatures, k: inFeatures,
                  a: input, lda: inFeatures, b: weight, ldb: inFeatures, beta: accumulate ? 1 : 0,
                  c: output, ldc: outFeatures, policy: policy)

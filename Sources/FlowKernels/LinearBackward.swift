@@ -10,7 +10,10 @@ public func linearBackward(
     weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
     policy: ComputePolicy
 ) {
-    if let inputGradient {
+    if let inputGradient, TrainingGemm.usesPacked(m: rows, n: inFeatures, k: outFeatures) {
+        packedGemm(m: rows, n: inFeatures, k: outFeatures, x: outputGradient, ldx: outFeatures, .normal, b: weight,
+                   ldb: inFeatures, bias: nil, accumulate: accumulateInput, c: inputGradient, ldc: inFeatures, policy: policy)
+    } else if let inputGradient {
         parallelGemm(.normal, .normal, m: rows, n: inFeatures, k: outFeatures,
                      a: outputGradient, lda: outFeatures, b: weight, ldb: inFeatures,
                      beta: accumulateInput ? 1 : 0, c: inputGradient, ldc: inFeatures, policy: policy)

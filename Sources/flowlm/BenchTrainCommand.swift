@@ -1,4 +1,6 @@
 import ArgumentParser
+
+extension TrainingGemm: ExpressibleByArgument {}
 import FlowKernels
 import FlowLM
 import FlowModel
@@ -15,6 +17,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Timed steps (after two warm-up steps).") var repeats: Int = 5
     @Option(help: "outer: split across our workers; blas: OpenBLAS threads inside each GEMM.")
     var strategy: ComputePolicy.Strategy = .outer
+    @Option(help: "Kernel of the large products: packed (AVX-512, where present) or openblas.") var gemm: TrainingGemm = .packed
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -24,12 +27,13 @@ struct BenchTrainCommand: ParsableCommand {
     func run() throws {
         warnIfUnoptimizedBuild()
         try reportingFailures {
+            TrainingGemm.current = gemm
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
             let result = try TrainBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats).run()
             if json {
                 print(result.json)
             } else {
-                print("flowlm train step \(preset.rawValue) \(batch)x\(length), \(policy.threads) thread(s): median \(result.medianMilliseconds) ms, "
+                print("flowlm train step \(preset.rawValue) \(batch)x\(length), \(policy.threads) thread(s), \(gemm.rawValue): median \(result.medianMilliseconds) ms, "
                       + "\(Int(result.tokensPerSecond)) tokens/s, peak RSS \(Int(result.peakRSSMegabytes)) MB")
             }
         }
