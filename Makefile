@@ -2,8 +2,8 @@
 SWIFT ?= swift
 FLOWLM_RELEASE := .build/release/flowlm
 DEFAULT_MODEL ?= checkpoints/shakespeare-flowlm
-# Sampled proposals make the toy model's text livelier than argmax (which favours line breaks).
-RUN_ARGS ?= --sample --temperature 0.8 --length 48 --steps 24
+# Sampler settings come from the model folder's flowlm_sampler.json (docs/SHAKESPEARE.md); flags here override them.
+RUN_ARGS ?=
 
 .PHONY: setup build release test run bench fixtures fuzz clean eval experiment-models
 

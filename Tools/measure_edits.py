@@ -13,7 +13,7 @@ Usage: Tools/measure_edits.py [--model DIR] [--seeds 0-9] [--bin .build/release/
 """
 import argparse, json, math, shlex, subprocess, sys
 
-RUN_ARGS = "--sample --temperature 0.8 --length 48 --steps 24"  # the Makefile's RUN_ARGS
+RUN_ARGS = ""  # the Makefile's RUN_ARGS: make run takes its sampler settings from the model's flowlm_sampler.json
 
 
 def run(cmd):
@@ -32,6 +32,16 @@ def mean_log_p(binary, model, ids, answer_positions, mask):
         log_z = top + math.log(sum(math.exp(x - top) for x in row))
         total += row[ids[p]] - log_z
     return total / len(answer_positions)
+
+
+def answer_length(model, arguments):
+    """--length if given, else the model's recommended length, else generate's default of 48."""
+    if "--length" in arguments:
+        return int(arguments[arguments.index("--length") + 1])
+    try:
+        return json.load(open(f"{model}/flowlm_sampler.json")).get("length", 48)
+    except FileNotFoundError:
+        return 48
 
 
 def main() -> int:
@@ -53,7 +63,7 @@ def main() -> int:
             result = json.loads(run(cmd))
             ids = result["ids"]
             # ids hold the final canvas without [CLS]/[SEP]; the answer is its last `length` tokens.
-            length = int(shlex.split(args.run_args)[shlex.split(args.run_args).index("--length") + 1])
+            length = answer_length(args.model, shlex.split(args.run_args) + extra)
             row[f"edits_{label}"] = result["stats"]["edits"]
             row[f"text_{label}"] = result["answer"]
             row[f"ids_{label}"] = ids

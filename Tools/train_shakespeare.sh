@@ -1,25 +1,43 @@
 #!/usr/bin/env bash
 # Reproduces the shipped Shakespeare pair: fetch the corpus, train the corruption-and-correction model and its
-# mask-only twin with the same architecture, data, steps and seed, then store both as F16 checkpoints.
-# Usage: Tools/train_shakespeare.sh [steps, default 1500]   (training state stays in runs/, out of git)
-# Set SHIP_ONLY=1 to only convert finished runs in runs/ into checkpoints/.
+# mask-only twin with the same shape, data, recipe, steps and seed (only the objective differs), then store both as
+# F16 checkpoints with their model cards and recommended sampler settings. The recipe comes from the sweep in
+# docs/SHAKESPEARE.md (Tools/sweep_shakespeare.sh); the tokenizer is the shipped one (BPE, 2048 tokens).
+#
+# The two runs train side by side, one thread each (both cores busy). Training state goes to $FLOWLM_RUNS
+# (default runs/, out of git) and is saved every 250 steps; run the script again after an interruption (a
+# stopped session, Ctrl-C) and each run resumes exactly where it stopped.
+#
+# Usage: Tools/train_shakespeare.sh [steps, default 22000 = 45 M tokens per twin]
+#        SHIP_ONLY=1 Tools/train_shakespeare.sh   only convert the finished runs into checkpoints/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps="${1:-1500}"
-bin=.build/release/flowlm
-[ -x "$bin" ] || swift build -c release --product flowlm
+steps="${1:-22000}"
+runs="${FLOWLM_RUNS:-runs}"
+source Tools/release_binary.sh
+recipe=(--preset toy --batch 16 --length 128 --lr 1.5e-3 --warmup 200 --decay cosine --decay-floor 0.1
+        --p-sub 0.2 --sub-floor 0.1 --seed 0 --threads 1 --eval-every 250 --save-every 250)
+
+train_twin() {  # objective
+  local run="$runs/shakespeare-$1" resume=()
+  [ -f "$run/train_state.json" ] && resume=(--resume)
+  mkdir -p "$run"
+  "$bin" train --data corpus/shakespeare --tokenizer checkpoints/shakespeare-flowlm/tokenizer.json --out "$run" \
+    --objective "$1" "${recipe[@]}" --steps "$steps" "${resume[@]}" >> "$run/stdout.log" 2>&1
+}
+
 if [ "${SHIP_ONLY:-0}" != 1 ]; then
-  python3 Tools/fetch_shakespeare.py
-  for objective in flowlm llada; do
-    "$bin" train --data corpus/shakespeare --out "runs/shakespeare-$objective" --objective "$objective" --preset toy \
-      --steps "$steps" --batch 16 --length 128 --lr 1.5e-3 --warmup 100 --seed 0 --threads 1 \
-      --eval-every 100 --save-every 250 &
-  done
-  wait
+  [ -d corpus/shakespeare ] || python3 Tools/fetch_shakespeare.py
+  pids=()
+  for objective in flowlm llada; do train_twin "$objective" & pids+=($!); done
+  status=0
+  for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
+  [ "$status" = 0 ] || { echo "train_shakespeare: a run stopped (exit $status); run again to resume" >&2; exit "$status"; }
 fi
 for objective in flowlm llada; do
-  run="runs/shakespeare-$objective" ship="checkpoints/shakespeare-$objective"
+  run="$runs/shakespeare-$objective" ship="checkpoints/shakespeare-$objective"
   "$bin" convert --model "$run" --out "$ship" --dtype F16
   cp "$run/README.md" "$run/train_log.jsonl" "$ship/"
-  printf '\n## Shipped copy\n\nWeights stored as F16 by `flowlm convert --dtype F16` (the forward runs in float32); the corpus\ncomes from `python3 Tools/fetch_shakespeare.py`; `Tools/train_shakespeare.sh` reproduces both twins.\n' >> "$ship/README.md"
+  cp "Tools/shakespeare-$objective.sampler.json" "$ship/flowlm_sampler.json"
+  printf '\n## Shipped copy\n\nWeights stored as F16 by `flowlm convert --dtype F16` (the forward runs in float32); the corpus\ncomes from `python3 Tools/fetch_shakespeare.py`; `Tools/train_shakespeare.sh` reproduces both twins.\n`flowlm_sampler.json` holds the sampler settings `flowlm tui` and `flowlm generate` start from (docs/SHAKESPEARE.md).\n' >> "$ship/README.md"
 done

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FlowDiffusion
 import FlowCore
 import FlowModel
 
@@ -26,10 +27,13 @@ struct ConvertCommand: ParsableCommand {
             let loaded = try directory.loadModel()
             let destination = URL(fileURLWithPath: out)
             try loaded.save(to: destination, dtype: dtype)
-            if directory.hasTokenizer {
-                let target = destination.appendingPathComponent(ModelDirectory.tokenizerName)
+            // The tokenizer and the recommended sampler settings travel with the weights.
+            for name in [ModelDirectory.tokenizerName, RecommendedKnobs.fileName] {
+                let source = directory.url.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: source.path) else { continue }
+                let target = destination.appendingPathComponent(name)
                 try? FileManager.default.removeItem(at: target)
-                try FileManager.default.copyItem(at: directory.tokenizerURL, to: target)
+                try FileManager.default.copyItem(at: source, to: target)
             }
             print("wrote \(destination.path) (\(dtype.rawValue))")
         }

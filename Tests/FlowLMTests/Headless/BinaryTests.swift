@@ -101,6 +101,11 @@ import Testing
         #expect(recommended["forward_passes"]?.intValue == 2, "llada runs exactly its steps: \(recommended)")
         let overridden = try stats(try run(base + ["--steps", "3"]))
         #expect(overridden["forward_passes"]?.intValue == 3)
+        let converted = FixturePath.temporaryDirectory("convert-settings").appendingPathComponent("f16")
+        let conversion = try run(["convert", "--model", model.path, "--out", converted.path, "--dtype", "F16"])
+        #expect(conversion.status == 0, "\(conversion.stderr)")
+        #expect(try Data(contentsOf: converted.appendingPathComponent("flowlm_sampler.json")) == Data(contentsOf: settings),
+                "convert copies the recommended settings")
         try Data(#"{"tau_edit": 2}"#.utf8).write(to: settings)
         let bad = try run(base)
         #expect(bad.status == 1 && bad.stderr == "flowlm: \(settings.path): tau_edit 2.0 is outside [0, 1]\n", "\(bad.stderr)")
