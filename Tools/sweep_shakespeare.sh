@@ -10,7 +10,6 @@ runs="${1:-${FLOWLM_RUNS:-runs}}/sweep"
 bin=.build/release/flowlm
 [ -x "$bin" ] || swift build -c release --product flowlm
 [ -d corpus/shakespeare ] || python3 Tools/fetch_shakespeare.py
-tokenizer=checkpoints/shakespeare-flowlm/tokenizer.json
 base=(--data corpus/shakespeare --objective flowlm --seed 100 --threads 1 --eval-every 50 --save-every 100
       --warmup 50 --preset toy)
 # name | arguments that differ from the baseline (batch 16 × 128 tokens, 500 steps, lr 1.5e-3, vocabulary 2048)
@@ -31,7 +30,7 @@ run_variant() {
   local out="$runs/$name"
   [ -f "$out/README.md" ] && grep -q "Final losses" "$out/README.md" && return 0
   local args=("${base[@]}" --out "$out" --steps 500 --batch 16 --length 128 --lr 1.5e-3)
-  [[ "$extra" == *"--vocab-size"* ]] || args+=(--tokenizer "$tokenizer")
+  [[ "$extra" == *"--vocab-size"* ]] || args+=(--vocab-size 2048)   # BPE training is deterministic
   # shellcheck disable=SC2206
   args+=($extra)   # later flags win, so a variant overrides the baseline's value
   if [ -f "$out/train_state.json" ]; then args+=(--resume); fi

@@ -2,8 +2,9 @@
 # Reproduces the shipped Shakespeare pair: fetch the corpus, train the corruption-and-correction model and its
 # mask-only twin with the same shape, data, recipe, steps and seed (only the objective differs), then store both as
 # F16 checkpoints with their model cards (each checkpoint's flowlm_sampler.json, chosen on a tuning seed, is
-# kept). The recipe comes from the sweep in docs/SHAKESPEARE.md (Tools/sweep_shakespeare.sh); the tokenizer is
-# the shipped one (byte-level BPE, 2048 tokens).
+# kept). The recipe comes from the sweep in docs/SHAKESPEARE.md (Tools/sweep_shakespeare.sh): the toy shape, a
+# byte-level BPE of 4096 tokens trained on the corpus (deterministic, so both twins get the same one), a
+# substitution floor of 0.1.
 #
 # The two runs train side by side, one thread each (both cores busy). Training state goes to $FLOWLM_RUNS
 # (default runs/, out of git) and is saved every 250 steps; run the script again after an interruption (a
@@ -23,7 +24,7 @@ train_twin() {  # objective
   local run="$runs/shakespeare-$1" resume=()
   [ -f "$run/train_state.json" ] && resume=(--resume)
   mkdir -p "$run"
-  "$bin" train --data corpus/shakespeare --tokenizer checkpoints/shakespeare-flowlm/tokenizer.json --out "$run" \
+  "$bin" train --data corpus/shakespeare --vocab-size 4096 --out "$run" \
     --objective "$1" "${recipe[@]}" --steps "$steps" "${resume[@]}" >> "$run/stdout.log" 2>&1
 }
 
@@ -34,6 +35,8 @@ if [ "${SHIP_ONLY:-0}" != 1 ]; then
   status=0
   for pid in "${pids[@]}"; do wait "$pid" || status=$?; done
   [ "$status" = 0 ] || { echo "train_shakespeare: a run stopped (exit $status); run again to resume" >&2; exit "$status"; }
+  cmp -s "$runs/shakespeare-flowlm/tokenizer.json" "$runs/shakespeare-llada/tokenizer.json" \
+    || { echo "train_shakespeare: the twins' tokenizers differ" >&2; exit 1; }
 fi
 for objective in flowlm llada; do
   run="$runs/shakespeare-$objective" ship="checkpoints/shakespeare-$objective"
