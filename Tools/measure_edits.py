@@ -5,13 +5,13 @@ edits of visible tokens per run and the mean model log-probability of the final 
 
 The log-probability of a final text is the model's pseudo-log-likelihood of its answer (Salazar et al., "Masked
 Language Model Scoring", ACL 2020): the mean over answer positions of log p(token | every other token), each
-position masked in turn, from `flowlm forward --json` logits. (p(current) with the token visible is no measure: a
+position masked in turn (`flowlm score`). (p(current) with the token visible is no measure: a
 corruption-and-correction model scores almost every visible token near 1.) Higher means the model finds the text
 more plausible.
 
 Usage: Tools/measure_edits.py [--model DIR] [--seeds 0-9] [--bin .build/release/flowlm] [--json] [-- extra generate args]
 """
-import argparse, json, math, shlex, subprocess, sys
+import argparse, json, shlex, subprocess, sys
 
 RUN_ARGS = ""  # the Makefile's RUN_ARGS: make run takes its sampler settings from the model's flowlm_sampler.json
 
@@ -20,18 +20,11 @@ def run(cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-def mean_log_p(binary, model, ids, answer_positions, mask):
-    total = 0.0
-    for p in answer_positions:
-        masked = list(ids)
-        masked[p] = mask
-        out = json.loads(run([binary, "forward", "--model", model, "--ids", ",".join(map(str, masked)), "--json",
-                              "--threads", "1"]))
-        row = out["logits"][p]
-        top = max(row)
-        log_z = top + math.log(sum(math.exp(x - top) for x in row))
-        total += row[ids[p]] - log_z
-    return total / len(answer_positions)
+def mean_log_p(binary, model, ids, length):
+    """Pseudo-log-likelihood of the last `length` tokens of `ids` (`flowlm score`)."""
+    out = json.loads(run([binary, "score", "--model", model, "--ids", ",".join(map(str, ids)), "--last", str(length),
+                          "--json", "--threads", "1"]))
+    return out["mean"]
 
 
 def answer_length(model, arguments):
@@ -69,18 +62,12 @@ def main() -> int:
             row[f"ids_{label}"] = ids
             row[f"length"] = length
         rows.append(row)
-    # Score each final text with one forward pass (special tokens from the model's config).
-    config = json.load(open(f"{args.model}/config.json"))
-    cls, sep, mask = config.get("cls_token_id", 2), config.get("sep_token_id", 3), config.get("mask_token_id", 4)
     for row in rows:
         for label in ("on", "off"):
             if label == "off" and row["ids_off"] == row["ids_on"]:
                 row["logp_off"] = row["logp_on"]
                 continue
-            ids = [cls] + row[f"ids_{label}"] + [sep]
-            n = len(ids)
-            answer = list(range(n - 1 - row["length"], n - 1))
-            row[f"logp_{label}"] = mean_log_p(args.bin, args.model, ids, answer, mask)
+            row[f"logp_{label}"] = mean_log_p(args.bin, args.model, row[f"ids_{label}"], row["length"])
     edits = sum(r["edits_on"] for r in rows) / len(rows)
     logp_on = sum(r["logp_on"] for r in rows) / len(rows)
     logp_off = sum(r["logp_off"] for r in rows) / len(rows)

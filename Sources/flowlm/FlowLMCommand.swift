@@ -9,7 +9,7 @@ struct FlowLMCommand: AsyncParsableCommand {
         // The same number as python/pyproject.toml's, the scale-out trainer shipped beside it.
         version: "0.1.0",
         subcommands: [TUICommand.self, GenerateCommand.self, EvalCommand.self, ReplayCommand.self, InfoCommand.self, TokenizeCommand.self,
-                      TokenizerCommand.self, ForwardCommand.self, TrainCommand.self, ConvertCommand.self, BenchCommand.self],
+                      TokenizerCommand.self, ForwardCommand.self, ScoreCommand.self, TrainCommand.self, ConvertCommand.self, BenchCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }
