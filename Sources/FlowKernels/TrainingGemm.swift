@@ -73,13 +73,17 @@ final class PackingScratch: @unchecked Sendable {
     private var free: [(buffer: UnsafeMutablePointer<Float>, count: Int)] = []
     private var sizes: [UnsafeMutablePointer<Float>: Int] = [:]
 
-    /// A 64-byte aligned buffer of at least `count` floats (the largest free one, grown when too small).
+    /// A 64-byte aligned buffer of at least `count` floats: the smallest free one that is large enough, else a new
+    /// one (then the smallest free buffer is released, so the pool stays as large as its busiest moment).
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         lock.lock()
         defer { lock.unlock() }
-        if let index = free.indices.max(by: { free[$0].count < free[$1].count }) {
+        let fitting = free.indices.filter { free[$0].count >= count }
+        if let index = fitting.min(by: { free[$0].count < free[$1].count }) {
+            return free.remove(at: index).buffer
+        }
+        if let index = free.indices.min(by: { free[$0].count < free[$1].count }) {
             let entry = free.remove(at: index)
-            if entry.count >= count { return entry.buffer }
             sizes[entry.buffer] = nil
             releaseLargeBuffer(entry.buffer)
         }
