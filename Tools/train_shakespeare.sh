@@ -44,3 +44,10 @@ for objective in flowlm llada; do
   cp "$run/README.md" "$run/train_log.jsonl" "$ship/"
   printf '\n## Shipped copy\n\nWeights stored as F16 by `flowlm convert --dtype F16` (the forward runs in float32); the corpus\ncomes from `python3 Tools/fetch_shakespeare.py`; `Tools/train_shakespeare.sh` reproduces both twins.\n`flowlm_sampler.json` holds the sampler settings `flowlm tui` and `flowlm generate` start from (docs/SHAKESPEARE.md).\n' >> "$ship/README.md"
 done
+# The held-out evaluation both cards quote (the same command as Tools/run_eval.sh's text part), then the cards'
+# evaluation rows and sample outputs.
+"$bin" eval --task text --data corpus/shakespeare --model checkpoints/shakespeare-flowlm \
+  --baseline checkpoints/shakespeare-llada --samples 200 --report docs/eval/text.md --json > docs/eval/text.json
+for objective in flowlm llada; do
+  python3 Tools/model_card_extras.py "checkpoints/shakespeare-$objective" --eval docs/eval/text.json --bin "$bin"
+done
