@@ -41,7 +41,12 @@ fi
 for objective in flowlm llada; do
   run="$runs/shakespeare-$objective" ship="checkpoints/shakespeare-$objective"
   "$bin" convert --model "$run" --out "$ship" --dtype F16
-  cp "$run/README.md" "$run/train_log.jsonl" "$ship/"
+  cp "$run/README.md" "$ship/"
+  # The shipped log keeps every validation row and every 50th step (the full log stays with the run).
+  python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    if "val_loss" in row or row["step"] % 50 == 0: sys.stdout.write(line)' "$run/train_log.jsonl" > "$ship/train_log.jsonl"
   printf '\n## Shipped copy\n\nWeights stored as F16 by `flowlm convert --dtype F16` (the forward runs in float32); the corpus\ncomes from `python3 Tools/fetch_shakespeare.py`; `Tools/train_shakespeare.sh` reproduces both twins.\n`flowlm_sampler.json` holds the sampler settings `flowlm tui` and `flowlm generate` start from (docs/SHAKESPEARE.md).\n' >> "$ship/README.md"
 done
 # The held-out evaluation both cards quote (the same command as Tools/run_eval.sh's text part), then the cards'
