@@ -56,6 +56,19 @@ public struct TrainOptions: Sendable {
         return config
     }
 
+    /// Memory a run of this shape needs, estimated before anything is allocated: four float arenas of the
+    /// parameters (weights, gradients, two AdamW moments) and the activations the backward pass keeps (about
+    /// 24 floats per token per hidden unit per layer, plus the logits and their gradient).
+    var estimatedTrainingBytes: Double {
+        var config = modelConfig
+        config.vocabularySize = vocabularySize ?? config.vocabularySize
+        let parameters = Double(ParameterLayout(config: config).totalCount)
+        let tokens = Double(batchSize) * Double(length)
+        let perLayer = tokens * (24 * Double(config.hiddenSize) + 6 * Double(config.intermediateSize))
+        let activations = perLayer * Double(config.layerCount) + 2 * tokens * Double(config.vocabularySize)
+        return 4 * (4 * parameters + activations)
+    }
+
     var corruptionKnobs: CorruptionKnobs {
         var knobs = CorruptionKnobs(objective: objective)
         knobs.substitutionPeak = substitutionPeak
@@ -86,6 +99,11 @@ public struct TrainOptions: Sendable {
             if let value { try check(value >= 1, "\(name) must be positive (got \(value))") }
         }
         if let problem = modelConfig.shapeProblem { try check(false, "model shape: \(problem)") }
+        let needed = estimatedTrainingBytes, available = Double(ProcessInfo.processInfo.physicalMemory)
+        try check(needed <= available,
+                  String(format: "the model needs about %.1f GB to train (weights, gradients, AdamW moments and activations) "
+                         + "but this machine has %.1f GB; choose a smaller --hidden, --intermediate, --layers or --batch",
+                         needed / 1e9, available / 1e9))
         try check(length <= preset.config.maxPositions, "--length \(length) exceeds the \(preset.rawValue) preset's context \(preset.config.maxPositions)")
     }
 }

@@ -66,6 +66,16 @@ import Testing
         #expect(message.contains("train_state.json is from step 3"))
     }
 
+    /// A shape that cannot fit in memory is refused before anything is allocated, with the estimate named.
+    @Test func shapesBeyondTheMachinesMemoryAreRefusedWithTheEstimate() throws {
+        var options = TinyRun.options(output: FixturePath.temporaryDirectory())
+        options.shape = ModelShapeOverride(hiddenSize: 65536, intermediateSize: 65536, headCount: 512, layerCount: 200)
+        let error = #expect(throws: TrainSetupError.self) { try TrainRun(options: options) }
+        let message = error?.message ?? ""
+        #expect(message.contains("GB to train") && message.contains("this machine has"), "\(message)")
+        #expect(TinyRun.options(output: FixturePath.temporaryDirectory()).estimatedTrainingBytes < 1e8)
+    }
+
     @Test func nonFiniteLossStopsWithTheStepNamedAndKeepsTheLastGoodCheckpoint() throws {
         let out = FixturePath.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
