@@ -47,6 +47,26 @@ public enum Damage {
     }
 }
 
+/// A text's canvas for repair: `[CLS] text [SEP]` with every text token editable, damaged by `Damage.apply`.
+/// `flowlm generate --repair` and the visualizer's repair mode both start here, so the same text, rates and seed
+/// give them the same damage.
+public struct RepairCanvas: Sendable {
+    public let canvas: Canvas
+    public let damage: DamagedText
+    /// The text's canvas positions (1...n, after [CLS]).
+    public let editable: [Int]
+
+    public init(text ids: [TokenID], substituteRate: Double, maskRate: Double, vocabularySize: Int,
+                specialTokens: SpecialTokens, seed: UInt64) throws(DiffusionError) {
+        guard !ids.isEmpty else { throw .invalidPrompt("the text to repair has no tokens") }
+        let original = [specialTokens.cls] + ids + [specialTokens.sep]
+        editable = Array(1...ids.count)
+        damage = try Damage.apply(to: original, editable: editable, substituteRate: substituteRate, maskRate: maskRate,
+                                  vocabularySize: vocabularySize, specialTokens: specialTokens, seed: seed)
+        canvas = try Canvas.repair(tokens: damage.damaged, editable: editable, specialTokens: specialTokens)
+    }
+}
+
 /// How well a refinement undid the damage.
 public struct RepairReport: Sendable, Hashable {
     /// Damaged positions whose final token is the original again.

@@ -70,19 +70,16 @@ public enum Repair {
     /// every text position editable.
     public static func run(text: String, substituteRate: Double, maskRate: Double, knobs: SamplerKnobs, model: TextModel,
                            onStep: (StepFrame) -> Void = { _ in }) throws -> RepairOutcome {
-        let special = model.denoiser.specialTokens
         let ids = try model.encode(text)
-        guard !ids.isEmpty else { throw DiffusionError.invalidPrompt("the text to repair has no tokens") }
-        let original = [special.cls] + ids + [special.sep]
-        let editable = Array(1...ids.count)
-        let damage = try Damage.apply(to: original, editable: editable, substituteRate: substituteRate, maskRate: maskRate,
-                                      vocabularySize: model.textVocabularySize, specialTokens: special, seed: knobs.seed)
+        let start = try RepairCanvas(text: ids, substituteRate: substituteRate, maskRate: maskRate,
+                                     vocabularySize: model.textVocabularySize, specialTokens: model.denoiser.specialTokens,
+                                     seed: knobs.seed)
+        let damage = start.damage
         var knobs = knobs
         knobs.answerLength = ids.count
-        let canvas = try Canvas.repair(tokens: damage.damaged, editable: editable, specialTokens: special)
-        let generation = try Generation.run(canvas: canvas, knobs: knobs, model: model, onStep: onStep)
-        let report = RepairReport(damage: damage, repaired: generation.summary.tokens, editable: editable)
-        return RepairOutcome(damage: damage, report: report, generation: generation, originalText: model.text(of: original),
+        let generation = try Generation.run(canvas: start.canvas, knobs: knobs, model: model, onStep: onStep)
+        let report = RepairReport(damage: damage, repaired: generation.summary.tokens, editable: start.editable)
+        return RepairOutcome(damage: damage, report: report, generation: generation, originalText: model.text(of: damage.original),
                              damagedText: model.textShowingMasks(of: damage.damaged), repairedText: generation.text)
     }
 }

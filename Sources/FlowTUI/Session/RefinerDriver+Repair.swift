@@ -11,27 +11,20 @@ public struct RepairStart {
 }
 
 extension RefinerDriver {
-    /// `[CLS] text [SEP]` with every text token editable, damaged by `Damage.apply` (MASK with `rates.mask`,
-    /// else a random ordinary token below `textVocabularySize` with `rates.substitute`, seeded by
-    /// `knobs.seed`), then a Refiner over `Canvas.repair`. `encode` turns literal text into ids (the tokenizer).
+    /// The damaged canvas (`RepairCanvas`: MASK with `rates.mask`, else a random ordinary token below
+    /// `textVocabularySize` with `rates.substitute`, seeded by `knobs.seed`), then a Refiner over it. `encode` turns literal text into ids (the tokenizer).
     public static func startRepair(source: RepairSource, rates: DamageRates, knobs: SamplerKnobs, denoiser: any Denoiser,
                                    textVocabularySize: Int, encode: (String) throws -> [TokenID]) throws -> RepairStart {
-        let special = denoiser.specialTokens
         let ids: [TokenID]
         switch source {
         case let .text(text): ids = try encode(text)
         case let .tokens(tokens): ids = tokens
         }
-        guard !ids.isEmpty else { throw DiffusionError.invalidPrompt("the text to repair has no tokens") }
-        let original = [special.cls] + ids + [special.sep]
-        let editable = Array(1...ids.count)
-        let damage = try Damage.apply(to: original, editable: editable, substituteRate: rates.substitute,
-                                      maskRate: rates.mask, vocabularySize: textVocabularySize, specialTokens: special,
-                                      seed: knobs.seed)
+        let start = try RepairCanvas(text: ids, substituteRate: rates.substitute, maskRate: rates.mask,
+                                     vocabularySize: textVocabularySize, specialTokens: denoiser.specialTokens, seed: knobs.seed)
         var knobs = knobs
         knobs.answerLength = ids.count
-        let canvas = try Canvas.repair(tokens: damage.damaged, editable: editable, specialTokens: special)
-        let driver = RefinerDriver(refiner: try Refiner(denoiser: denoiser, canvas: canvas, knobs: knobs))
-        return RepairStart(driver: driver, damage: damage, frame: driver.initialFrame(knobs: knobs))
+        let driver = RefinerDriver(refiner: try Refiner(denoiser: denoiser, canvas: start.canvas, knobs: knobs))
+        return RepairStart(driver: driver, damage: start.damage, frame: driver.initialFrame(knobs: knobs))
     }
 }
