@@ -44,10 +44,12 @@ struct LoopState: Hashable {
     }
 
     /// The phase the next step runs in under `knobs`; derived, so changing a knob between steps
-    /// (e.g. switching to LLaDA during correction) takes effect at once.
+    /// (e.g. switching to LLaDA during correction) takes effect at once. Masks left mean commits are due;
+    /// after the last one, the chosen sampler says whether correction steps may follow.
     func phase(under knobs: SamplerKnobs) -> RefinementPhase {
         if canvas.maskedCount > 0 { return inCorrection ? .correction : .unmask }
-        guard knobs.editsEnabled, !correctionEnded, correctionStepsTaken < knobs.correctionSteps else { return .done }
+        guard Samplers.selected(by: knobs).hasCorrectionPhase(under: knobs), !correctionEnded,
+              correctionStepsTaken < knobs.correctionSteps else { return .done }
         return .correction
     }
 

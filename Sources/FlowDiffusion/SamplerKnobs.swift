@@ -1,8 +1,3 @@
-/// `llada`: mask-only, commit-and-keep (edits off). `flowlm`: the same loop plus edits and a correction phase.
-public enum SamplerKind: String, Sendable, Hashable, Codable, CaseIterable {
-    case llada, flowlm
-}
-
 /// How many masked positions to commit per step.
 public enum UnmaskSchedule: String, Sendable, Hashable, Codable, CaseIterable {
     /// LLaDA: the block's masks spread evenly over its steps, the remainder on the first steps.
@@ -28,13 +23,15 @@ public enum ProposalKind: String, Sendable, Hashable, Codable, CaseIterable {
     case argmax, sample
 }
 
-/// What an accepted edit does: put the alternative in, or mask the position for a later commit.
+/// What an accepted edit does: put the alternative in, or mask the position for a later commit. With
+/// `sampler` it chooses the sampler (`Samplers.selected(by:)`): flowlm + remask is the remask sampler.
 public enum EditMode: String, Sendable, Hashable, Codable, CaseIterable {
     case replace, remask
 }
 
 /// Every sampler setting a user can tweak live. `validate(contextLength:)` gives one-line errors.
 public struct SamplerKnobs: Sendable, Hashable, Codable {
+    /// With `editMode`, chooses the sampler (`Samplers.selected(by:)`).
     public var sampler: SamplerKind = .flowlm
     /// K: forward passes for the unmask phase (split evenly across blocks).
     public var steps: Int = 32
@@ -68,9 +65,6 @@ public struct SamplerKnobs: Sendable, Hashable, Codable {
 
     /// LLaDA-equivalent settings: mask-only, no edits, no correction phase.
     public static var llada: SamplerKnobs { var k = SamplerKnobs(); k.sampler = .llada; return k }
-
-    /// Whether this configuration can edit visible tokens at all.
-    public var editsEnabled: Bool { sampler == .flowlm && maxEditsPerStep > 0 }
 
     public static let maximumTopK = 32
     public static let maximumTemperature = 100.0

@@ -1,8 +1,8 @@
 import FlowCore
-import Foundation
 
-/// Plans one step from one forward pass: unmask by schedule, then edits (FlowLM), then the per-position
-/// values the UI draws. Pure: the same state, logits and knobs always give the same step.
+/// Plans one step from one forward pass: the sampler's unmask plan, then its edit plan (see `Sampler`), then
+/// the phase bookkeeping and the per-position values the UI draws. Pure: the same state, logits and knobs
+/// always give the same step.
 struct StepPlanner {
     let knobs: SamplerKnobs
     let layout: BlockLayout
@@ -11,13 +11,14 @@ struct StepPlanner {
 
     private var special: SpecialTokens { stats.special }
 
-    /// Runs the step; `start.phase(under: knobs)` must not be `.done`.
+    /// Runs the step with the sampler the knobs choose; `start.phase(under: knobs)` must not be `.done`.
     func plan(_ start: LoopState) -> (RefinementStep, LoopState) {
+        let sampler = Samplers.selected(by: knobs)
         var state = start
         let phase = state.phase(under: knobs)
         state.alignBlock(with: layout, blockLength: knobs.blockLength)
         let before = state.canvas.tokens
-        var changes = state.pendingForces.map { force in
+        let forces = state.pendingForces.map { force in
             var change = force
             change.pFrom = probability(change.position, change.from)
             change.pTo = probability(change.position, change.to)
@@ -25,9 +26,11 @@ struct StepPlanner {
         }
         state.pendingForces = []
 
-        var proposals = [TokenID](repeating: -1, count: before.count)
-        unmask(&state, phase: phase, proposals: &proposals, changes: &changes)
-        let edits = edit(&state, phase: phase, before: before, changes: &changes)
+        var draft = StepDraft(planner: self, phase: phase, before: before, state: state,
+                              proposals: [TokenID](repeating: -1, count: before.count), changes: forces)
+        sampler.unmask(&draft)
+        let edits = sampler.edit(&draft)
+        state = draft.state
 
         switch phase {
         case .unmask: state.blockStep += 1
@@ -41,120 +44,8 @@ struct StepPlanner {
         state.forwardPasses += 1
         state.forgetOldValues(window: knobs.cycleWindow)
 
-        let step = describe(state: state, phase: phase, before: before, proposals: proposals, changes: changes)
+        let step = describe(state: state, phase: phase, before: before, proposals: draft.proposals, changes: draft.changes)
         return (step, state)
-    }
-
-    // MARK: Unmask
-
-    /// Commits the masks the schedule allows; `proposals` gets every masked position's candidate token.
-    private func unmask(_ state: inout LoopState, phase: RefinementPhase, proposals: inout [TokenID],
-                        changes: inout [TokenChange]) {
-        let canvas = state.canvas
-        var scope: [Int] = []
-        for p in canvas.editablePositions where canvas.isMasked(p) {
-            proposals[p] = stats.topId(row: p)
-            if phase == .correction || layout.blockOf[p] <= state.blockIndex { scope.append(p) }
-        }
-        guard !scope.isEmpty else { return }
-        if knobs.proposal == .sample {
-            for p in scope { proposals[p] = sample(row: p, random: &state.random) }
-        }
-        var confidence = [Float](repeating: 0, count: canvas.count)
-        for p in scope { confidence[p] = measure(p, proposals[p]) }
-
-        let stepsInBlock = layout.steps(ofBlock: state.blockIndex)
-        let quota: Int
-        var reason: ChangeReason.Code = .scheduled
-        if phase == .correction {
-            quota = scope.count
-            reason = .deadline
-        } else if knobs.schedule == .threshold && state.blockStep < stepsInBlock - 1 {
-            let tau = Float(knobs.tauUnmask)
-            quota = max(1, scope.reduce(0) { $0 + (confidence[$1] >= tau ? 1 : 0) })
-            reason = .aboveThreshold
-        } else {
-            let target = knobs.schedule.remainingAfter(step: state.blockStep, of: stepsInBlock,
-                                                       initialMasks: state.blockInitialMasks)
-            quota = max(0, scope.count - target)
-            if target == 0 { reason = .deadline }
-        }
-        guard quota > 0 else { return }
-        let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
-        var rankOf = [Int: Int]()
-        for (rank, p) in ranked.prefix(quota).enumerated() { rankOf[p] = rank }
-        for (p, rank) in rankOf.sorted(by: { $0.key < $1.key }) {
-            let token = proposals[p]
-            let text: String
-            switch reason {
-            case .aboveThreshold where confidence[p] >= Float(knobs.tauUnmask):
-                text = "\(knobs.confidence.rawValue) \(f(confidence[p])) ≥ tau_unmask \(f(knobs.tauUnmask))"
-            case .aboveThreshold:
-                text = "most confident mask (\(knobs.confidence.rawValue) \(f(confidence[p]))); none reached tau_unmask \(f(knobs.tauUnmask))"
-            case .deadline where phase == .correction:
-                text = "correction phase fills every remasked position"
-            case .deadline:
-                text = "last step of block \(state.blockIndex + 1) commits every remaining mask"
-            default:
-                text = "rank \(rank + 1) of \(scope.count) masks by \(knobs.confidence.rawValue) \(f(confidence[p])); schedule commits \(quota)"
-            }
-            changes.append(TokenChange(position: p, kind: .commit, from: special.mask, to: token, pFrom: 0,
-                                       pTo: probability(p, token), reason: ChangeReason(reason, text)))
-            state.record(change: p, from: special.mask, window: knobs.cycleWindow)
-            state.canvas.set(token, at: p)
-        }
-    }
-
-    // MARK: Edit
-
-    /// Applies up to E edits (or remasks) ranked by gain; cycles become freezes. Returns the edits applied.
-    private func edit(_ state: inout LoopState, phase: RefinementPhase, before: [TokenID],
-                      changes: inout [TokenChange]) -> Int {
-        guard knobs.editsEnabled else { return 0 }
-        switch phase {
-        case .unmask: guard Canvas.visibleFraction(of: before, in: state.canvas) >= knobs.editGate else { return 0 }
-        case .correction: guard state.correctionStepsTaken < knobs.correctionSteps else { return 0 }
-        case .done: return 0
-        }
-        struct Candidate { var position: Int; var alt: TokenID; var pCurrent: Float; var pAlt: Float }
-        var candidates: [Candidate] = []
-        let tau = Float(knobs.tauEdit), delta = Float(knobs.delta)
-        for p in state.canvas.editablePositions {
-            let current = before[p]
-            guard current != special.mask, !state.canvas.pinned[p], !state.frozen[p],
-                  state.stepIndex - state.lastChange[p] > knobs.cooldown else { continue }
-            let pCurrent = probability(p, current)
-            let (alt, pAlt) = stats.bestOther(row: p, than: current)
-            guard alt >= 0, pAlt >= tau, pAlt - pCurrent >= delta else { continue }
-            candidates.append(Candidate(position: p, alt: alt, pCurrent: pCurrent, pAlt: pAlt))
-        }
-        candidates.sort {
-            let a = $0.pAlt - $0.pCurrent, b = $1.pAlt - $1.pCurrent
-            return a != b ? a > b : $0.position < $1.position
-        }
-        var applied = 0
-        var freezes: [TokenChange] = []
-        for c in candidates where applied < knobs.maxEditsPerStep {
-            let current = before[c.position]
-            let why = "p(alt)=\(f(c.pAlt)) ≥ tau_edit \(f(knobs.tauEdit)), gain \(f(c.pAlt - c.pCurrent)) ≥ delta \(f(knobs.delta))"
-            if state.heldRecently(c.alt, at: c.position, window: knobs.cycleWindow) {
-                state.frozen[c.position] = true
-                freezes.append(TokenChange(position: c.position, kind: .freeze, from: current, to: c.alt,
-                                           pFrom: c.pCurrent, pTo: c.pAlt, reason: ChangeReason(
-                                               .cycle, "\(c.alt) was held within the last \(knobs.cycleWindow) steps: frozen instead of cycling")))
-                continue
-            }
-            let remask = knobs.editMode == .remask
-            let newToken = remask ? special.mask : c.alt
-            changes.append(TokenChange(position: c.position, kind: remask ? .remask : .edit, from: current,
-                                       to: newToken, pFrom: c.pCurrent, pTo: c.pAlt,
-                                       reason: ChangeReason(.editGain, remask ? "\(why); remasked for \(c.alt)" : why)))
-            state.record(change: c.position, from: current, window: knobs.cycleWindow)
-            state.canvas.set(newToken, at: c.position)
-            applied += 1
-        }
-        changes += freezes
-        return applied
     }
 
     // MARK: Output
@@ -201,12 +92,9 @@ struct StepPlanner {
         }
     }
 
-    private func sample(row: Int, random: inout FlowRandom) -> TokenID {
+    func sample(row: Int, random: inout FlowRandom) -> TokenID {
         stats.sample(row: row, in: logits, uniform: random.nextFloat())
     }
-
-    private func f(_ x: Float) -> String { String(format: "%.2f", Double(x)) }
-    private func f(_ x: Double) -> String { String(format: "%.2f", x) }
 }
 
 extension Canvas {

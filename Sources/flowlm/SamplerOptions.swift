@@ -8,7 +8,7 @@ extension ConfidenceMeasure: ExpressibleByArgument {}
 /// The sampler knobs shared by `flowlm tui` and `flowlm generate`. A flag left out keeps the model's
 /// recommended value (its flowlm_sampler.json), else SamplerKnobs' default.
 struct SamplerOptions: ParsableArguments {
-    @Option(help: "llada (mask-only) or flowlm (any-position edits).") var sampler: SamplerKind?
+    @Option(help: "\(Samplers.kindsHelp).") var sampler: SamplerKind?
     @Option(help: "Answer length in tokens (default 48; a synthetic-task model's own length).") var length: Int?
     @Option(help: "Forward passes for the unmask phase (default 32).") var steps: Int?
     @Option(name: .customLong("block-length"), help: "Semi-autoregressive block length (0 = one block).") var blockLength: Int?

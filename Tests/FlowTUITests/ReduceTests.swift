@@ -140,7 +140,7 @@ import Testing
     @Test func samplerAndMeasureCycle() throws {
         let harness = try started()
         try harness.press(.character(" "), .character("m"))
-        #expect(SamplerChoice(harness.state.knobs) == .remask)
+        #expect(Samplers.selected(by: harness.state.knobs).name == "remask")
         #expect(harness.state.currentFrame?.knobs.editMode == .remask)
         try harness.press(.character("c"), .character("c"), .character("c"))
         #expect(harness.state.colorMeasure == .pCurrent)

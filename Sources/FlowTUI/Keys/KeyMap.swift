@@ -1,3 +1,5 @@
+import FlowDiffusion
+
 /// Where a key press is interpreted.
 public enum KeyScope: String, Sendable, Hashable, CaseIterable {
     case visualizer, ab, train, help, textField
@@ -60,8 +62,8 @@ public enum KeyMap {
         knobPair(.length, "l", "L", "Shorter / longer answer (restarts)", footer: nil),
         bind([char("c")], .cycleMeasure, "measure", "Cycle the confidence measure (probability, margin, entropy, p(current))",
              group: "Knobs", both, value: { $0.colorMeasure.rawValue }),
-        bind([char("m")], .cycleSampler, "sampler", "Cycle the sampler (llada, flowlm, remask)", group: "Knobs", viz,
-             footer: 6, value: { SamplerChoice($0.knobs).rawValue }),
+        bind([char("m")], .cycleSampler, "sampler", "Cycle the sampler (\(Samplers.names))", group: "Knobs", viz,
+             footer: 6, value: { Samplers.selected(by: $0.knobs).name }),
         bind([char("r")], .newSeed, "seed", "New seed and restart (in repair mode: new damage)", group: "Knobs", both,
              value: { "\($0.knobs.seed)" }),
         bind([char(","), char(".")], .cursorNext, "cursor", "Cursor to the previous / next token", group: "Canvas", viz),

@@ -1,6 +1,6 @@
 /// Two samplers side by side on the same prompt and seed, stepped together.
 func drawAB(_ grid: inout CellGrid, _ state: AppState) {
-    drawStatusLine(&grid, state, extra: "A/B: \(state.abSamplers[0].rawValue) vs \(state.abSamplers[1].rawValue)")
+    drawStatusLine(&grid, state, extra: "A/B: \(state.abSamplers[0].name) vs \(state.abSamplers[1].name)")
     let theme = state.theme
     let half = grid.width / 2
     let top = 1, bottom = grid.height - 1
@@ -8,7 +8,7 @@ func drawAB(_ grid: inout CellGrid, _ state: AppState) {
     for side in 0..<2 {
         let rect = Rect(x: side == 0 ? 0 : half + 1, y: top, width: side == 0 ? half : grid.width - half - 1,
                         height: bottom - top)
-        let name = (side == 0 ? "A " : "B ") + state.abSamplers[side].rawValue
+        let name = (side == 0 ? "A " : "B ") + state.abSamplers[side].name
         guard let history = state.abHistories[side] else {
             grid.panelTitle(name, in: rect, theme: theme)
             let lane: Lane = side == 0 ? .a : .b

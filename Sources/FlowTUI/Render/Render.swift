@@ -1,3 +1,5 @@
+import FlowDiffusion
+
 /// Draws the whole screen for a state and a terminal size. Pure: the same inputs give the same grid.
 public func render(_ state: AppState, width: Int, height: Int) -> CellGrid {
     var grid = CellGrid(width: width, height: height)
@@ -33,11 +35,13 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     let knobs = state.knobs
     var parts = [state.modelName]
     if state.screen == .visualizer {
-        parts.append(SamplerChoice(knobs).rawValue)
+        let sampler = Samplers.selected(by: knobs)
+        parts.append(sampler.name)
         if state.repair != nil { parts.append("repair") }
         if let history = state.history {
-            // flowlm may run up to correction_steps edit-only steps after the schedule: "step 8/6+8".
-            let corrects = knobs.editsEnabled && knobs.correctionSteps > 0
+            // A sampler with a correction phase may run up to correction_steps edit-only steps after the
+            // schedule: "step 8/6+8".
+            let corrects = sampler.hasCorrectionPhase(under: knobs) && knobs.correctionSteps > 0
             let budget = corrects ? "\(knobs.steps)+\(knobs.correctionSteps)" : "\(knobs.steps)"
             parts.append("step \(history.current.index)/\(budget) \(history.current.phaseAfter.rawValue)")
             parts.append("fwd \(history.current.forwardPasses)")

@@ -73,7 +73,7 @@ public struct AppState: Sendable {
     public var history: History?
     /// The A/B view's two sides (same prompt and seed, two samplers), stepped in lockstep.
     public var abHistories: [History?] = [nil, nil]
-    public var abSamplers: [SamplerChoice] = [.llada, .flowlm]
+    public var abSamplers: [any Sampler] = Samplers.compared
 
     public var cursor = 0
     public var candidateIndex = 0

@@ -1,22 +1,5 @@
 import FlowDiffusion
 
-/// The three samplers the `m` key cycles: LLaDA (mask-only), FlowLM replacing edits, FlowLM remasking edits.
-public enum SamplerChoice: String, Sendable, Hashable, CaseIterable {
-    case llada, flowlm, remask
-
-    public init(_ knobs: SamplerKnobs) {
-        self = knobs.sampler == .llada ? .llada : (knobs.editMode == .remask ? .remask : .flowlm)
-    }
-
-    public func apply(to knobs: inout SamplerKnobs) {
-        switch self {
-        case .llada: knobs.sampler = .llada
-        case .flowlm: knobs.sampler = .flowlm; knobs.editMode = .replace
-        case .remask: knobs.sampler = .flowlm; knobs.editMode = .remask
-        }
-    }
-}
-
 /// What colours the canvas: one of the sampler's confidence measures (changing it re-plans), or
 /// p(current), which needs no re-plan because every step records it.
 public enum ColorMeasure: String, Sendable, Hashable, CaseIterable {

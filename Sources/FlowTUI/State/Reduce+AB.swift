@@ -38,7 +38,7 @@ extension AppState {
         for (lane, history) in [(Lane.a, abHistories[0]), (Lane.b, abHistories[1])] {
             guard let history, history.viewIndex > 0 else { continue }
             var sideKnobs = knobs
-            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            abSamplers[lane.rawValue - 1].select(in: &sideKnobs)
             busy.insert(lane)
             effects.append(.replan(request(lane: lane, from: history.current, branchID: history.branchID, knobs: sideKnobs)))
         }
@@ -57,7 +57,7 @@ extension AppState {
             }
             if isFinished(history.current) { continue }
             var sideKnobs = knobs
-            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            abSamplers[lane.rawValue - 1].select(in: &sideKnobs)
             busy.insert(lane)
             effects.append(.step(request(lane: lane, from: history.current, branchID: history.branchID, knobs: sideKnobs)))
         }

@@ -15,7 +15,7 @@ extension AppState {
             knobs.confidence = measure
             return replanCurrent()
         case .cycleSampler:
-            cycled(SamplerChoice.allCases, SamplerChoice(knobs)).apply(to: &knobs)
+            Samplers.after(Samplers.selected(by: knobs)).select(in: &knobs)
             return replanCurrent()
         case .cursorPrevious: moveCursor(to: cursor - 1)
         case .cursorNext: moveCursor(to: cursor + 1)
@@ -78,7 +78,7 @@ extension AppState {
         busy.formUnion([.a, .b])
         return [Lane.a, Lane.b].map { lane in
             var sideKnobs = knobs
-            abSamplers[lane.rawValue - 1].apply(to: &sideKnobs)
+            abSamplers[lane.rawValue - 1].select(in: &sideKnobs)
             return .restart(lane: lane, prompt: prompt, knobs: sideKnobs, generation: generation)
         }
     }
