@@ -6,7 +6,9 @@ import Testing
 
 /// Random canvases, logits and knobs under every sampler, each run's whole trace reduced to a digest and
 /// compared with Fixtures/diffusion/sampler-traces.txt. The file was recorded before samplers became types
-/// (issue 22 §2), so a pass says every sampler still plans exactly as the branches it replaced did.
+/// (issue 22 §2), so a pass says every sampler still plans exactly as the branches it replaced did; its remask
+/// lines were recorded again once, for the deadline rule that ended remask runs that never finished (the llada
+/// and flowlm lines are the original recording).
 /// Regenerate (only for an intended change of behaviour) with
 /// `FLOWLM_RECORD_SNAPSHOTS=1 swift test --filter SamplerEquivalenceTests`.
 @Suite struct SamplerEquivalenceTests {
@@ -46,6 +48,38 @@ import Testing
         let stored = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(stored.count == lines.count)
         for (now, before) in zip(lines, stored) { #expect(now == before) }
+    }
+
+    /// Every run ends within its budget: K unmask steps, then at most `correction_steps` edit-only steps (plus the
+    /// one that finds nothing to do). Remasks used to keep some runs in the unmask phase forever (a remask at a
+    /// block's deadline put back a mask for the next deadline to commit); they now stop at the deadline.
+    @Test(arguments: Array(Self.selections.indices))
+    func everyRunEndsWithinItsBudget(selection: Int) throws {
+        let (_, sampler, mode) = Self.selections[selection]
+        for seed in UInt64(0)..<120 {
+            let trace = try run(seed: seed, switchAt: nil) { $0.sampler = sampler; $0.editMode = mode }
+            let knobs = trace.header.knobs
+            #expect(trace.steps.count <= knobs.steps + knobs.correctionSteps + 1, "seed \(seed)")
+            #expect(trace.steps.last?.step.phaseAfter == .done, "seed \(seed) did not finish")
+        }
+    }
+
+    /// The run that looped forever before the deadline rule (found by the refactor's review): remask, blocks,
+    /// cosine schedule, margin confidence, sampled proposals, tau_edit 0.05, E 1, phi 0.
+    @Test func remaskAtTheDeadlineNoLongerLoops() throws {
+        let canvas = try Canvas.generation(prompt: [.tokens([5, 6]), .holes(1)], answerLength: 13, specialTokens: testSpecials)
+        for seed in UInt64(0)..<20 {
+            let settings = knobs(steps: 10, length: 13) { k in
+                k.blockLength = 7; k.schedule = .cosine; k.confidence = .margin; k.proposal = .sample; k.temperature = 0.8
+                k.tauEdit = 0.05; k.delta = 0.1; k.maxEditsPerStep = 1; k.editGate = 0; k.cooldown = 2; k.cycleWindow = 3
+                k.editMode = .remask; k.seed = seed
+            }
+            let denoiser = ScriptedDenoiser(vocabularySize: 30, script: randomLogits(seed: seed, vocabularySize: 30, scale: 1.5))
+            let refiner = try Refiner(denoiser: denoiser, canvas: canvas, knobs: settings)
+            _ = try refiner.run(maxSteps: 200)
+            #expect(refiner.isFinished, "seed \(seed)")
+            #expect(refiner.trace(model: "loop").steps.count <= settings.steps + settings.correctionSteps + 1)
+        }
     }
 
     /// One run on a random canvas with random knobs; `select` picks the sampler. With `switchAt`, the
@@ -95,7 +129,7 @@ import Testing
         if !refiner.isFinished {
             try refiner.force(token: TokenID(4 + pick(vocabulary - 4)), at: canvas.editablePositions[pick(canvas.editablePositions.count)])
         }
-        // Bounded: remasking edits can keep a run in the unmask phase past its schedule.
+        // Bounded, though the deadline rule already ends the unmask phase on schedule.
         var unmaskSteps = 0
         while !refiner.isFinished, refiner.phase == .unmask, unmaskSteps < 40 { try refiner.step(); unmaskSteps += 1 }
         _ = try refiner.run(maxSteps: 2)

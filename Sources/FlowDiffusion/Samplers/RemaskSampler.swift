@@ -11,5 +11,12 @@ struct RemaskSampler: Sampler {
 
     func unmask(_ step: inout StepDraft) { FlowLMSampler().unmask(&step) }
 
-    func edit(_ step: inout StepDraft) -> Int { FlowLMSampler.edit(&step, as: .remask) }
+    /// No remask at or after a block's last scheduled step: the deadline commits every mask in scope, and a remask
+    /// there would put one back for the next step's deadline to commit, forever (a remask never places the
+    /// alternative, so cycle detection cannot catch it). Such positions wait for the correction phase, whose
+    /// budget bounds it.
+    func edit(_ step: inout StepDraft) -> Int {
+        guard !step.isBlockDeadline else { return 0 }
+        return FlowLMSampler.edit(&step, as: .remask)
+    }
 }

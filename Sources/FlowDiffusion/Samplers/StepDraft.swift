@@ -21,6 +21,11 @@ public struct StepDraft {
     private var mask: TokenID { stats.special.mask }
 
     func probability(_ row: Int, _ token: TokenID) -> Float { planner.probability(row, token) }
+
+    /// Whether this unmask step is its block's last scheduled one, the step that commits every mask left in scope.
+    var isBlockDeadline: Bool {
+        phase == .unmask && state.blockStep >= planner.layout.steps(ofBlock: state.blockIndex) - 1
+    }
 }
 
 /// How many masks the schedule commits this step, of how many in scope, and why.
