@@ -295,7 +295,6 @@ struct RowStatistics {
     }
 
     func topId(row r: Int) -> TokenID { topIds[r * k] }
-    func topProbability(row r: Int) -> Float { topProbabilities[r * k] }
 
     /// Inverse-CDF draw from row r at the computed temperature over ordinary tokens; `uniform` in [0, 1).
     func sample(row r: Int, in logits: LogitMatrix, uniform: Float) -> TokenID {

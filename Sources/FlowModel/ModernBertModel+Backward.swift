@@ -29,24 +29,22 @@ extension ModernBertModel {
         policy.activate()
         let head = forward.head!
         parameters.withUnsafeBufferPointer { arenaBuffer in
-            do {
-                let p = arenaBuffer.baseAddress!
-                headBackward(rows: n, head: head, residual: forward.residuals[config.layerCount], logitsGradient: logitsGradient,
-                             workspace: workspace, arena: p, gradients: g, policy: policy)
-                for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
-                    layerBackward(l, batch: batch, buffers: forward.buffers(layer: l), forward: forward,
-                                  workspace: workspace, arena: p, gradients: g, policy: policy)
-                }
-                let embeddingNorm = layout.embeddingNorm
-                layerNormBackward(input: head.embedded, outputGradient: workspace.residual, inputGradient: workspace.hiddenA,
-                                  rows: n, width: h, weight: p + embeddingNorm.weight.offset,
-                                  mean: head.embeddingNormMean, rstd: head.embeddingNormRstd,
-                                  weightGradient: g + embeddingNorm.weight.offset,
-                                  biasGradient: embeddingNorm.bias.map { g + $0.offset })
-                batch.ids.withUnsafeBufferPointer { ids in
-                    embeddingBackward(ids: ids.baseAddress!, count: n, outputGradient: workspace.hiddenA, width: h,
-                                      tableGradient: g + layout.tokenEmbeddings.offset, skipping: config.specialTokens.pad)
-                }
+            let p = arenaBuffer.baseAddress!
+            headBackward(rows: n, head: head, residual: forward.residuals[config.layerCount], logitsGradient: logitsGradient,
+                         workspace: workspace, arena: p, gradients: g, policy: policy)
+            for l in stride(from: config.layerCount - 1, through: 0, by: -1) {
+                layerBackward(l, batch: batch, buffers: forward.buffers(layer: l), forward: forward,
+                              workspace: workspace, arena: p, gradients: g, policy: policy)
+            }
+            let embeddingNorm = layout.embeddingNorm
+            layerNormBackward(input: head.embedded, outputGradient: workspace.residual, inputGradient: workspace.hiddenA,
+                              rows: n, width: h, weight: p + embeddingNorm.weight.offset,
+                              mean: head.embeddingNormMean, rstd: head.embeddingNormRstd,
+                              weightGradient: g + embeddingNorm.weight.offset,
+                              biasGradient: embeddingNorm.bias.map { g + $0.offset })
+            batch.ids.withUnsafeBufferPointer { ids in
+                embeddingBackward(ids: ids.baseAddress!, count: n, outputGradient: workspace.hiddenA, width: h,
+                                  tableGradient: g + layout.tokenEmbeddings.offset, skipping: config.specialTokens.pad)
             }
         }
     }

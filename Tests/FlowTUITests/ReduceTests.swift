@@ -226,7 +226,6 @@ import Testing
         #expect(harness.state.history?.frames.count == 1)
         try harness.press(.escape, .character("q"))
         #expect(!harness.state.showHelp && harness.state.shouldQuit)
-        #expect(harness.effects.last == .quit)
     }
 }
 

@@ -114,7 +114,6 @@ struct AppLoop {
         case .saveTraining:
             do { try options.trainer?.save() } catch { dispatch(.workFailed(lane: nil, message: "\(error)")) }
         case let .openModel(directory): openModel(directory)
-        case .quit: break
         }
     }
 

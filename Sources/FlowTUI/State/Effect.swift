@@ -42,5 +42,4 @@ public enum Effect: Sendable, Hashable {
     case saveTraining
     /// Load a model directory into the visualizer (e.g. the one just trained).
     case openModel(directory: String)
-    case quit
 }

@@ -104,7 +104,7 @@ extension AppState {
             }
             helpScroll = min(max(0, moved), layout.maxScroll)
             return []
-        case .quit: shouldQuit = true; return [.quit]
+        case .quit: shouldQuit = true; return []
         case .showVisualizer: screen = .visualizer; return []
         case .showAB:
             screen = .ab
