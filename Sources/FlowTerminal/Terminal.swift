@@ -4,7 +4,7 @@ import Foundation
 
 /// The only ncurses user: owns the screen between `start` and `stop`, copies grids to it (only the
 /// cells that changed since the last frame), and reads keys, resizes and signals.
-/// Use from one thread. `stop` is idempotent and is called on every exit path by `TerminalSession.run`.
+/// Use from one thread. `stop` is idempotent and is called on every exit path by `TUIApp.run`.
 public final class Terminal {
     public private(set) var depth: ColorDepth = .monochrome
     private var screen: OpaquePointer?

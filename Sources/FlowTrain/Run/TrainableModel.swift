@@ -1,6 +1,6 @@
 import FlowKernels
 
-/// What the trainer needs from a model (ModernBERT conforms once its backward lands; the tests use a
+/// What the trainer needs from a model (`TrainableModernBert` conforms; the tests use a
 /// small table model). Buffers are the model's own: the logits returned by `forward` stay valid until
 /// `backward` returns, and the trainer overwrites them in place with d loss/d logits.
 public protocol TrainableModel: AnyObject {
