@@ -94,12 +94,13 @@ import FlowTestSupport
 
 @Suite struct FMAPeakTests {
     /// Wherever the packed kernel runs (AVX-512), the peak it is judged against can be measured, on one
-    /// worker and on two.
+    /// worker and on two. Only that a finite positive rate comes back: how high it is depends on what else the
+    /// machine runs (a loaded machine gave 0.99 GFLOP/s on two workers), and speed is for benchmarks.
     @Test(.enabled(if: PackedWeight.isSupported, "measured with AVX-512 here"))
     func measuresOnOneAndOnTwoWorkers() throws {
         let one = try #require(FMAPeak.measure(threads: 1, rounds: 2, secondsPerRound: 0.01))
-        #expect(one > 1)
+        #expect(one > 0 && one.isFinite)
         let two = try #require(FMAPeak.measure(threads: 2, rounds: 2, secondsPerRound: 0.01))
-        #expect(two > 1)
+        #expect(two > 0 && two.isFinite)
     }
 }
