@@ -1,0 +1,64 @@
+import Foundation
+import FlowCore
+import FlowKernels
+
+/// A masked language model as the rest of FlowLM uses it, whatever its architecture: logits for a right-padded
+/// batch, written into memory the model reuses, plus the facts `flowlm info` shows. Each architecture folder
+/// (ModernBERT, the BERT family) provides one conforming type and one `ModelArchitecture` entry.
+public protocol MaskedLanguageModel: Sendable {
+    /// Scratch memory for forward passes, reused from call to call (one per concurrent caller).
+    associatedtype Workspace: AnyObject
+
+    /// config.json's `model_type` (for example "modernbert", "bert").
+    var modelType: String { get }
+    var vocabularySize: Int { get }
+    /// The most positions one sequence may have.
+    var contextLength: Int { get }
+    var parameterCount: Int { get }
+    /// Shape facts for `flowlm info`, as label/value rows in display order.
+    var summaryRows: [(label: String, value: String)] { get }
+    /// The special-token ids config.json names (any may be missing; the tokenizer fills the rest).
+    var configSpecialTokens: ConfigSpecialTokens { get }
+
+    func makeWorkspace() -> Workspace
+
+    /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
+    /// `request`, a model that can gather each row's softmax statistics while writing the logits returns them
+    /// (nil otherwise). Throws only on bad input (an id outside the vocabulary, a sequence over the context).
+    func logitsInPlace(_ batch: TokenBatch, workspace: Workspace, policy: ComputePolicy,
+                       summarizing request: SoftmaxSummaryRequest?)
+        throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?)
+}
+
+/// The special-token ids a config.json gives (`pad_token_id`, `bos_token_id`, …); nil where it gives none.
+public struct ConfigSpecialTokens: Sendable, Equatable {
+    public var pad: TokenID?
+    public var cls: TokenID?
+    public var sep: TokenID?
+    public var mask: TokenID?
+    public var unk: TokenID?
+    public var bos: TokenID?
+    public var eos: TokenID?
+
+    public init(pad: TokenID? = nil, cls: TokenID? = nil, sep: TokenID? = nil, mask: TokenID? = nil,
+                unk: TokenID? = nil, bos: TokenID? = nil, eos: TokenID? = nil) {
+        self.pad = pad; self.cls = cls; self.sep = sep; self.mask = mask; self.unk = unk; self.bos = bos; self.eos = eos
+    }
+}
+
+/// One architecture in the registry (`ModelRegistry`): the `model_type` values it reads and how it loads.
+public struct ModelArchitecture: Sendable {
+    /// config.json `model_type` values this loader accepts.
+    public let modelTypes: [String]
+    /// The HF class a checkpoint of this architecture comes from, for messages and docs.
+    public let huggingFaceClass: String
+    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly, ready for
+    /// inference.
+    public let load: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles)
+        throws(ModelFileError) -> any MaskedLanguageModel
+
+    public init(modelTypes: [String], huggingFaceClass: String,
+                load: @escaping @Sendable (JSONValue, String, WeightFiles) throws(ModelFileError) -> any MaskedLanguageModel) {
+        self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.load = load
+    }
+}
