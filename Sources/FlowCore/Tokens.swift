@@ -24,3 +24,19 @@ public struct SpecialTokens: Sendable, Hashable, Codable {
         id == pad || id == cls || id == sep || id == mask || id == unk
     }
 }
+
+/// The roles special tokens play, with the names tokenizers conventionally give them (BERT's `[MASK]`,
+/// RoBERTa's `<mask>`), which is how a tokenizer.json alone is read when nothing else names them.
+public enum SpecialTokenRole: String, CaseIterable, Sendable {
+    case pad, cls, sep, mask, unk
+
+    public var conventionalNames: [String] {
+        switch self {
+        case .pad: ["[PAD]", "<pad>"]
+        case .cls: ["[CLS]", "<cls>", "<s>"]
+        case .sep: ["[SEP]", "<sep>", "</s>"]
+        case .mask: ["[MASK]", "<mask>"]
+        case .unk: ["[UNK]", "<unk>"]
+        }
+    }
+}

@@ -2,50 +2,57 @@ import Foundation
 import FlowCore
 import FlowModel
 
-/// What `flowlm info` shows about a model directory.
+/// What `flowlm info` shows about a model directory, for any architecture the registry reads.
 public struct ModelSummary: Sendable {
     public let directory: String
-    public let config: ModernBertConfig
+    public let modelType: String
+    /// The architecture's own shape rows (`MaskedLanguageModel.summaryRows`).
+    public let shapeRows: [(label: String, value: String)]
+    public let specialTokens: ConfigSpecialTokens
     public let parameterCount: Int
-    /// Stored element count per dtype in model.safetensors.
+    /// Stored element count per dtype across the weight files.
     public let storedDTypes: [DType: Int]
     public let weightsBytes: Int
+    public let shardCount: Int
     public let tokenizer: TokenizerSummary?
 
-    /// Reads config.json, the safetensors header and tokenizer.json (when present) and binds the weights,
+    /// Reads config.json, the safetensors headers and tokenizer.json (when present) and binds the weights,
     /// so a summary is only shown for a model that would load.
     public init(directory url: URL) throws {
         let directory = try ModelDirectory(url)
         self.directory = url.path
-        config = try directory.loadConfig()
         let weights = try directory.openWeights()
-        _ = try ModernBertModel(config: config, weights: weights)
-        parameterCount = ParameterLayout(config: config).parameterCount
+        let json = try directory.loadConfigJSON()
+        let model = try ModelRegistry.architecture(config: json, path: directory.configURL.path)
+            .load(json, directory.configURL.path, weights)
+        modelType = model.modelType
+        shapeRows = model.summaryRows
+        specialTokens = model.configSpecialTokens
+        parameterCount = model.parameterCount
         var dtypes: [DType: Int] = [:]
         for t in weights.tensors { dtypes[t.dtype, default: 0] += t.elementCount }
         storedDTypes = dtypes
-        weightsBytes = (try? FileManager.default.attributesOfItem(atPath: directory.weightsURL.path)[.size] as? Int) ?? 0
+        weightsBytes = weights.byteCount
+        shardCount = weights.shards.count
         tokenizer = directory.hasTokenizer ? try TokenizerSummary(url: directory.tokenizerURL) : nil
     }
 
     public var lines: [String] {
-        let c = config
-        let globals = c.layerKinds.enumerated().filter { $0.element == .global }.map { String($0.offset) }
         func id(_ t: TokenID?) -> String { t.map(String.init) ?? "-" }
-        var out = [
-            "model      \(directory)",
-            "shape      vocab \(c.vocabularySize), hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads (dim \(c.headDim)), intermediate \(c.intermediateSize)",
-            "attention  global layers [\(globals.joined(separator: ","))], sliding window \(c.localAttention) (±\(c.slidingHalfWidth)), rope theta global \(c.globalRopeTheta) / local \(c.localRopeTheta)",
-            "biases     norm \(c.normBias), attention \(c.attentionBias), mlp \(c.mlpBias), classifier \(c.classifierBias), decoder \(c.decoderBias); decoder \(c.tiedDecoder ? "tied to embeddings" : "untied")",
-            "norm eps   \(c.normEps); activations \(c.hiddenActivation.rawValue)/\(c.classifierActivation.rawValue)",
-            "specials   pad \(id(c.specialTokens.pad)) cls \(id(c.specialTokens.cls)) sep \(id(c.specialTokens.sep)) mask \(id(c.specialTokens.mask)) bos \(id(c.specialTokens.bos)) eos \(id(c.specialTokens.eos))",
-            "parameters \(parameterCount) (\(String(format: "%.2f", Double(parameterCount) / 1e6)) M)",
-            "weights    \(storedDTypes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")); \(weightsBytes) bytes",
+        func row(_ label: String, _ value: String) -> String { label.padding(toLength: 11, withPad: " ", startingAt: 0) + value }
+        let c = specialTokens
+        var out = [row("model", directory), row("type", modelType)]
+        out += shapeRows.map { row($0.label, $0.value) }
+        out += [
+            row("specials", "pad \(id(c.pad)) cls \(id(c.cls)) sep \(id(c.sep)) mask \(id(c.mask)) bos \(id(c.bos)) eos \(id(c.eos))"),
+            row("parameters", "\(parameterCount) (\(String(format: "%.2f", Double(parameterCount) / 1e6)) M)"),
+            row("weights", "\(storedDTypes.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")); \(weightsBytes) bytes"
+                + (shardCount > 1 ? " in \(shardCount) shards" : "")),
         ]
         if let tokenizer {
-            out.append("tokenizer  \(tokenizer.modelType), vocab \(tokenizer.vocabularySize) (\(tokenizer.addedTokens) added tokens)")
+            out.append(row("tokenizer", "\(tokenizer.modelType), vocab \(tokenizer.vocabularySize) (\(tokenizer.addedTokens) added tokens)"))
         } else {
-            out.append("tokenizer  none (no tokenizer.json)")
+            out.append(row("tokenizer", "none (no tokenizer.json)"))
         }
         return out
     }

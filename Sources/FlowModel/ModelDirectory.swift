@@ -1,27 +1,75 @@
 import Foundation
 import FlowCore
 
-/// An HF model directory: config.json, model.safetensors and optionally tokenizer.json.
+/// An HF model directory: config.json, the weights (model.safetensors, or the shards a
+/// model.safetensors.index.json names) and optionally tokenizer.json.
 public struct ModelDirectory: Sendable {
     public static let configName = "config.json"
     public static let weightsName = "model.safetensors"
+    public static let shardIndexName = "model.safetensors.index.json"
     public static let tokenizerName = "tokenizer.json"
+    /// Pickled PyTorch weights: refused, since unpickling runs code.
+    static let pickleNames = ["pytorch_model.bin", "pytorch_model.bin.index.json"]
+
+    /// Where the weights are.
+    public enum WeightsLayout: Sendable, Equatable {
+        case single(URL)
+        /// model.safetensors.index.json and the shards it names.
+        case sharded(index: URL)
+    }
 
     public let url: URL
+    public let weightsLayout: WeightsLayout
     public var configURL: URL { url.appendingPathComponent(Self.configName) }
-    public var weightsURL: URL { url.appendingPathComponent(Self.weightsName) }
     public var tokenizerURL: URL { url.appendingPathComponent(Self.tokenizerName) }
     public var hasTokenizer: Bool { FileManager.default.fileExists(atPath: tokenizerURL.path) }
+    /// The single weights file, or the shard index.
+    public var weightsURL: URL {
+        switch weightsLayout {
+        case .single(let url), .sharded(index: let url): return url
+        }
+    }
 
-    /// Checks that the directory and its two required files exist.
+    /// Checks that the directory, its config.json and its weights exist.
     public init(_ url: URL) throws(ModelFileError) {
+        let files = FileManager.default
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard files.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelFileError(path: url.path, kind: .missingFile, detail: "no such model directory")
         }
         self.url = url
-        for file in [configURL, weightsURL] where !FileManager.default.fileExists(atPath: file.path) {
-            throw ModelFileError(path: file.path, kind: .missingFile, detail: "file not found (a model directory needs config.json and model.safetensors)")
+        let config = url.appendingPathComponent(Self.configName)
+        guard files.fileExists(atPath: config.path) else {
+            throw ModelFileError(path: config.path, kind: .missingFile,
+                                 detail: "file not found (a model directory needs config.json and model.safetensors)")
+        }
+        let single = url.appendingPathComponent(Self.weightsName), index = url.appendingPathComponent(Self.shardIndexName)
+        if files.fileExists(atPath: single.path) {
+            weightsLayout = .single(single)
+        } else if files.fileExists(atPath: index.path) {
+            weightsLayout = .sharded(index: index)
+        } else if let pickle = Self.pickleNames.first(where: { files.fileExists(atPath: url.appendingPathComponent($0).path) }) {
+            throw ModelFileError(path: url.appendingPathComponent(pickle).path, kind: .unsupported(key: "weights"), detail:
+                "PyTorch pickle weights are not loaded (unpickling can run code); convert them to safetensors once with: "
+                + "python3 -c \"import sys, transformers as t; t.AutoModelForMaskedLM.from_pretrained(sys.argv[1]).save_pretrained(sys.argv[1], safe_serialization=True)\" \(url.path)")
+        } else {
+            throw ModelFileError(path: single.path, kind: .missingFile,
+                                 detail: "file not found (a model directory needs config.json and model.safetensors or \(Self.shardIndexName))")
+        }
+    }
+
+    /// config.json as JSON (the registry reads `model_type` from it before the architecture reads the rest).
+    public func loadConfigJSON() throws(ModelFileError) -> JSONValue {
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: configURL)
+        } catch {
+            throw ModelFileError(path: configURL.path, kind: .unreadableFile, detail: "cannot read the file")
+        }
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw ModelFileError(path: configURL.path, kind: .invalidJSON, detail: "not valid JSON (\(error.description))")
         }
     }
 
@@ -29,20 +77,45 @@ public struct ModelDirectory: Sendable {
         try ModernBertConfig.load(from: configURL)
     }
 
-    /// The weights file, memory-mapped and validated.
-    public func openWeights() throws(ModelFileError) -> SafeTensorsFile {
-        do {
-            return try SafeTensorsFile(contentsOf: weightsURL)
-        } catch let error as SafeTensorsError {
-            throw ModelFileError(path: weightsURL.path, kind: .unreadableFile, detail: "\(error.problem)")
-        } catch let error as FileProblem {
-            throw ModelFileError(path: weightsURL.path, kind: .unreadableFile, detail: error.problem)
-        } catch {
-            throw ModelFileError(path: weightsURL.path, kind: .unreadableFile, detail: "\(error)")
+    /// The weights, memory-mapped and validated: one file, or every shard the index names.
+    public func openWeights() throws(ModelFileError) -> WeightFiles {
+        switch weightsLayout {
+        case .single(let file):
+            return WeightFiles(try Self.openSafeTensors(file))
+        case .sharded(let index):
+            let shardNames = try ShardIndex.read(index)
+            var shards: [SafeTensorsFile] = []
+            for name in shardNames.files { shards.append(try Self.openSafeTensors(url.appendingPathComponent(name))) }
+            let weights = try WeightFiles(shards: shards, indexPath: index.path)
+            try shardNames.check(against: weights)
+            return weights
         }
     }
 
+    /// Whichever architecture config.json names, through the registry, ready for inference.
+    public func loadMaskedLanguageModel() throws(ModelFileError) -> any MaskedLanguageModel {
+        let json = try loadConfigJSON()
+        let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
+        return try architecture.load(json, configURL.path, try openWeights())
+    }
+
+    /// The ModernBERT model (training, conversion and the golden tests need the concrete type).
     public func loadModel() throws(ModelFileError) -> ModernBertModel {
         try ModernBertModel(config: loadConfig(), weights: openWeights())
+    }
+
+    static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ModelFileError(path: url.path, kind: .missingFile, detail: "file not found")
+        }
+        do {
+            return try SafeTensorsFile(contentsOf: url)
+        } catch let error as SafeTensorsError {
+            throw ModelFileError(path: url.path, kind: .unreadableFile, detail: "\(error.problem)")
+        } catch let error as FileProblem {
+            throw ModelFileError(path: url.path, kind: .unreadableFile, detail: error.problem)
+        } catch {
+            throw ModelFileError(path: url.path, kind: .unreadableFile, detail: "\(error)")
+        }
     }
 }

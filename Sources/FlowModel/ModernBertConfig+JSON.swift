@@ -25,7 +25,12 @@ extension ModernBertConfig {
         } catch {
             throw ModelFileError(path: path, kind: .invalidJSON, detail: "not valid JSON (\(error.description))")
         }
-        return try ConfigReader(json: json, path: path).read()
+        return try parse(json: json, path: path)
+    }
+
+    /// From config.json already parsed (the registry reads `model_type` first).
+    public static func parse(json: JSONValue, path: String) throws(ModelFileError) -> ModernBertConfig {
+        try ConfigReader(json: json, path: path).read()
     }
 }
 

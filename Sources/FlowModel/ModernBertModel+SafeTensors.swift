@@ -8,9 +8,14 @@ extension ModernBertModel {
     /// equals the token embeddings. Names and shapes are all checked before the arena is allocated, so a
     /// config claiming absurd sizes fails on the file's real tensors instead of on a huge allocation.
     public init(config: ModernBertConfig, weights file: SafeTensorsFile) throws(ModelFileError) {
+        try self.init(config: config, weights: WeightFiles(file))
+    }
+
+    /// The same over a sharded checkpoint (or one file): each error names the shard that holds the tensor.
+    public init(config: ModernBertConfig, weights file: WeightFiles) throws(ModelFileError) {
         let layout = ParameterLayout(config: config)
-        func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
-            ModelFileError(path: file.path, kind: kind, detail: detail)
+        func fail(_ kind: ModelFileError.Kind, _ detail: String, tensor: String? = nil) -> ModelFileError {
+            ModelFileError(path: tensor.map { file.path(of: $0) } ?? file.path, kind: kind, detail: detail)
         }
         var byName: [String: ParameterSlot] = [:]
         for slot in layout.slots { byName[slot.name] = slot }
@@ -22,16 +27,20 @@ extension ModernBertModel {
             let canonical = byName[info.name] != nil ? info.name : "model." + info.name
             if config.tiedDecoder, info.name == "decoder.weight" { tiedDecoderCopy = info; continue }
             guard let slot = byName[canonical] else {
-                throw fail(.unexpectedTensor(info.name), "unexpected tensor '\(info.name)' (not part of this ModernBERT config)")
+                throw fail(.unexpectedTensor(info.name), "unexpected tensor '\(info.name)' (not part of this ModernBERT config)",
+                           tensor: info.name)
             }
             if let previous = bound[canonical] {
-                throw fail(.unexpectedTensor(info.name), "tensors '\(previous)' and '\(info.name)' both name '\(canonical)'")
+                throw fail(.unexpectedTensor(info.name), "tensors '\(previous)' and '\(info.name)' both name '\(canonical)'",
+                           tensor: info.name)
             }
             guard info.dtype.isFloatingPoint else {
-                throw fail(.wrongDType(info.name), "tensor '\(info.name)' has dtype \(info.dtype.rawValue); expected F32, F16 or BF16")
+                throw fail(.wrongDType(info.name), "tensor '\(info.name)' has dtype \(info.dtype.rawValue); expected F32, F16 or BF16",
+                           tensor: info.name)
             }
             guard info.shape == slot.shape else {
-                throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(slot.shape)")
+                throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(slot.shape)",
+                           tensor: info.name)
             }
             bindings.append((info, slot))
             bound[canonical] = info.name
@@ -43,7 +52,7 @@ extension ModernBertModel {
         for (info, slot) in bindings {
             let values: [Float]
             do { values = try file.floats(info.name) } catch {
-                throw fail(.unreadableFile, "tensor '\(info.name)': \(error)")
+                throw fail(.unreadableFile, "tensor '\(info.name)': \(error)", tensor: info.name)
             }
             parameters.replaceSubrange(slot.range, with: values)
         }

@@ -81,10 +81,14 @@ public final class Tokenizer: Sendable {
 
     /// pad/cls/sep/mask (and unk) found by their usual names, BERT's `[PAD]` or RoBERTa's `<pad>` style.
     public var specialTokens: SpecialTokens? {
-        func find(_ names: [String]) -> TokenID? { names.lazy.compactMap { self.id(for: $0) }.first }
-        guard let pad = find(["[PAD]", "<pad>"]), let cls = find(["[CLS]", "<cls>", "<s>"]),
-              let sep = find(["[SEP]", "<sep>", "</s>"]), let mask = find(["[MASK]", "<mask>"]) else { return nil }
-        return SpecialTokens(pad: pad, cls: cls, sep: sep, mask: mask, unk: find(["[UNK]", "<unk>"]))
+        guard let pad = conventionalID(.pad), let cls = conventionalID(.cls), let sep = conventionalID(.sep),
+              let mask = conventionalID(.mask) else { return nil }
+        return SpecialTokens(pad: pad, cls: cls, sep: sep, mask: mask, unk: conventionalID(.unk))
+    }
+
+    /// The id of the first of the role's conventional names this tokenizer has.
+    public func conventionalID(_ role: SpecialTokenRole) -> TokenID? {
+        role.conventionalNames.lazy.compactMap { self.id(for: $0) }.first
     }
 
     /// The bytes one token stands for (possibly part of a UTF-8 sequence); empty for an unknown id.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FlowDiffusion
 import FlowCore
+import FlowLM
 import FlowModel
 
 extension DType: ExpressibleByArgument {
@@ -23,7 +24,7 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let directory = try ModelDirectory(URL(fileURLWithPath: model))
+            let directory = try ModelDirectory(ModelLocator().directory(model))
             let loaded = try directory.loadModel()
             let destination = URL(fileURLWithPath: out)
             try loaded.save(to: destination, dtype: dtype)

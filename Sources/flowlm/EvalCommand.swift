@@ -53,7 +53,7 @@ struct EvalCommand: ParsableCommand {
             var evaluated: [EvaluatedModel] = []
             var progress: EvalProgress?
             for (kind, path) in runs {
-                let loaded = try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads)
+                let loaded = try LoadedModel(directory: ModelLocator().directory(path), threads: threads)
                 let evalTask = try synthetic.map { EvalTask(task: $0) }
                     ?? EvalTask(corpus: URL(fileURLWithPath: data ?? ""), model: loaded, length: textLength)
                 var evaluation = try ModelEvaluation(model: loaded, task: evalTask, settings: settings)

@@ -26,7 +26,7 @@ struct ForwardCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let directory = try ModelDirectory(URL(fileURLWithPath: model))
+            let directory = try ModelDirectory(ModelLocator().directory(model))
             let tokenIDs: [TokenID]
             var tokenizer: Tokenizer?
             if let ids {
@@ -40,10 +40,9 @@ struct ForwardCommand: ParsableCommand {
                 tokenIDs = loaded.encode(text ?? "").ids
             }
             if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
-            var loaded = try directory.loadModel()
-            loaded.packForInference()
+            let loaded = try directory.loadMaskedLanguageModel()
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
-            let output = try loaded.forward(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
+            let output = try loaded.copiedLogits(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
             let report = LogitsReport(ids: tokenIDs, output: output)
             if let out { try NumpyFile.write(report.logits, shape: [tokenIDs.count, report.vocabularySize], to: URL(fileURLWithPath: out)) }
             let describe: ((TokenID) -> String)? = tokenizer.map { t in { t.decode([$0]).debugDescription } }

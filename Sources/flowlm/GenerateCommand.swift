@@ -35,7 +35,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try LoadedModel(directory: self.model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(),
+            let loaded = try LoadedModel(directory: ModelLocator().directory(self.model),
                                          threads: threads)
             let task = TaskDefaults.of(loaded)
             let knobs = sampler.knobs(base: try loaded.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength))

@@ -12,7 +12,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let summary = try ModelSummary(directory: URL(fileURLWithPath: directory))
+            let summary = try ModelSummary(directory: ModelLocator().directory(directory))
             print(summary.lines.joined(separator: "\n"))
         }
     }

@@ -23,7 +23,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try LoadedModel(directory: model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(),
+            let loaded = try LoadedModel(directory: ModelLocator().directory(model),
                                          threads: threads)
             let tokens: [TokenID]
             if let ids {

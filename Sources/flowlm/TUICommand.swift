@@ -41,10 +41,10 @@ struct TUICommand: ParsableCommand {
             }
             let threads = self.threads
             let load: (String) throws -> TUIModel = { path in
-                try LoadedModel(directory: URL(fileURLWithPath: path), threads: threads).tuiModel
+                try LoadedModel(directory: ModelLocator().directory(path), threads: threads).tuiModel
             }
             let loaded = try replay == nil
-                ? LoadedModel(directory: model.map { URL(fileURLWithPath: $0) } ?? DefaultModel.directory(), threads: threads)
+                ? LoadedModel(directory: ModelLocator().directory(model), threads: threads)
                 : nil
             let task = loaded.flatMap(TaskDefaults.of)
             let knobs = try sampler.knobs(base: loaded?.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength),

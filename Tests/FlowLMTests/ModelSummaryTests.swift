@@ -8,7 +8,9 @@ import FlowTestSupport
 @Suite struct ModelSummaryTests {
     @Test func summarisesShapeParametersAndDTypes() throws {
         let summary = try ModelSummary(directory: FixturePath.url("model/bf16"))
-        #expect(summary.parameterCount == ParameterLayout(config: summary.config).parameterCount)
+        let config = try ModelDirectory(FixturePath.url("model/bf16")).loadConfig()
+        #expect(summary.parameterCount == ParameterLayout(config: config).parameterCount)
+        #expect(summary.modelType == "modernbert")
         #expect(summary.storedDTypes.keys.sorted { $0.rawValue < $1.rawValue } == [.bf16])
         #expect(summary.storedDTypes[.bf16] == summary.parameterCount)
         #expect(summary.tokenizer == nil)

@@ -1,5 +1,6 @@
 import FlowCore
 import FlowDiffusion
+import FlowModel
 import FlowTrain
 import Foundation
 import Testing
@@ -45,7 +46,7 @@ import Testing
             for directory in Self.modelDirectories where directory.path.hasPrefix(folder.path + "/") {
                 let model = try LoadedModel(directory: directory, threads: 1)
                 try evalTask.check(model: model)
-                let config = model.denoiser.model.config
+                let config = try ModelDirectory(directory).loadConfig()
                 shapes.insert("\(config.hiddenSize)x\(config.layerCount)x\(config.intermediateSize)x\(config.vocabularySize)")
             }
             #expect(shapes.count == 1, "\(task.rawValue): \(shapes)")

@@ -6,11 +6,13 @@ import FlowModel
 import FlowTokenizer
 import FlowTUI
 
-/// A model directory opened for generation: the engine as a Denoiser, and its tokenizer.
+/// A model directory opened for generation: the engine as a Denoiser (whichever architecture the registry
+/// loaded), and its tokenizer.
 public struct LoadedModel: @unchecked Sendable {
     public let directory: URL
-    public let denoiser: ModernBertDenoiser
+    public let denoiser: any Denoiser
     public let tokenizer: Tokenizer
+    public let modelType: String
 
     public var name: String { directory.lastPathComponent }
 
@@ -20,32 +22,24 @@ public struct LoadedModel: @unchecked Sendable {
             throw FileProblem(dir.tokenizerURL.path, "file not found (generation needs the model's tokenizer.json)")
         }
         let tokenizer = try Tokenizer.load(from: dir.tokenizerURL)
-        var model = try dir.loadModel()
-        model.packForInference()
-        guard tokenizer.vocabularySize <= model.config.vocabularySize else {
+        let model = try dir.loadMaskedLanguageModel()
+        guard tokenizer.vocabularySize <= model.vocabularySize else {
             throw FileProblem(dir.tokenizerURL.path,
-                              "tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.config.vocabularySize)")
+                              "tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.vocabularySize)")
         }
-        let specials = try LoadedModel.specialTokens(config: model.config, tokenizer: tokenizer, path: dir.configURL.path)
+        let specials = try SpecialTokenResolver(directory: directory, config: model.configSpecialTokens, tokenizer: tokenizer).resolve()
+        if let bad = specials.reserved.first(where: { Int($0) >= model.vocabularySize }) {
+            throw FileProblem(dir.url.path, "special token id \(bad) is outside the model's vocabulary of \(model.vocabularySize)")
+        }
         let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
         self.directory = directory
         self.tokenizer = tokenizer
-        self.denoiser = ModernBertDenoiser(model: model, specialTokens: specials, policy: policy)
+        self.modelType = model.modelType
+        self.denoiser = makeEngineDenoiser(model, specialTokens: specials, policy: policy)
     }
 
     /// Literal text to ids, without special tokens (the canvas adds [CLS]/[SEP]).
     public func encode(_ text: String) -> [TokenID] { tokenizer.encode(text, addSpecialTokens: false).ids }
-
-    /// The config's ids win; the tokenizer fills what the config leaves out.
-    static func specialTokens(config: ModernBertConfig, tokenizer: Tokenizer, path: String) throws -> SpecialTokens {
-        let fromTokenizer = tokenizer.specialTokens
-        let ids = config.specialTokens
-        guard let pad = ids.pad ?? fromTokenizer?.pad, let cls = ids.cls ?? fromTokenizer?.cls,
-              let sep = ids.sep ?? fromTokenizer?.sep, let mask = ids.mask ?? fromTokenizer?.mask else {
-            throw FileProblem(path, "the model has no pad/cls/sep/mask token ids (config.json or tokenizer.json must name them)")
-        }
-        return SpecialTokens(pad: pad, cls: cls, sep: sep, mask: mask, unk: fromTokenizer?.unk)
-    }
 }
 
 extension LoadedModel {

@@ -38,7 +38,7 @@ public struct SampleSetup: Sendable {
 
     /// Refines the prompt to the end with `model`'s weights (single-threaded: it runs between training steps).
     public func refine(model: ModernBertModel, specials: SpecialTokens, seed: UInt64) throws -> String {
-        let denoiser = ModernBertDenoiser(model: model, specialTokens: specials, policy: ComputePolicy(threads: 1))
+        let denoiser = EngineDenoiser(model: model, specialTokens: specials, policy: ComputePolicy(threads: 1))
         var knobs = SamplerKnobs()
         knobs.answerLength = answerLength
         knobs.steps = max(1, min(answerLength, 16))

@@ -62,3 +62,12 @@ public struct ModelArchitecture: Sendable {
         self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.load = load
     }
 }
+
+extension MaskedLanguageModel {
+    /// One forward pass with a fresh workspace, its logits copied out (for one-off calls such as `flowlm forward`).
+    public func copiedLogits(_ batch: TokenBatch, policy: ComputePolicy = .allCores) throws(ModelInputError) -> ForwardOutput {
+        let logits = try logitsInPlace(batch, workspace: makeWorkspace(), policy: policy, summarizing: nil).logits
+        return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: vocabularySize,
+                             logits: Array(logits), hiddenStates: [], finalHidden: nil)
+    }
+}

@@ -41,6 +41,9 @@ public struct WeightFiles: Sendable {
         shardOfTensor = map
     }
 
+    /// The first shard's header metadata (a single file's own).
+    public var metadata: [String: String] { shards.first?.metadata ?? [:] }
+
     public func info(_ name: String) -> TensorInfo? { shardOfTensor[name].flatMap { shards[$0].info(name) } }
 
     /// The file that holds `name` (the set's path when no shard does).

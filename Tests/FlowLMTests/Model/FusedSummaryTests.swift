@@ -7,8 +7,8 @@ import FlowModel
 
 /// Hides the engine's summaries: the loop computes its statistics itself.
 private final class PlainLogits: Denoiser {
-    let inner: ModernBertDenoiser
-    init(_ inner: ModernBertDenoiser) { self.inner = inner }
+    let inner: EngineDenoiser<ModernBertModel>
+    init(_ inner: EngineDenoiser<ModernBertModel>) { self.inner = inner }
     var vocabularySize: Int { inner.vocabularySize }
     var contextLength: Int { inner.contextLength }
     var specialTokens: SpecialTokens { inner.specialTokens }
@@ -32,7 +32,7 @@ struct FusedSummaryTests {
         model.parameters.withUnsafeMutableBufferPointer { p in for i in embeddings { p[i] *= 100 } }
         model.packForInference()
         let special = SpecialTokens(pad: 0, cls: 2, sep: 3, mask: 4, unk: 1)
-        let engine = ModernBertDenoiser(model: model, specialTokens: special, policy: ComputePolicy(threads: 2))
+        let engine = EngineDenoiser<ModernBertModel>(model: model, specialTokens: special, policy: ComputePolicy(threads: 2))
         let length = 20
         var tokens = [special.cls] + [TokenID](repeating: special.mask, count: length) + [special.sep]
         tokens[3] = 777; tokens[9] = 16_000

@@ -4,26 +4,26 @@ import FlowDiffusion
 import FlowKernels
 import FlowModel
 
-/// The ModernBERT engine seen by the refinement loop: logits for whole canvases, one forward pass for the
-/// batch, with one reused workspace (so repeated steps allocate only the returned matrices).
-public final class ModernBertDenoiser: Denoiser, @unchecked Sendable {
-    public let model: ModernBertModel
+/// The engine seen by the refinement loop, for any architecture: logits for whole canvases, one forward pass
+/// for the batch, with one reused workspace (so repeated steps allocate only the returned matrices).
+public final class EngineDenoiser<Model: MaskedLanguageModel>: Denoiser, @unchecked Sendable {
+    public let model: Model
     public let specialTokens: SpecialTokens
     public let policy: ComputePolicy
-    private let workspace: ForwardWorkspace
+    private let workspace: Model.Workspace
     private let lock = NSLock()
     /// One logits array per canvas of the last call, handed out shared (copy on write).
     private var outputs: [[Float]] = []
 
-    public init(model: ModernBertModel, specialTokens: SpecialTokens, policy: ComputePolicy = .allCores) {
+    public init(model: Model, specialTokens: SpecialTokens, policy: ComputePolicy = .allCores) {
         self.model = model
         self.specialTokens = specialTokens
         self.policy = policy
-        workspace = ForwardWorkspace(config: model.config)
+        workspace = model.makeWorkspace()
     }
 
-    public var vocabularySize: Int { model.config.vocabularySize }
-    public var contextLength: Int { model.config.maxPositions }
+    public var vocabularySize: Int { model.vocabularySize }
+    public var contextLength: Int { model.contextLength }
 
     public func logits(for canvases: [[TokenID]]) throws -> [LogitMatrix] {
         try run(canvases, summarizing: nil)
@@ -38,7 +38,7 @@ public final class ModernBertDenoiser: Denoiser, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let batch = TokenBatch(sequences: canvases, padID: specialTokens.pad)
-        let (logits, summaries) = try model.forwardInPlace(batch, workspace: workspace, policy: policy, summarizing: request)
+        let (logits, summaries) = try model.logitsInPlace(batch, workspace: workspace, policy: policy, summarizing: request)
         let v = vocabularySize
         if outputs.count < canvases.count { outputs += Array(repeating: [], count: canvases.count - outputs.count) }
         return canvases.enumerated().map { b, canvas in
@@ -52,4 +52,12 @@ public final class ModernBertDenoiser: Denoiser, @unchecked Sendable {
             return matrix
         }
     }
+}
+
+/// A denoiser over whichever model the registry loaded (opens the existential).
+func makeEngineDenoiser(_ model: any MaskedLanguageModel, specialTokens: SpecialTokens, policy: ComputePolicy) -> any Denoiser {
+    func make<M: MaskedLanguageModel>(_ model: M) -> any Denoiser {
+        EngineDenoiser(model: model, specialTokens: specialTokens, policy: policy)
+    }
+    return make(model)
 }

@@ -1,0 +1,43 @@
+import FlowCore
+import FlowKernels
+
+extension ModernBertModel: MaskedLanguageModel {
+    public var modelType: String { "modernbert" }
+    public var vocabularySize: Int { config.vocabularySize }
+    public var contextLength: Int { config.maxPositions }
+    public var parameterCount: Int { layout.parameterCount }
+
+    public var configSpecialTokens: ConfigSpecialTokens {
+        let ids = config.specialTokens
+        return ConfigSpecialTokens(pad: ids.pad, cls: ids.cls, sep: ids.sep, mask: ids.mask, bos: ids.bos, eos: ids.eos)
+    }
+
+    public var summaryRows: [(label: String, value: String)] {
+        let c = config
+        let globals = c.layerKinds.enumerated().filter { $0.element == .global }.map { String($0.offset) }
+        return [
+            ("shape", "vocab \(c.vocabularySize), hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads (dim \(c.headDim)), intermediate \(c.intermediateSize)"),
+            ("attention", "global layers [\(globals.joined(separator: ","))], sliding window \(c.localAttention) (±\(c.slidingHalfWidth)), rope theta global \(c.globalRopeTheta) / local \(c.localRopeTheta)"),
+            ("biases", "norm \(c.normBias), attention \(c.attentionBias), mlp \(c.mlpBias), classifier \(c.classifierBias), decoder \(c.decoderBias); decoder \(c.tiedDecoder ? "tied to embeddings" : "untied")"),
+            ("norm eps", "\(c.normEps); activations \(c.hiddenActivation.rawValue)/\(c.classifierActivation.rawValue)"),
+        ]
+    }
+
+    public func makeWorkspace() -> ForwardWorkspace { ForwardWorkspace(config: config) }
+
+    public func logitsInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy,
+                              summarizing request: SoftmaxSummaryRequest?)
+        throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
+        try forwardInPlace(batch, workspace: workspace, policy: policy, summarizing: request)
+    }
+}
+
+extension ModelArchitecture {
+    /// ModernBERT (`ModernBertForMaskedLM`): the architecture FlowLM also trains.
+    public static let modernBert = ModelArchitecture(modelTypes: ["modernbert"], huggingFaceClass: "ModernBertForMaskedLM") {
+        json, path, weights throws(ModelFileError) in
+        var model = try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights)
+        model.packForInference()
+        return model
+    }
+}
