@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets (safetensors header, config.json, tokenizer.json) under ASan.
+# Runs the libFuzzer targets (safetensors header, config.json, tokenizer.json, the shard index and the
+# special-token naming files) under ASan.
 # With `--sanitize=fuzzer --sanitize=address` SwiftPM lets the later flag win for each module, which leaves
 # the code without coverage counters (libFuzzer then runs blind: "no interesting inputs"), so the sanitizers
 # and the coverage kinds are also passed to swiftc explicitly.
@@ -8,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-1000000}"; shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(safetensors config tokenizer)
+[ ${#targets[@]} -gt 0 ] || targets=(safetensors config tokenizer model-files)
 for t in "${targets[@]}"; do
   product="fuzz-$t"
   FLOWLM_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address \

@@ -22,7 +22,7 @@ public struct SpecialTokenResolver {
         for name in [Self.tokenizerConfigName, Self.specialTokensMapName] {
             let url = directory.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            namingFiles.append((name, try Self.namedTokens(url)))
+            namingFiles.append((name, try SpecialTokenNames.read(url)))
         }
     }
 
@@ -68,25 +68,5 @@ public struct SpecialTokenResolver {
         looked.append("tokenizer.json has no \(role.conventionalNames.joined(separator: " or "))")
         if role == .cls || role == .sep { looked.append("config.json has no \(role == .cls ? "bos" : "eos")_token_id") }
         return "no \(role.rawValue) token: " + looked.joined(separator: ", ")
-    }
-
-    /// `<role>_token` entries of a naming file, as strings or `{"content": …}` objects; other keys ignored.
-    static func namedTokens(_ url: URL) throws -> [String: String] {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw FileProblem(url.path, "cannot read the file") }
-        let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch { throw FileProblem(url.path, "not valid JSON (\(error.description))") }
-        guard let members = json.objectValue else { throw FileProblem(url.path, "not a JSON object") }
-        var tokens: [String: String] = [:]
-        for role in SpecialTokenRole.allCases {
-            let key = "\(role.rawValue)_token"
-            guard let value = members.first(where: { $0.key == key })?.value, !value.isNull else { continue }
-            if let name = value.stringValue ?? value["content"]?.stringValue {
-                tokens[key] = name
-            } else {
-                throw FileProblem(url.path, "'\(key)' must be a string or an object with a \"content\" string")
-            }
-        }
-        return tokens
     }
 }

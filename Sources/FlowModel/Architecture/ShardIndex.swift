@@ -3,21 +3,27 @@ import FlowCore
 
 /// model.safetensors.index.json: `{"metadata": {...}, "weight_map": {"tensor name": "shard file name", ...}}`.
 /// Shard names must be plain file names in the model directory (no paths), so an index cannot reach outside it.
-struct ShardIndex {
-    let path: String
+public struct ShardIndex: Sendable {
+    public let path: String
     /// Each tensor's shard file name.
-    let weightMap: [String: String]
+    public let weightMap: [String: String]
     /// The distinct shard names, sorted.
-    var files: [String] { Set(weightMap.values).sorted() }
+    public var files: [String] { Set(weightMap.values).sorted() }
 
     static let maxIndexBytes = 64 << 20
 
     static func read(_ url: URL) throws(ModelFileError) -> ShardIndex {
-        func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
-            ModelFileError(path: url.path, kind: kind, detail: detail)
-        }
         let bytes: Data
-        do { bytes = try Data(contentsOf: url) } catch { throw fail(.unreadableFile, "cannot read the file") }
+        do { bytes = try Data(contentsOf: url) } catch {
+            throw ModelFileError(path: url.path, kind: .unreadableFile, detail: "cannot read the file")
+        }
+        return try parse(bytes, path: url.path)
+    }
+
+    public static func parse(_ bytes: some Collection<UInt8>, path: String) throws(ModelFileError) -> ShardIndex {
+        func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
+            ModelFileError(path: path, kind: kind, detail: detail)
+        }
         guard bytes.count <= maxIndexBytes else { throw fail(.unreadableFile, "index of \(bytes.count) bytes is too large") }
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch { throw fail(.invalidJSON, "not valid JSON (\(error.description))") }
@@ -35,7 +41,7 @@ struct ShardIndex {
             }
             weightMap[tensor] = file
         }
-        return ShardIndex(path: url.path, weightMap: weightMap)
+        return ShardIndex(path: path, weightMap: weightMap)
     }
 
     /// Each tensor the map names is in the shard it names, and no shard holds a tensor the map leaves out.
