@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(name: .customLong("vocab-size"), help: "Size of the BPE tokenizer trained on a text corpus.") var vocabSize: Int?
     @Option(help: "Use this tokenizer.json instead of training one.") var tokenizer: String?
+    @Option(name: .customLong("init"),
+            help: "Fine-tune an existing ModernBERT folder (or a hub id in the local HF cache): its weights, tokenizer and shape.")
+    var initialModel: String?
     @Option(name: .customLong("p-sub"), help: "flowlm: substitution rate at mask rate 1/2.") var pSub: Double = 0.2
     @Option(name: .customLong("sub-floor"), help: "flowlm: substitution rate on a canvas with no masks (fades to 0 at mask rate 1).")
     var subFloor: Double = 0
@@ -68,6 +71,7 @@ struct TrainCommand: ParsableCommand {
             options.seed = seed; options.resume = resume; options.evaluateEvery = evalEvery; options.saveEvery = saveEvery
             options.dtype = dtype; options.threads = threads ?? options.threads; options.vocabularySize = vocabSize
             options.tokenizer = tokenizer.map { URL(fileURLWithPath: $0) }; options.substitutionPeak = pSub
+            options.initialModel = try initialModel.map { try ModelLocator().directory($0) }
             options.substitutionFloor = subFloor; options.minimumNoise = minNoise; options.beta2 = beta2
             options.decayFloor = decayFloor
             options.weightMasked = wMask; options.weightSubstituted = wSub; options.weightKept = wKeep

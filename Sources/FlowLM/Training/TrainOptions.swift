@@ -28,6 +28,8 @@ public struct TrainOptions: Sendable {
     public var vocabularySize: Int?
     /// An existing tokenizer.json to use instead of training one.
     public var tokenizer: URL?
+    /// A ModernBERT folder to fine-tune (`--init`): its weights, tokenizer and shape replace the preset's.
+    public var initialModel: URL?
     public var substitutionPeak = 0.2
     public var substitutionFloor = 0.0
     /// Lowest noise level drawn (t_min).
@@ -62,6 +64,10 @@ public struct TrainOptions: Sendable {
     var estimatedTrainingBytes: Double {
         var config = modelConfig
         config.vocabularySize = vocabularySize ?? config.vocabularySize
+        return estimatedTrainingBytes(config: config)
+    }
+
+    func estimatedTrainingBytes(config: ModernBertConfig) -> Double {
         let parameters = Double(ParameterLayout(config: config).totalCount)
         let tokens = Double(batchSize) * Double(length)
         let perLayer = tokens * (24 * Double(config.hiddenSize) + 6 * Double(config.intermediateSize))
@@ -98,13 +104,25 @@ public struct TrainOptions: Sendable {
                               ("--heads", shape.headCount), ("--layers", shape.layerCount)] {
             if let value { try check(value >= 1, "\(name) must be positive (got \(value))") }
         }
+        if initialModel != nil {
+            try check(shape == ModelShapeOverride() && tokenizer == nil && vocabularySize == nil,
+                      "--init takes the shape and tokenizer of the model it starts from; drop --hidden, --intermediate, --heads, --layers, --tokenizer and --vocab-size")
+            try check(!data.hasPrefix(TrainingData.syntheticPrefix),
+                      "--init fine-tunes on text with the model's own tokenizer; task data (\(data)) brings its own vocabulary")
+            return  // the shape, context and memory checks run on the loaded config (checkFits)
+        }
         if let problem = modelConfig.shapeProblem { try check(false, "model shape: \(problem)") }
-        let needed = estimatedTrainingBytes, available = Double(ProcessInfo.processInfo.physicalMemory)
-        try check(needed <= available,
-                  String(format: "the model needs about %.1f GB to train (weights, gradients, AdamW moments and activations) "
-                         + "but this machine has %.1f GB; choose a smaller --hidden, --intermediate, --layers or --batch",
-                         needed / 1e9, available / 1e9))
+        try checkFits(estimatedTrainingBytes, advice: "choose a smaller --hidden, --intermediate, --layers or --batch")
         try check(length <= preset.config.maxPositions, "--length \(length) exceeds the \(preset.rawValue) preset's context \(preset.config.maxPositions)")
+    }
+
+    /// The run fits in this machine's memory.
+    func checkFits(_ needed: Double, advice: String) throws(TrainSetupError) {
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard needed <= available else {
+            throw TrainSetupError(String(format: "the model needs about %.1f GB to train (weights, gradients, AdamW moments and activations) "
+                                         + "but this machine has %.1f GB; %@", needed / 1e9, available / 1e9, advice))
+        }
     }
 }
 

@@ -33,10 +33,15 @@ public final class TrainRun {
         try fm.createDirectory(at: options.output, withIntermediateDirectories: true)
         let vocabulary = TrainRun.syntheticVocabulary(options.data)
 
-        // Tokenizer: the resumed run's, a given file, the task's symbols, or BPE trained on the corpus.
+        // Tokenizer: the resumed run's, the initial model's, a given file, the task's symbols, or BPE trained on
+        // the corpus.
         let tokenizerURL = options.output.appendingPathComponent(ModelDirectory.tokenizerName)
+        let initial = options.resume ? nil : try options.initialModel.map(InitialModel.init)
         let tokenizer: Tokenizer?
-        if let vocabulary {
+        if let initial {
+            tokenizer = initial.tokenizer
+            tokenizerJSON = initial.tokenizerJSON
+        } else if let vocabulary {
             tokenizer = nil
             tokenizerJSON = Data(vocabulary.tokenizerJSON().serialized.utf8)
         } else if options.resume {
@@ -53,7 +58,14 @@ public final class TrainRun {
         }
         let specials: SpecialTokens
         let vocabularySize: Int
-        if let vocabulary {
+        if let initial {
+            specials = initial.specials
+            vocabularySize = initial.model.config.vocabularySize
+            try options.checkFits(options.estimatedTrainingBytes(config: initial.model.config), advice: "choose a smaller --batch or --length")
+            guard options.length <= initial.model.config.maxPositions else {
+                throw TrainSetupError("--length \(options.length) exceeds \(initial.directory.path)'s context of \(initial.model.config.maxPositions) positions")
+            }
+        } else if let vocabulary {
             specials = vocabulary.specials
             vocabularySize = vocabulary.size
         } else if let tokenizer, let found = tokenizer.specialTokens {
@@ -112,7 +124,7 @@ public final class TrainRun {
             try TrainRun.checkWeightsStep(directory: directory, expected: session.step)
             log = try TrainingLogWriter(url: logURL, resumingAfterStep: session.step)
         } else {
-            let model = ModernBertModel.randomlyInitialized(config: config, seed: options.seed)
+            let model = initial?.model ?? ModernBertModel.randomlyInitialized(config: config, seed: options.seed)
             trainable = TrainableModernBert(model: model, policy: policy)
             session = TrainingSession(model: trainable, knobs: trainingKnobs, batcher: batcher, validationBatches: validation)
             log = try TrainingLogWriter(url: logURL)

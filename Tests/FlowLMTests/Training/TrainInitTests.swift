@@ -1,0 +1,97 @@
+import FlowCore
+import FlowModel
+import FlowTestSupport
+import FlowTokenizer
+import FlowTrain
+import Foundation
+import Testing
+@testable import FlowLM
+
+/// `flowlm train --init DIR`: fine-tuning starts from an existing ModernBERT folder's weights, tokenizer and shape.
+@Suite struct TrainInitTests {
+    static let corpus = (0..<40).map { "line \($0): to be, or not to be, that is the question; whether tis nobler in the mind" }
+        .joined(separator: "\n")
+
+    /// A ModernBERT folder shaped like the HF-written `nobias` fixture (its config has no mask_token_id) but
+    /// with room for a byte-level vocabulary (320), randomly initialised, with a BPE tokenizer trained here;
+    /// plus a text corpus.
+    static func setUp() throws -> (model: URL, corpus: URL, root: URL) {
+        let root = FixturePath.temporaryDirectory("flowlm-init")
+        let model = root.appendingPathComponent("base")
+        var config = try ModernBertConfig.load(from: FixturePath.url("model/nobias/config.json"))
+        config.vocabularySize = 320
+        try ModernBertModel.randomlyInitialized(config: config, seed: 3).save(to: model)
+        let tokenizer = try BPETrainer(vocabularySize: 300).train(texts: [corpus])
+        try tokenizer.jsonData().write(to: model.appendingPathComponent("tokenizer.json"))
+        let corpusURL = root.appendingPathComponent("corpus.txt")
+        try corpus.write(to: corpusURL, atomically: true, encoding: .utf8)
+        return (model, corpusURL, root)
+    }
+
+    static func options(model: URL, corpus: URL, output: URL) -> TrainOptions {
+        var options = TrainOptions(data: corpus.path, output: output)
+        options.initialModel = model
+        options.steps = 2
+        options.batchSize = 2
+        options.length = 24
+        options.threads = 1
+        options.evaluateEvery = 1
+        return options
+    }
+
+    @Test func startsFromTheFoldersWeightsTokenizerAndShape() throws {
+        let (model, corpus, root) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let output = root.appendingPathComponent("tuned")
+        var options = Self.options(model: model, corpus: corpus, output: output)
+        // A learning rate far below float resolution: the two steps run, and the weights cannot move.
+        options.learningRate = 1e-30
+        let run = try TrainRun(options: options)
+        try run.advance(); try run.advance()
+        try run.save()
+        let base = try ModelDirectory(model).loadModel(), tuned = try ModelDirectory(output).loadModel()
+        // (Zero-valued biases do move, by about 1e-30.)
+        #expect(tuned.parameters.count == base.parameters.count)
+        let moved = maxAbsDifference(tuned.parameters, base.parameters)
+        #expect(moved < 1e-20, "weights moved by \(moved)")
+        #expect(tuned.config.hiddenSize == base.config.hiddenSize && tuned.config.layerKinds == base.config.layerKinds)
+        #expect(try Data(contentsOf: output.appendingPathComponent("tokenizer.json"))
+            == Data(contentsOf: model.appendingPathComponent("tokenizer.json")))
+        // The tokenizer's [MASK] is resolved and written into the new config, so the result stands alone.
+        let tokenizer = try Tokenizer.load(from: model.appendingPathComponent("tokenizer.json"))
+        #expect(tuned.config.specialTokens.mask == tokenizer.id(for: "[MASK]"))
+        #expect(try LoadedModel(directory: output, threads: 1).denoiser.specialTokens.mask == tokenizer.id(for: "[MASK]"))
+    }
+
+    @Test func trainingMovesTheWeightsAndLowersTheLoss() throws {
+        let (model, corpus, root) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = Self.options(model: model, corpus: corpus, output: root.appendingPathComponent("tuned"))
+        options.steps = 12
+        options.learningRate = 3e-3
+        options.warmupSteps = 1
+        options.objective = .llada
+        let run = try TrainRun(options: options)
+        let before = try #require(try run.session.evaluate().meanLoss(.masked))
+        for _ in 0..<12 { try run.advance() }
+        let after = try #require(try run.session.evaluate().meanLoss(.masked))
+        #expect(maxAbsDifference(run.trainable.model.parameters, try ModelDirectory(model).loadModel().parameters) > 1e-4)
+        #expect(after < before - 0.1, "validation masked loss \(before) → \(after)")
+    }
+
+    @Test func refusesWhatWouldContradictTheInitialModel() throws {
+        let (model, corpus, root) = try Self.setUp()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let output = root.appendingPathComponent("tuned")
+        var shaped = Self.options(model: model, corpus: corpus, output: output)
+        shaped.shape.hiddenSize = 32
+        #expect(throws: TrainSetupError.self) { try TrainRun(options: shaped) }
+        var task = Self.options(model: model, corpus: corpus, output: output)
+        task.data = "task:palindrome"
+        #expect(throws: TrainSetupError.self) { try TrainRun(options: task) }
+        var long = Self.options(model: model, corpus: corpus, output: output)
+        long.length = 9000
+        let error = #expect(throws: TrainSetupError.self) { try TrainRun(options: long) }
+        #expect(error?.message.contains("8192") == true)
+    }
+}
