@@ -36,7 +36,7 @@ experiment-models: release
 	bash Tools/train_experiment.sh
 
 fuzz:
-	bash Tools/fuzz.sh
+	bash Tools/fuzz.sh --seconds $${FUZZ_SECONDS:-300}
 
 clean:
 	rm -rf .build

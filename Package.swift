@@ -54,6 +54,10 @@ if ProcessInfo.processInfo.environment["FLOWLM_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-config", dependencies: ["FlowModel"], path: "Fuzz/Config"),
         .executableTarget(name: "fuzz-tokenizer", dependencies: ["FlowTokenizer"], path: "Fuzz/Tokenizer"),
         .executableTarget(name: "fuzz-model-files", dependencies: ["FlowModel"], path: "Fuzz/ModelFiles"),
+        .executableTarget(name: "fuzz-trace", dependencies: ["FlowDiffusion"], path: "Fuzz/Trace"),
+        .executableTarget(name: "fuzz-prompt-response", dependencies: ["FlowTrain"], path: "Fuzz/PromptResponse"),
+        .executableTarget(name: "fuzz-bpe-trainer", dependencies: ["FlowTokenizer"], path: "Fuzz/BPETrainer"),
+        .executableTarget(name: "fuzz-prompt-template", dependencies: ["FlowDiffusion"], path: "Fuzz/PromptTemplate"),
     ]
 }
 

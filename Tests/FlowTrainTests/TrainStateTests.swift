@@ -23,6 +23,13 @@ struct TrainStateTests {
         return optimizer
     }
 
+    static func state(step: Int) -> TrainState {
+        TrainState(step: step, tokensSeen: 10, knobs: Self.knobs(),
+                   batcher: BatcherState(data: DataPosition(), corruptionRandom: FlowRandom(seed: 1).state), parameterCount: 40)
+    }
+
+    static let weights = (0..<40).map { Float($0) / 7 }
+
     @Test func roundTripsEverything() throws {
         let dir = FixturePath.temporaryDirectory()
         let optimizer = Self.optimizer(steps: 3)
@@ -31,32 +38,65 @@ struct TrainStateTests {
         let state = TrainState(step: 3, tokensSeen: 1234, knobs: Self.knobs(),
                                batcher: BatcherState(data: DataPosition(epoch: 2, offset: 5, produced: 41), corruptionRandom: rng.state),
                                randomStates: ["validation": FlowRandom(seed: 9).state], parameterCount: 40)
-        try TrainStateStore.save(state, optimizer: optimizer, to: dir)
-        let (loaded, restored) = try TrainStateStore.load(from: dir, decayRanges: [0..<30])
-        #expect(loaded == state)
-        #expect(restored.firstMoment == optimizer.firstMoment && restored.secondMoment == optimizer.secondMoment)
-        #expect(restored.step == 3 && restored.decayRanges == [0..<30])
-        #expect(FlowRandom(state: loaded.batcher.corruptionRandom) == rng)
+        try TrainStateStore.save(state, optimizer: optimizer, parameters: Self.weights, to: dir)
+        let saved = try TrainStateStore.load(from: dir, decayRanges: [0..<30])
+        #expect(saved.state == state)
+        #expect(saved.parameters == Self.weights)
+        #expect(saved.optimizer.firstMoment == optimizer.firstMoment && saved.optimizer.secondMoment == optimizer.secondMoment)
+        #expect(saved.optimizer.step == 3 && saved.optimizer.decayRanges == [0..<30])
+        #expect(FlowRandom(state: saved.state.batcher.corruptionRandom) == rng)
     }
 
-    @Test func mismatchedOrDamagedFilesAreRefused() throws {
+    /// The state file is the commit point: a JSON copy left over from another save does not matter.
+    @Test func theStateFileAloneDecides() throws {
         let dir = FixturePath.temporaryDirectory()
-        let state = TrainState(step: 2, tokensSeen: 10, knobs: Self.knobs(),
-                               batcher: BatcherState(data: DataPosition(), corruptionRandom: FlowRandom(seed: 1).state),
-                               parameterCount: 40)
-        try TrainStateStore.save(state, optimizer: Self.optimizer(steps: 2), to: dir)
-        // Moments from another step (a save interrupted between the two files).
-        let other = FixturePath.temporaryDirectory()
-        try TrainStateStore.save(state, optimizer: Self.optimizer(steps: 3), to: other)
-        try FileManager.default.removeItem(at: dir.appendingPathComponent(TrainState.tensorFileName))
-        try FileManager.default.copyItem(at: other.appendingPathComponent(TrainState.tensorFileName),
-                                         to: dir.appendingPathComponent(TrainState.tensorFileName))
+        try TrainStateStore.save(Self.state(step: 2), optimizer: Self.optimizer(steps: 2), parameters: Self.weights, to: dir)
+        _ = writeFile(#"{"format": 2, "step": 7}"#, TrainState.jsonFileName, in: dir)
+        #expect(try TrainStateStore.load(from: dir, decayRanges: []).state == Self.state(step: 2))
+        try FileManager.default.removeItem(at: dir.appendingPathComponent(TrainState.jsonFileName))
+        #expect(try TrainStateStore.load(from: dir, decayRanges: []).state.step == 2)
+    }
+
+    /// Format 1 (moments only, train_state.json authoritative, weights in model.safetensors) still resumes.
+    @Test func formatOneStillLoadsAndItsMismatchesAreRefused() throws {
+        func writeFormatOne(_ state: TrainState, optimizer: AdamW, to dir: URL) throws {
+            var legacy = state
+            legacy.format = 1
+            try SafeTensorsWriter.write([
+                TensorPayload(name: "optimizer.exp_avg", shape: [40], floats: optimizer.firstMoment),
+                TensorPayload(name: "optimizer.exp_avg_sq", shape: [40], floats: optimizer.secondMoment),
+            ], metadata: ["format": "flowlm-train-state", "step": String(optimizer.step)], to: dir.appendingPathComponent(TrainState.tensorFileName))
+            try JSONEncoder().encode(legacy).write(to: dir.appendingPathComponent(TrainState.jsonFileName))
+        }
+        let dir = FixturePath.temporaryDirectory()
+        try writeFormatOne(Self.state(step: 2), optimizer: Self.optimizer(steps: 2), to: dir)
+        let saved = try TrainStateStore.load(from: dir, decayRanges: [])
+        #expect(saved.parameters == nil && saved.state.step == 2 && saved.state.format == 1)
+        // Moments from another step (a format-1 save interrupted between its two files).
+        try writeFormatOne(Self.state(step: 2), optimizer: Self.optimizer(steps: 3), to: dir)
+        var stale = Self.state(step: 2); stale.format = 1
+        try JSONEncoder().encode(stale).write(to: dir.appendingPathComponent(TrainState.jsonFileName))
         let stepError = try #require(throws: FileProblem.self) { try TrainStateStore.load(from: dir, decayRanges: []) }
         #expect(stepError.problem.contains("step 3") && stepError.problem.contains("step 2"))
         // A JSON file with a field missing.
         _ = writeFile(#"{"format": 1, "step": 2}"#, TrainState.jsonFileName, in: dir)
         let jsonError = try #require(throws: FileProblem.self) { try TrainStateStore.load(from: dir, decayRanges: []) }
         #expect(jsonError.path.hasSuffix(TrainState.jsonFileName) && jsonError.problem.contains("missing"))
-        #expect(throws: FileProblem.self) { try TrainStateStore.load(from: FixturePath.temporaryDirectory(), decayRanges: []) }
+    }
+
+    @Test func damagedOrMissingStateIsRefused() throws {
+        let dir = FixturePath.temporaryDirectory()
+        try TrainStateStore.save(Self.state(step: 2), optimizer: Self.optimizer(steps: 2), parameters: Self.weights, to: dir)
+        let file = try SafeTensorsFile(contentsOf: dir.appendingPathComponent(TrainState.tensorFileName))
+        let payloads = try file.tensors.map { info in
+            try file.withBytes(info.name) { TensorPayload(name: info.name, dtype: info.dtype, shape: info.shape, bytes: Data($0)) }
+        }
+        var metadata = file.metadata
+        metadata["train_state"] = #"{"format": 2, "step": 2}"#
+        try SafeTensorsWriter.write(payloads, metadata: metadata, to: dir.appendingPathComponent(TrainState.tensorFileName))
+        let error = try #require(throws: FileProblem.self) { try TrainStateStore.load(from: dir, decayRanges: []) }
+        #expect(error.path.hasSuffix(TrainState.tensorFileName) && error.problem.contains("missing"))
+        let none = try #require(throws: FileProblem.self) { try TrainStateStore.load(from: FixturePath.temporaryDirectory(), decayRanges: []) }
+        #expect(none.problem.contains("no train state"))
     }
 }

@@ -16,6 +16,7 @@ import torch
 from tokenizers import Tokenizer
 
 from .objectives import SpecialIds
+from .specials import NAMING_FILES, resolve_special_ids
 
 
 class DataError(ValueError):
@@ -59,25 +60,26 @@ class ValidationSplit:
 
 
 class TextTokenizer:
-    """A tokenizer.json (HF tokenizers) with the model's reserved ids resolved."""
+    """A tokenizer.json (HF tokenizers: byte-level BPE, WordPiece, Unigram…) with the model's reserved ids resolved
+    as transformers resolves them (specials.py): config.json's ids, else the tokens tokenizer_config.json or
+    special_tokens_map.json name (read from ``naming_dir``, by default the tokenizer's own folder), else the
+    conventional names ([MASK] or <mask>, …); cls/sep last fall back to config.json's bos/eos ids."""
 
-    SPECIAL_NAMES = {"pad": "[PAD]", "cls": "[CLS]", "sep": "[SEP]", "mask": "[MASK]", "unk": "[UNK]"}
-
-    def __init__(self, path: str | os.PathLike, config_ids: dict | None = None):
+    def __init__(self, path: str | os.PathLike, config_ids: dict | None = None, naming_dir: str | os.PathLike | None = None,
+                 config_path: str | os.PathLike | None = None):
         self.path = Path(path)
         try:
             self.tokenizer = Tokenizer.from_file(str(self.path))
         except Exception as error:  # tokenizers raises a bare Exception
             raise DataError(self.path, f"not a readable tokenizer.json: {error}") from None
-        ids = {}
-        for key, name in self.SPECIAL_NAMES.items():
-            from_config = (config_ids or {}).get(f"{key}_token_id")
-            ids[key] = from_config if from_config is not None else self.tokenizer.token_to_id(name)
-        missing = [self.SPECIAL_NAMES[k] for k in ("pad", "cls", "sep", "mask") if ids[k] is None]
-        if missing:
-            raise DataError(self.path, f"tokenizer has no {', '.join(missing)} token")
-        self.specials = SpecialIds(**ids)
+        self.naming_dir = Path(naming_dir) if naming_dir is not None else self.path.parent
+        self.specials = resolve_special_ids(self.tokenizer, self.naming_dir, config_ids, config_path, self.path.name)
         self.size = self.tokenizer.get_vocab_size(with_added_tokens=True)
+
+    @property
+    def naming_files(self) -> list[Path]:
+        """The tokenizer_config.json / special_tokens_map.json that named tokens (copied into checkpoints)."""
+        return [self.naming_dir / name for name in NAMING_FILES if (self.naming_dir / name).is_file()]
 
     def encode(self, text: str) -> list[int]:
         """Ids without special tokens: [CLS]/[SEP] are added by the data pipeline."""

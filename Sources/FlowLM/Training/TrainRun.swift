@@ -121,7 +121,7 @@ public final class TrainRun {
             trainable = TrainableModernBert(model: model, policy: policy)
             session = try TrainingSession(model: trainable, knobs: trainingKnobs, batcher: batcher,
                                           validationBatches: validation, resumingFrom: options.output)
-            try TrainRun.checkWeightsStep(directory: directory, expected: session.step)
+            if !session.savedWeights { try TrainRun.checkWeightsStep(directory: directory, expected: session.step) }
             log = try TrainingLogWriter(url: logURL, resumingAfterStep: session.step)
         } else {
             let model = initial?.model ?? ModernBertModel.randomlyInitialized(config: config, seed: options.seed)

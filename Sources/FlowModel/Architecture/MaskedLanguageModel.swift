@@ -66,8 +66,12 @@ public struct ModelArchitecture: Sendable {
 extension MaskedLanguageModel {
     /// One forward pass with a fresh workspace, its logits copied out (for one-off calls such as `flowlm forward`).
     public func copiedLogits(_ batch: TokenBatch, policy: ComputePolicy = .allCores) throws(ModelInputError) -> ForwardOutput {
-        let logits = try logitsInPlace(batch, workspace: makeWorkspace(), policy: policy, summarizing: nil).logits
-        return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: vocabularySize,
-                             logits: Array(logits), hiddenStates: [], finalHidden: nil)
+        let workspace = makeWorkspace()
+        // The logits live in the workspace: it must outlive the copy.
+        return try withExtendedLifetime(workspace) { () throws(ModelInputError) -> ForwardOutput in
+            let logits = try logitsInPlace(batch, workspace: workspace, policy: policy, summarizing: nil).logits
+            return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: vocabularySize,
+                                 logits: Array(logits), hiddenStates: [], finalHidden: nil)
+        }
     }
 }

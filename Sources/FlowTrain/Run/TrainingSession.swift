@@ -49,6 +49,8 @@ public final class TrainingSession<Model: TrainableModel> {
     /// Optimiser steps completed.
     public private(set) var step: Int
     public private(set) var tokensSeen: Int
+    /// The resume took its weights from the train state (format 2), not from the model file.
+    public private(set) var savedWeights = false
     private var gradients: [Float]
 
     public init(model: Model, knobs: TrainingKnobs, batcher: Batcher<AnyExampleSource>, validationBatches: [Batch] = []) {
@@ -65,12 +67,14 @@ public final class TrainingSession<Model: TrainableModel> {
         self.gradients = [Float](repeating: 0, count: model.parameterCount)
     }
 
-    /// Continues from `train_state.*` in `directory` (the model's weights must already be the ones saved
-    /// with it). The saved settings must equal `knobs`.
+    /// Continues from `train_state.*` in `directory`. A format-2 state carries its own weights and replaces the
+    /// model's; with a format-1 state the model's weights must already be the ones saved with it. The saved
+    /// settings must equal `knobs`.
     public convenience init(model: Model, knobs: TrainingKnobs, batcher: Batcher<AnyExampleSource>,
                             validationBatches: [Batch] = [], resumingFrom directory: URL) throws {
         self.init(model: model, knobs: knobs, batcher: batcher, validationBatches: validationBatches)
-        let (state, optimizer) = try TrainStateStore.load(from: directory, decayRanges: self.optimizer.decayRanges)
+        let saved = try TrainStateStore.load(from: directory, decayRanges: self.optimizer.decayRanges)
+        let (state, optimizer) = (saved.state, saved.optimizer)
         let path = directory.appendingPathComponent(TrainState.jsonFileName).path
         if let field = state.knobs.firstDifference(from: knobs) {
             throw FileProblem(path, "the run was started with a different \(field); resume with the same settings")
@@ -79,6 +83,10 @@ public final class TrainingSession<Model: TrainableModel> {
             throw FileProblem(path, "the train state is for \(state.parameterCount) parameters, the model has \(model.parameterCount)")
         }
         try self.batcher.restore(state.batcher)
+        if let parameters = saved.parameters {
+            model.withParameters { arena in _ = arena.update(from: parameters) }
+        }
+        savedWeights = saved.parameters != nil
         self.optimizer = optimizer
         self.step = state.step
         self.tokensSeen = state.tokensSeen
@@ -155,7 +163,8 @@ public final class TrainingSession<Model: TrainableModel> {
 
     /// Writes `train_state.safetensors` and `train_state.json` into `directory` (the caller writes the weights).
     public func saveState(to directory: URL) throws {
-        try TrainStateStore.save(state, optimizer: optimizer, to: directory)
+        let parameters = model.withParameters { Array($0) }
+        try TrainStateStore.save(state, optimizer: optimizer, parameters: parameters, to: directory)
     }
 }
 

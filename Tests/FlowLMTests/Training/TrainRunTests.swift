@@ -49,21 +49,22 @@ import Testing
         #expect(try TinyRun.lossCurve(c) != curve)
     }
 
-    @Test func resumeRefusesWeightsFromAnotherStepThanTheTrainState() throws {
+    /// A save interrupted after the train state but before the weights file (or the other way round) leaves
+    /// model.safetensors from another step; the resume takes the weights saved inside the train state.
+    @Test func resumeTakesTheWeightsOfTheTrainStateNotOfAStaleModelFile() throws {
         let out = FixturePath.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
         let run = try TrainRun(options: TinyRun.options(output: out))
         for _ in 0..<3 { try run.advance() }
         try run.save()
-        // An interrupted save: new weights (tagged step 2) next to the train state of step 3.
-        try ModelCheckpoint.write(model: run.trainable.model, step: 2, dtype: .f32, to: out)
+        var stale = run.trainable.model
+        stale.parameters = stale.parameters.map { $0 * 0.5 }
+        try ModelCheckpoint.write(model: stale, step: 2, dtype: .f32, to: out)
         var options = TinyRun.options(output: out)
         options.resume = true
-        let error = #expect(throws: FileProblem.self) { try TrainRun(options: options) }
-        let message = error.map { "\($0)" } ?? ""
-        #expect(message.contains("model.safetensors"))
-        #expect(message.contains("step 2"))
-        #expect(message.contains("train_state.json is from step 3"))
+        let resumed = try TrainRun(options: options)
+        #expect(resumed.step == 3)
+        #expect(TinyRun.bits(resumed.trainable.model.parameters) == TinyRun.bits(run.trainable.model.parameters))
     }
 
     /// A shape that cannot fit in memory is refused before anything is allocated, with the estimate named.
