@@ -104,7 +104,8 @@ private func registryLogits(_ model: any MaskedLanguageModel, _ batch: TokenBatc
         let json = try JSONValue.parse(Array(try Data(contentsOf: directory.configURL)))
         let modelType = try #require(json["model_type"]?.stringValue)
         let entry = try #require([ModelArchitecture.bert, .roberta, .distilbert].first { $0.modelTypes.contains(modelType) })
-        let model = try entry.load(json, directory.configURL.path, WeightFiles(directory.openWeights()))
+        let weights = WeightFiles(try SafeTensorsFile(contentsOf: directory.weightsURL))
+        let model = try entry.load(json, directory.configURL.path, weights)
         #expect(model.modelType == modelType)
         #expect(model.vocabularySize == c.model.config.vocabularySize)
         #expect(model.contextLength == c.model.config.contextLength)
@@ -126,7 +127,7 @@ private func registryLogits(_ model: any MaskedLanguageModel, _ batch: TokenBatc
         // A loader refuses a model_type that belongs to another entry.
         let other = try #require([ModelArchitecture.bert, .roberta, .distilbert].first { !$0.modelTypes.contains(modelType) })
         do {
-            _ = try other.load(json, "dir/config.json", WeightFiles(directory.openWeights()))
+            _ = try other.load(json, "dir/config.json", weights)
             Issue.record("expected an error")
         } catch {
             #expect(error.kind == .unsupported(key: "model_type") && error.description.hasPrefix("dir/config.json: "))
