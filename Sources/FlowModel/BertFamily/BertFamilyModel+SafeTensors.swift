@@ -85,10 +85,9 @@ extension BertFamilyModel {
         }
         if let first = decoderBiases.first {
             let values = try read(first)
-            for other in decoderBiases.dropFirst() {
-                guard try read(other) == values else { throw fail(.unexpectedTensor(other.name),
-                           "tensor '\(other.name)' differs from '\(first.name)', but the decoder bias is tied to it",
-                                           tensor: other.name) }
+            for other in decoderBiases.dropFirst() where try read(other) != values {
+                throw fail(.unexpectedTensor(other.name),
+                           "tensor '\(other.name)' differs from '\(first.name)', but the decoder bias is tied to it", tensor: other.name)
             }
             parameters.replaceSubrange(layout.decoderBias.range, with: values)
         }
@@ -115,9 +114,9 @@ extension BertFamilyModel {
     public static func sinusoidalPositionTable(rows: Int, width: Int) -> [Float] {
         var table = [Float](repeating: 0, count: rows * width)
         for j in 0..<width {
-            let frequency = 1 / Foundation.pow(10_000.0, Double(2 * (j / 2)) / Double(width))
+            let denominator = Foundation.pow(10_000.0, Double(2 * (j / 2)) / Double(width))
             for p in 0..<rows {
-                let angle = Double(p) * frequency
+                let angle = Double(p) / denominator
                 table[p * width + j] = Float(j % 2 == 0 ? Foundation.sin(angle) : Foundation.cos(angle))
             }
         }
