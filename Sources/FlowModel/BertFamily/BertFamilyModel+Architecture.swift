@@ -20,7 +20,7 @@ extension BertFamilyModel: MaskedLanguageModel {
         }
         return [
             ("shape", "vocab \(c.vocabularySize), hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads (dim \(c.headDim)), intermediate \(c.intermediateSize)"),
-            ("positions", positions + (c.hasTokenTypes ? "; \(c.typeVocabularySize) token types (type 0 used)" : "; no token types")),
+            ("positions", positions + (c.hasTokenTypes ? "; \(c.typeVocabularySize) token type\(c.typeVocabularySize == 1 ? "" : "s") (type 0 used)" : "; no token types")),
             ("blocks", "post-LayerNorm, eps \(c.layerNormEps); activations \(c.activation.rawValue)/\(c.headActivation.rawValue) (encoder/head)"),
             ("decoder", c.tiedDecoder ? "tied to the word embeddings, with bias" : "untied, with bias"),
         ]
