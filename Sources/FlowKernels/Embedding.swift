@@ -6,3 +6,20 @@ public func embeddingForward(ids: UnsafePointer<Int32>, count: Int, table: Unsaf
         (output + i * width).update(from: table + Int(ids[i]) * width, count: width)
     }
 }
+
+/// Absolute-position embeddings as BERT-family models sum them: row i of `output` is
+/// `(tokens[ids[i]] + typeRow) + positions[positionIDs[i]]`, in that order (HF's), `typeRow` (one token-type
+/// row, [width]) left out when nil. Ids and positions must already be checked against their tables.
+public func embeddingSumForward(ids: UnsafePointer<Int32>, positionIDs: UnsafePointer<Int32>, count: Int,
+                                tokens: UnsafePointer<Float>, positions: UnsafePointer<Float>,
+                                typeRow: UnsafePointer<Float>?, width: Int, output: UnsafeMutablePointer<Float>) {
+    for i in 0..<count {
+        let y = output + i * width, token = tokens + Int(ids[i]) * width, position = positions + Int(positionIDs[i]) * width
+        if let typeRow {
+            addForward(token, typeRow, output: y, count: width)
+            addForward(y, position, output: y, count: width)
+        } else {
+            addForward(token, position, output: y, count: width)
+        }
+    }
+}

@@ -34,6 +34,30 @@ import FlowTestSupport
         #expect(maxAbsDifference(y, x.map(Reference.gelu)) < 1e-6)
     }
 
+    @Test func geluTanhMatchesReference() {
+        let x = randomFloats(203, seed: 22, scale: 3) + [-90, -30, -5.5, -1e-3, 0, 1e-3, 5.5, 30, 90]
+        var y = [Float](repeating: 0, count: x.count)
+        y.withUnsafeMutableBufferPointer { geluTanhForward(input: x, output: $0.baseAddress!, count: x.count) }
+        let expected = x.map(Reference.geluTanh)
+        // Absolute error near 0, relative for large |x| (where the result is x itself or 0).
+        let worst = zip(y, expected).map { abs($0 - $1) / max(1, abs($1)) }.max()!
+        #expect(worst < 1e-6)
+        // It differs from the exact GELU (by up to 4.7e-4, at ±2.7), so a mix-up between the two would show.
+        #expect(abs(Reference.geluTanh(-2.7) - Reference.gelu(-2.7)) > 4e-4)
+        // In place.
+        var z = x
+        z.withUnsafeMutableBufferPointer { geluTanhForward(input: $0.baseAddress!, output: $0.baseAddress!, count: x.count) }
+        #expect(z == y)
+    }
+
+    @Test func reluClampsNegativesOnly() {
+        let x = randomFloats(37, seed: 23, scale: 2) + [-0.0, 0, -1e-30, 1e-30]
+        var y = [Float](repeating: 7, count: x.count)
+        y.withUnsafeMutableBufferPointer { reluForward(input: x, output: $0.baseAddress!, count: x.count) }
+        #expect(y == x.map(Reference.relu))
+        #expect(y.allSatisfy { $0 >= 0 })
+    }
+
     @Test(arguments: VectorUnit.available) func gegluGatesTheActivatedFirstHalf(unit: VectorUnit) {
         let rows = 3, inner = 21
         let x = randomFloats(rows * 2 * inner, seed: 21, scale: 2)

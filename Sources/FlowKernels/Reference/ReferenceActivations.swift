@@ -21,3 +21,13 @@ extension Reference {
         return exps.map { Float($0 / total) }
     }
 }
+
+extension Reference {
+    /// PyTorch's `gelu(approximate="tanh")`, in double.
+    public static func geluTanh(_ x: Float) -> Float {
+        let v = Double(x)
+        return Float(0.5 * v * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (v + 0.044715 * v * v * v))))
+    }
+
+    public static func relu(_ x: Float) -> Float { x < 0 ? 0 : x }
+}

@@ -1,0 +1,176 @@
+import FlowCore
+import FlowKernels
+
+extension BertFamilyModel {
+    /// Runs the masked-LM forward pass over a right-padded batch and copies out the logits (and on request the
+    /// embeddings output and each layer's output as `hiddenStates`; `finalHidden` is nil, the family has no final
+    /// norm). Throws only on bad input. A fresh workspace when none is given.
+    public func forward(_ batch: TokenBatch, workspace: BertFamilyWorkspace? = nil, policy: ComputePolicy = .allCores,
+                        collectHiddenStates: Bool = false) throws(ModelInputError) -> ForwardOutput {
+        let workspace = workspace ?? BertFamilyWorkspace(config: config)
+        let n = batch.tokenCount, h = config.hiddenSize
+        var hiddenStates: [[Float]] = []
+        let logits = try forwardInPlace(batch, workspace: workspace, policy: policy, summarizing: nil) { p in
+            if collectHiddenStates { hiddenStates.append(Array(UnsafeBufferPointer(start: p, count: n * h))) }
+        }.logits
+        return ForwardOutput(batchSize: batch.batchSize, length: batch.length, vocabularySize: config.vocabularySize,
+                             logits: Array(logits), hiddenStates: hiddenStates, finalHidden: nil)
+    }
+
+    /// The forward pass without copying its output: the logits [B·T, V] stay in `workspace` (valid until its next
+    /// use). With a `request` and packed weights (`packForInference`) the decoder also gathers each row's softmax
+    /// statistics while writing the logits; `summaries` is nil otherwise. `observeHidden` sees the embeddings
+    /// output and each layer's output [B·T, H] as they are made. Padded positions attend to their row's real
+    /// tokens, as in HF, so their logits are computed too (HF gives the same), but callers should not use them.
+    public func forwardInPlace(_ batch: TokenBatch, workspace: BertFamilyWorkspace, policy: ComputePolicy = .allCores,
+                               summarizing request: SoftmaxSummaryRequest?,
+                               observeHidden: (UnsafeMutablePointer<Float>) -> Void = { _ in })
+        throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
+        precondition(workspace.config == config, "BertFamilyWorkspace belongs to another config")
+        let v = config.vocabularySize, h = config.hiddenSize
+        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
+            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
+        }
+        if batch.length > config.contextLength {
+            throw ModelInputError("a sequence of \(batch.length) tokens is longer than the model's \(config.contextLength) positions")
+        }
+        let n = batch.tokenCount
+        guard n > 0 else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
+        workspace.prepare(batchSize: batch.batchSize, length: batch.length)
+        policy.activate()
+        var summaries: SoftmaxSummaries?
+        parameters.withUnsafeBufferPointer { arena in
+            let p = arena.baseAddress!
+            batch.ids.withUnsafeBufferPointer { ids in
+                fillPositionIDs(ids: ids.baseAddress!, batchSize: batch.batchSize, length: batch.length,
+                                into: workspace.positionIDs)
+                let tokens = SendableConstPointer(ids.baseAddress!), positionIDs = SendableConstPointer(workspace.positionIDs)
+                let wordTable = SendableConstPointer(p + layout.wordEmbeddings.offset)
+                let positionTable = SendableConstPointer(p + layout.positionEmbeddings.offset)
+                let typeRow = layout.tokenTypeEmbeddings.map { SendableConstPointer(p + $0.offset) }  // token type 0
+                let out = SendablePointer(workspace.hidden)
+                policy.forEachChunk(n, minimumChunk: 64) { r in
+                    embeddingSumForward(ids: tokens.pointer + r.lowerBound, positionIDs: positionIDs.pointer + r.lowerBound,
+                                        count: r.count, tokens: wordTable.pointer, positions: positionTable.pointer,
+                                        typeRow: typeRow?.pointer, width: h, output: out.pointer + r.lowerBound * h)
+                }
+            }
+            normalize(workspace.hidden, rows: n, layout.embeddingNorm, p, policy: policy)
+            observeHidden(workspace.hidden)
+            for l in 0..<config.layerCount {
+                layerForward(l, batch: batch, workspace: workspace, arena: p, policy: policy)
+                observeHidden(workspace.hidden)
+            }
+            summaries = headForward(rows: n, workspace: workspace, arena: p, summarizing: request, policy: policy)
+        }
+        return (UnsafeMutableBufferPointer(start: workspace.logits, count: n * v), summaries)
+    }
+
+    /// Each token's row of the position table: its index for BERT and DistilBERT; for RoBERTa HF's
+    /// `create_position_ids_from_input_ids`, `pad + (non-pad tokens so far)` for a non-pad token and `pad` for a
+    /// pad token, decided by the ids (not the attention mask).
+    func fillPositionIDs(ids: UnsafePointer<Int32>, batchSize: Int, length: Int, into positions: UnsafeMutablePointer<Int32>) {
+        if config.variant == .roberta, let pad = config.padTokenID {
+            for b in 0..<batchSize {
+                var seen: Int32 = 0
+                for t in (b * length)..<((b + 1) * length) {
+                    if ids[t] != pad { seen += 1; positions[t] = pad + seen } else { positions[t] = pad }
+                }
+            }
+        } else {
+            for b in 0..<batchSize {
+                for t in 0..<length { positions[b * length + t] = Int32(t) }
+            }
+        }
+    }
+
+    /// One post-LN block, updating the residual stream `workspace.hidden` in place: x = LN(x + attention(x)), then
+    /// x = LN(x + MLP(x)). The residual adds are fused into the output projections' GEMMs (accumulating into x).
+    func layerForward(_ index: Int, batch: TokenBatch, workspace w: BertFamilyWorkspace, arena p: UnsafePointer<Float>,
+                      policy: ComputePolicy) {
+        let slots = layout.layers[index]
+        let n = batch.tokenCount
+        linear(w.hidden, rows: n, slots.qkv, p, output: w.qkv, policy: policy)
+        attend(batch: batch, workspace: w, policy: policy)
+        linear(w.attentionOutput, rows: n, slots.attentionOutput, p, output: w.hidden, accumulate: true, policy: policy)
+        normalize(w.hidden, rows: n, slots.attentionNorm, p, policy: policy)
+        linear(w.hidden, rows: n, slots.mlpInput, p, output: w.mlpHidden, policy: policy)
+        activate(w.mlpHidden, count: n * config.intermediateSize, config.activation, policy: policy)
+        linear(w.mlpHidden, rows: n, slots.mlpOutput, p, output: w.hidden, accumulate: true, policy: policy)
+        normalize(w.hidden, rows: n, slots.mlpNorm, p, policy: policy)
+    }
+
+    /// Every (sequence, head) pair's bidirectional attention in parallel; each query sees its row's real keys.
+    func attend(batch: TokenBatch, workspace w: BertFamilyWorkspace, policy: ComputePolicy) {
+        let h = config.hiddenSize, heads = config.headCount, d = config.headDim, t = batch.length
+        let stride = 3 * h
+        let qkv = SendablePointer(w.qkv), out = SendablePointer(w.attentionOutput), probabilities = SendablePointer(w.probabilities)
+        let lengths = batch.lengths
+        policy.forEach(batch.batchSize * heads) { task in
+            let sequence = task / heads, head = task % heads
+            let base = qkv.pointer + sequence * t * stride + head * d
+            attentionForward(q: base, k: base + h, v: base + 2 * h, rowStride: stride,
+                             out: out.pointer + sequence * t * h + head * d, outStride: h,
+                             length: t, headDim: d, keyCount: lengths[sequence], window: .global,
+                             probabilities: probabilities.pointer + task * t * t)
+        }
+    }
+
+    /// The MLM head: dense, activation, LayerNorm, decoder. Returns the decoder's row summaries when `request`
+    /// could be served.
+    func headForward(rows n: Int, workspace w: BertFamilyWorkspace, arena p: UnsafePointer<Float>,
+                     summarizing request: SoftmaxSummaryRequest?, policy: ComputePolicy) -> SoftmaxSummaries? {
+        linear(w.hidden, rows: n, layout.headDense, p, output: w.headHidden, policy: policy)
+        activate(w.headHidden, count: n * config.hiddenSize, config.headActivation, policy: policy)
+        normalize(w.headHidden, rows: n, layout.headNorm, p, policy: policy)
+        let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
+        if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
+           let packed = inferenceWeights?.packed[decoder.weight.offset] {
+            return packedLogitsForward(input: w.headHidden, rows: n, weight: packed, bias: p + layout.decoderBias.offset,
+                                       output: w.logits, summarizing: request, policy: policy)
+        }
+        linear(w.headHidden, rows: n, decoder, p, output: w.logits, policy: policy)
+        return nil
+    }
+
+    /// LayerNorm over rows of `values`, in place.
+    func normalize(_ values: UnsafeMutablePointer<Float>, rows: Int, _ slots: NormSlots, _ arena: UnsafePointer<Float>,
+                   policy: ComputePolicy) {
+        let h = config.hiddenSize, eps = config.layerNormEps
+        let x = SendablePointer(values)
+        let weight = SendableConstPointer(arena + slots.weight.offset)
+        let bias = slots.bias.map { SendableConstPointer(arena + $0.offset) }
+        policy.forEachChunk(rows, minimumChunk: 32) { r in
+            let rowsStart = x.pointer + r.lowerBound * h
+            layerNormForward(input: rowsStart, output: rowsStart, rows: r.count, width: h,
+                             weight: weight.pointer, bias: bias?.pointer, eps: eps)
+        }
+    }
+
+    /// `activation` over `count` values, in place.
+    func activate(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: BertFamilyConfig.Activation,
+                  policy: ComputePolicy) {
+        let x = SendablePointer(values)
+        policy.forEachChunk(count, minimumChunk: 4096) { r in
+            let start = x.pointer + r.lowerBound
+            switch activation {
+            case .gelu: geluForward(input: start, output: start, count: r.count)
+            case .geluTanh: geluTanhForward(input: start, output: start, count: r.count)
+            case .relu: reluForward(input: start, output: start, count: r.count)
+            }
+        }
+    }
+
+    /// `nn.Linear` on the packed weights when there are some, on the arena's otherwise.
+    func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
+                output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
+        if let packed = inferenceWeights?.packed[slots.weight.offset] {
+            packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
+                                output: output, accumulate: accumulate, policy: policy)
+            return
+        }
+        linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
+                      bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
+                      output: output, accumulate: accumulate, policy: policy)
+    }
+}
