@@ -26,7 +26,7 @@ SWIFT_FLAGS = {"substitution_peak": "p-sub", "weight_masked": "w-mask", "weight_
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m flowlm_train.train",
-                                description="Train ModernBertForMaskedLM with FlowLM's corruption objectives "
+                                description="Train ModernBertForMaskedLM, or fine-tune any AutoModelForMaskedLM, with FlowLM's corruption objectives "
                                             "(launch with torchrun for DDP/FSDP).")
     d = DEFAULTS
     data = p.add_argument_group("data")
@@ -41,8 +41,10 @@ def parser() -> argparse.ArgumentParser:
 
     model = p.add_argument_group("model")
     model.add_argument("--preset", choices=sorted(PRESETS))
-    model.add_argument("--config", help="a ModernBERT config.json to build from scratch")
-    model.add_argument("--init-from", help="an HF checkpoint directory to continue from")
+    model.add_argument("--config", help="a config.json to build from scratch (ModernBERT unless its model_type says otherwise)")
+    model.add_argument("--init-from", metavar="DIR_OR_HUB_ID",
+                       help="fine-tune an AutoModelForMaskedLM checkpoint (ModernBERT, BERT, RoBERTa, DistilBERT…): a "
+                            "folder, or a hub id found offline in the local Hugging Face cache")
     model.add_argument("--attn", choices=["sdpa", "eager", "flash_attention_2"], default="sdpa")
     model.add_argument("--dtype", "--save-dtype", dest="dtype", choices=["f32", "bf16", "f16"], default="f32",
                        help="stored weight precision (training is fp32 or bf16 autocast regardless)")

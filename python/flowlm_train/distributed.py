@@ -56,19 +56,31 @@ def all_reduce_sum(value: torch.Tensor) -> torch.Tensor:
     return value
 
 
+def encoder_layers(mlm: torch.nn.Module) -> torch.nn.ModuleList:
+    """The stack of encoder blocks: the ModuleList holding the most parameters (ModernBERT's model.layers, BERT's
+    bert.encoder.layer, RoBERTa's roberta.encoder.layer, DistilBERT's distilbert.transformer.layer, …)."""
+    lists = [m for m in mlm.modules() if isinstance(m, torch.nn.ModuleList) and len(m) > 0]
+    if not lists:
+        raise ValueError(f"--fsdp: {type(mlm).__name__} has no list of encoder layers to shard")
+    return max(lists, key=lambda m: sum(p.numel() for p in m.parameters()))
+
+
 def wrap(module: torch.nn.Module, ctx: Context, fsdp: bool) -> torch.nn.Module:
-    """DDP, or FSDP2 (fully_shard per encoder layer, then the root that holds the tied embedding and decoder)."""
+    """DDP, or FSDP2 (fully_shard per encoder layer, then the root that holds the tied embedding and decoder).
+    ``module`` is a ScoredLogits: DDP and FSDP see its forward. Its generic path (a full MLM forward) may leave
+    parameters out of the graph (a pooler, say), so DDP then looks for unused parameters; the sparse paths use all."""
     if not ctx.distributed and not fsdp:
         return module
     if fsdp:
         from torch.distributed.fsdp import fully_shard
 
-        for layer in module.mlm.model.layers:
+        for layer in encoder_layers(module.mlm):
             fully_shard(layer)
         fully_shard(module)
         return module
     ids = [ctx.device.index] if ctx.device.type == "cuda" else None
-    return torch.nn.parallel.DistributedDataParallel(module, device_ids=ids)
+    find_unused = not getattr(module, "sparse", True)
+    return torch.nn.parallel.DistributedDataParallel(module, device_ids=ids, find_unused_parameters=find_unused)
 
 
 def inner(module: torch.nn.Module) -> torch.nn.Module:

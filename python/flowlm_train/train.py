@@ -1,8 +1,10 @@
-"""Train ModernBertForMaskedLM with FlowLM's objectives: `python -m flowlm_train.train ...` or
+"""Train ModernBertForMaskedLM, or fine-tune any AutoModelForMaskedLM (BERT, RoBERTa, DistilBERT…), with FlowLM's
+objectives: `python -m flowlm_train.train ...` or
 `torchrun --nproc_per_node N -m flowlm_train.train ...` (docs/scale-out.md). Only rank 0 writes."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import shlex
@@ -14,12 +16,12 @@ from pathlib import Path
 import torch
 
 from . import distributed as D
-from .checkpoint import LOG, STATE_PT, load_train_state, model_card, save_checkpoint
+from .checkpoint import LOG, STATE_PT, load_train_state, model_card, save_checkpoint, tied_names
 from .cli import knobs_from_args, parser
 from .data import DataError, PromptResponseData, TextTokenizer, TextWindows, ValidationSplit, collate, load_documents
 from .dump import write_batch_dump
 from .metrics import KindMetrics, finite_or_none
-from .modeling import ScoredLogits, build_model
+from .modeling import ScoredLogits, build_model, read_config, resolve_pretrained
 from .objectives import (CorruptedBatch, Corruptor, PositionKind, normalizer_for, weighted_cross_entropy,
                          weighted_cross_entropy_rows)
 from .optim import LearningRateSchedule, build_optimizer
@@ -64,21 +66,41 @@ class Trainer:
     # ---- setup -------------------------------------------------------------------------------------------------
     def _load_tokenizer_and_model(self):
         a = self.args
-        config_json, init_from = a.config, a.init_from
         if a.resume:  # the architecture comes from the checkpoint; its weights from the train state
-            config_json, init_from, preset = str(self.out / "config.json"), None, None
+            config_json, source_dir, preset, checkpoint = str(self.out / "config.json"), self.out, None, None
+            self.source_note = f"resumed from {self.out}"  # replaced by the first run's note in _resume
         else:
-            preset = a.preset
-        source_dir = Path(init_from) if init_from else (self.out if a.resume else None)
-        tok_path = Path(a.tokenizer) if a.tokenizer else (source_dir / "tokenizer.json" if source_dir else None)
-        if tok_path is None:
+            config_json, preset = a.config, a.preset
+            # --init-from: a folder, or a hub id resolved offline from the local HF cache (modeling.resolve_pretrained)
+            source_dir = checkpoint = resolve_pretrained(a.init_from) if a.init_from else None
+            if a.init_from:
+                where = "" if str(source_dir) == a.init_from else f" ({source_dir})"
+                self.source_note = f"`{a.init_from}`{where}"
+            else:
+                self.source_note = f"random initialisation ({f'preset {a.preset}' if a.preset else f'config {a.config}'})"
+        if a.tokenizer:
+            tok_path = Path(a.tokenizer)
+        elif source_dir:
+            tok_path = source_dir / "tokenizer.json"
+            if not tok_path.is_file():
+                raise DataError(tok_path, "not found: the model folder has no tokenizer.json (a fast tokenizer: save one "
+                                          "with AutoTokenizer.from_pretrained(DIR).save_pretrained(DIR)), or pass --tokenizer")
+        else:
             raise DataError("--tokenizer", "a tokenizer.json is needed (or --init-from a directory holding one)")
-        config_ids = json.loads((source_dir / "config.json").read_text()) if source_dir else None
+        # The model's config.json gives the reserved ids first; the tokenizer's folder may name them
+        # (tokenizer_config.json, special_tokens_map.json); else the conventional names (specials.py).
+        config_path = source_dir / "config.json" if source_dir else Path(config_json) if config_json else None
+        config_values = read_config(config_path) if config_path else None
         self.tokenizer_path = tok_path
-        self.tokenizer = TextTokenizer(tok_path, config_ids)
+        self.tokenizer = TextTokenizer(tok_path, config_values, config_path=config_path)
         torch.manual_seed(a.seed)  # same initial weights on every rank
-        self.mlm = build_model(preset=preset, config_json=config_json, checkpoint=init_from, vocab_size=self.tokenizer.size,
+        self.mlm = build_model(preset=preset, config_json=config_json, checkpoint=checkpoint, vocab_size=self.tokenizer.size,
                                specials=self.tokenizer.specials, attn_implementation=a.attn, length=a.length)
+        vocab = self.mlm.config.vocab_size
+        bad = {role: i for role in ("pad", "cls", "sep", "mask", "unk")
+               if (i := getattr(self.tokenizer.specials, role)) is not None and not 0 <= i < vocab}
+        if bad:
+            raise DataError(tok_path, f"reserved id(s) {bad} outside the model's vocabulary of {vocab}")
         self.wrapper = D.wrap(ScoredLogits(self.mlm).to(self.ctx.device), self.ctx, self.fsdp)
 
     def _load_data(self):
@@ -148,6 +170,7 @@ class Trainer:
         self.step, self.tokens_seen = state["step"], state["tokens_seen"]
         self.last_record, self.last_validation = state.get("last_record", {}), state.get("last_validation")
         self.elapsed = state.get("elapsed_s", 0.0)
+        self.source_note = state.get("source", self.source_note)
         torch.set_rng_state(state["rng"]["torch"])
         if self.ctx.is_main:  # drop log lines past the resumed step (written after the last checkpoint)
             log = self.out / LOG
@@ -255,18 +278,24 @@ class Trainer:
                  "tokens_seen": self.tokens_seen, "data": self.source.position, "data_by_rank": positions,
                  "rng": {"torch": torch.get_rng_state()},
                  "last_record": self.last_record, "last_validation": self.last_validation,
-                 "elapsed_s": self.elapsed + time.perf_counter() - self.run_started, "settings": self.settings()}
+                 "elapsed_s": self.elapsed + time.perf_counter() - self.run_started, "settings": self.settings(),
+                 "source": self.source_note}
         summary = {"format": "flowlm_train-pytorch", "step": self.step, "tokens_seen": self.tokens_seen,
                    "data_position": self.source.position, "world_size": self.ctx.world_size, "seed": a.seed,
                    "objective": self.knobs.to_dict(), "normalization": a.normalization,
+                   "architecture": type(self.mlm).__name__, "source": self.source_note,
+                   "special_token_ids": dataclasses.asdict(self.tokenizer.specials),
                    "parameter_digest": D.parameter_digest(full), **(extra_summary or {})}
+        tied = tied_names(self.mlm)
         card = model_card(name=self.out.name, data=self.data_note, args=a, knobs=self.knobs, steps=self.step,
-                          tokens_seen=self.tokens_seen, parameters=sum(v.numel() for k, v in full.items()
-                                                                      if not k.endswith("decoder.weight")),
+                          tokens_seen=self.tokens_seen, parameters=sum(v.numel() for k, v in full.items() if k not in tied),
                           last=self.last_record, validation=self.last_validation, command=self.command,
-                          world_size=self.ctx.world_size)
+                          world_size=self.ctx.world_size, architecture=type(self.mlm).__name__,
+                          model_type=self.mlm.config.model_type, source=self.source_note,
+                          specials=self.tokenizer.specials)
         dtype = {"f32": torch.float32, "bf16": torch.bfloat16, "f16": torch.float16}[a.dtype]
-        save_checkpoint(self.out, self.mlm, full, self.tokenizer_path, card, state, summary, dtype, self.step)
+        save_checkpoint(self.out, self.mlm, full, self.tokenizer_path, card, state, summary, dtype, self.step,
+                        naming_files=self.tokenizer.naming_files, specials=self.tokenizer.specials)
 
     @property
     def command(self) -> str:
@@ -340,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         trainer = Trainer(args, argv)
         return trainer.dump_first_batch() if args.dump_batch else trainer.run()
-    except (DataError, ValueError, FileNotFoundError, TrainingStopped) as error:
+    except (DataError, ValueError, OSError, TrainingStopped) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     finally:

@@ -6,6 +6,9 @@ import FlowCore
 public enum ModelRegistry {
     public static let architectures: [ModelArchitecture] = [
         .modernBert,
+        .bert,
+        .roberta,
+        .distilbert,
     ]
 
     public static var supportedModelTypes: [String] { architectures.flatMap(\.modelTypes) }
