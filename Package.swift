@@ -53,6 +53,7 @@ if ProcessInfo.processInfo.environment["FLOWLM_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-safetensors", dependencies: ["FlowCore"], path: "Fuzz/SafeTensors"),
         .executableTarget(name: "fuzz-config", dependencies: ["FlowModel"], path: "Fuzz/Config"),
         .executableTarget(name: "fuzz-tokenizer", dependencies: ["FlowTokenizer"], path: "Fuzz/Tokenizer"),
+        .executableTarget(name: "fuzz-wordpiece", dependencies: ["FlowTokenizer"], path: "Fuzz/WordPiece"),
     ]
 }
 
