@@ -1,3 +1,5 @@
+import Foundation
+
 /// HF's `BertNormalizer`, step by step in HF's order and with its alignments: clean_text, then spaces
 /// around CJK ideographs, then accent stripping (NFD, then nonspacing marks dropped), then lowercasing.
 struct BertNormalizer: Equatable, Sendable {
@@ -46,23 +48,22 @@ enum NFD {
         guard text.scalars.contains(where: { $0.value >= 0xC0 }) else { return text }
         var items: [NFC.Item] = []
         items.reserveCapacity(text.count)
-        var run: [Unicode.Scalar] = []
-        func flush() {
-            guard !run.isEmpty else { return }
-            items += NFC.decompose(run)
-            run.removeAll(keepingCapacity: true)
-        }
+        var decompositions: [Unicode.Scalar: [Unicode.Scalar]] = [:]
         for scalar in text.scalars {
-            if keptByHF.contains(scalar.value) {
-                flush()
+            guard scalar.value >= 0xC0, !keptByHF.contains(scalar.value) else {
                 items.append(NFC.Item(scalar: scalar, change: 0))
-            } else {
-                run.append(scalar)
+                continue
             }
+            var pieces: [Unicode.Scalar]
+            if let known = decompositions[scalar] {
+                pieces = known
+            } else {
+                pieces = Array(String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars)
+                decompositions[scalar] = pieces
+            }
+            for (k, piece) in pieces.enumerated() { items.append(NFC.Item(scalar: piece, change: k == 0 ? 0 : 1)) }
         }
-        flush()
-        items = NFC.reorder(items)
-        return text.transformed(items)
+        return text.transformed(NFC.reorder(items))
     }
 }
 
@@ -70,17 +71,24 @@ enum NFD {
 /// sigma): a scalar that lowercases to several keeps its alignment for the first and inserts the rest.
 enum Lowercase {
     static func apply(_ text: NormalizedText) -> NormalizedText {
+        var mappings: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        func lowercase(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+            if let known = mappings[scalar] { return known }
+            let lower = Array(scalar.properties.lowercaseMapping.unicodeScalars)
+            mappings[scalar] = lower
+            return lower
+        }
         var expands = false
         var mapped = text
         mapped.replaceScalars { scalar in
             let v = scalar.value
-            if v < 0x80 { return (0x41...0x5A).contains(v) ? Unicode.Scalar(v + 0x20)! : scalar }
-            let lower = scalar.properties.lowercaseMapping.unicodeScalars
-            guard lower.count == 1, let only = lower.first else {
+            if v < 0x80 { return (0x41...0x5A).contains(v) ? Unicode.Scalar(UInt8(v + 0x20)) : scalar }
+            let lower = lowercase(scalar)
+            guard lower.count == 1 else {
                 expands = true
                 return scalar
             }
-            return only
+            return lower[0]
         }
         guard expands else { return mapped }
         var items: [NFC.Item] = []
@@ -88,12 +96,10 @@ enum Lowercase {
         for scalar in text.scalars {
             let v = scalar.value
             if v < 0x80 {
-                items.append(NFC.Item(scalar: (0x41...0x5A).contains(v) ? Unicode.Scalar(v + 0x20)! : scalar, change: 0))
+                items.append(NFC.Item(scalar: (0x41...0x5A).contains(v) ? Unicode.Scalar(UInt8(v + 0x20)) : scalar, change: 0))
                 continue
             }
-            for (k, piece) in scalar.properties.lowercaseMapping.unicodeScalars.enumerated() {
-                items.append(NFC.Item(scalar: piece, change: k == 0 ? 0 : 1))
-            }
+            for (k, piece) in lowercase(scalar).enumerated() { items.append(NFC.Item(scalar: piece, change: k == 0 ? 0 : 1)) }
         }
         return text.transformed(items)
     }

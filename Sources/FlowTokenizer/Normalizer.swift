@@ -69,7 +69,7 @@ enum NFC {
         var change: Int
     }
 
-    static func decompose(_ scalars: [Unicode.Scalar]) -> [Item] {
+    private static func decompose(_ scalars: [Unicode.Scalar]) -> [Item] {
         var out: [Item] = []
         for scalar in scalars {
             if scalar.value < 0xC0 {

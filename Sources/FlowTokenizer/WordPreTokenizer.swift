@@ -15,11 +15,18 @@ struct WordPreTokenizer: Sendable {
 
     /// Pre-tokens as ranges of normalized pieces.
     func apply(_ text: NormalizedText, emit: (NormalizedText, Range<Int>) -> Void) {
+        guard let last = steps.last else {
+            if !text.isEmpty { emit(text, 0..<text.count) }
+            return
+        }
+        // Every step but the last cuts pieces out; the last one's ranges go out as they are.
         var pieces = [text]
-        for step in steps {
+        for step in steps.dropLast() {
             pieces = pieces.flatMap { piece in step.ranges(piece).map { piece.slice($0) } }
         }
-        for piece in pieces where !piece.isEmpty { emit(piece, 0..<piece.count) }
+        for piece in pieces {
+            for range in last.ranges(piece) where !range.isEmpty { emit(piece, range) }
+        }
     }
 }
 
