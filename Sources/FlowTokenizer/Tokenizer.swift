@@ -13,6 +13,9 @@ public final class Tokenizer: Sendable {
     let rawMatcher: AddedTokenMatcher
     let normalizedMatcher: AddedTokenMatcher
     let idToToken: [String?]
+    /// The model's own spelling of each of its ids: what HF puts in an encoding for a model token, even
+    /// where `idToToken` holds a normalized added token's reading.
+    let modelTokens: [String?]
     let specialIDs: Set<TokenID>
     /// Ids whose token string is a special token's content: what HF's decode skips (it compares strings).
     let skippedIDs: Set<TokenID>
@@ -63,6 +66,7 @@ public final class Tokenizer: Sendable {
         }
         var table = [String?](repeating: nil, count: Int(maxID) + 1)
         for (token, id) in entries { table[Int(id)] = token }
+        modelTokens = table
         // HF reads a `normalized` added token back as its normalized content ("New York" -> "new york").
         for token in parts.addedTokens {
             table[Int(token.id)] = token.normalized ? parts.normalizer.map { $0.apply(token.content) } ?? token.content : token.content

@@ -55,14 +55,14 @@ extension Tokenizer {
                     let id = token.id
                     let first = Int(scratch.byteScalar[Int(token.start)])
                     let last = Int(scratch.byteScalar[Int(token.end) - 1])
-                    out.append(id: id, token: tokenString(id) ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
+                    out.append(id: id, token: modelTokens[Int(id)] ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
                 }
             }
         case let .wordPiece(wordPiece, preTokenizer):
             preTokenizer.apply(text) { piece, range in
                 for token in wordPiece.tokenize(piece.scalars[range]) {
                     let pieceRange = (range.lowerBound + token.start)..<(range.lowerBound + token.end)
-                    out.append(id: token.id, token: tokenString(token.id) ?? "", offsets: piece.originalRange(pieceRange))
+                    out.append(id: token.id, token: modelTokens[Int(token.id)] ?? "", offsets: piece.originalRange(pieceRange))
                 }
             }
         }

@@ -82,6 +82,25 @@ import FlowTestSupport
         _ = try Self.tokenizer(Self.document(vocab: ["[UNK]", "é", "e\u{301}"]))
     }
 
+    /// A normalized added token that is also a vocabulary token: the model still spells its tokens its own
+    /// way, while id -> token (and so decode) reads the added token through the normalizer.
+    @Test func modelTokensKeepTheirSpellingBesideNormalizedAddedTokens() throws {
+        func added(_ content: String, _ id: Int, special: Bool) -> JSONValue {
+            .object([("id", .number(String(id))), ("content", .string(content)), ("single_word", .bool(false)),
+                     ("lstrip", .bool(false)), ("rstrip", .bool(false)), ("normalized", .bool(true)), ("special", .bool(special))])
+        }
+        var document = Self.document(vocab: ["[UNK]", "Hello", "hello", "x"], normalizer: .object([("type", .string("Lowercase"))]),
+                                     decoder: .object([("type", .string("WordPiece")), ("prefix", .string("##")), ("cleanup", .bool(true))]))
+        document = HostileInputTests.replacing(document, at: ["added_tokens"], with: .array([added("[UNK]", 0, special: true), added("Hello", 1, special: false)]))
+        let t = try Self.tokenizer(document)
+        let encoding = t.encode("ð x HELLO Hello [UNK]", addSpecialTokens: false)
+        #expect(encoding.tokens == ["[UNK]", "x", "hello", "hello", "[unk]"])
+        #expect(encoding.ids == [0, 3, 1, 1, 0])
+        #expect(t.tokenString(0) == "[unk]")
+        // "[unk]" is not the special token's content "[UNK]", so HF's decode does not skip it.
+        #expect(t.decode(encoding.ids, skipSpecialTokens: true) == "[unk] x hello hello [unk]")
+    }
+
     @Test func decoderJoinsAndCleansUpLikeHF() {
         let decoder = Decoder.wordPiece(prefix: "##", cleanup: true)
         #expect(decoder.decode(["##ing", "hello", "##world", ",", "don", "'", "t", ".", "n't", "'s", "I", " 'm", " do not", "a"])
