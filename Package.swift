@@ -58,6 +58,7 @@ if ProcessInfo.processInfo.environment["FLOWLM_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-prompt-response", dependencies: ["FlowTrain"], path: "Fuzz/PromptResponse"),
         .executableTarget(name: "fuzz-bpe-trainer", dependencies: ["FlowTokenizer"], path: "Fuzz/BPETrainer"),
         .executableTarget(name: "fuzz-prompt-template", dependencies: ["FlowDiffusion"], path: "Fuzz/PromptTemplate"),
+        .executableTarget(name: "fuzz-wordpiece", dependencies: ["FlowTokenizer"], path: "Fuzz/WordPiece"),
     ]
 }
 

@@ -4,8 +4,10 @@
 #     python3 Tools/make_tokenizer_fixtures.py [--flowlm .build/release/flowlm]
 # Writes Fixtures/tokenizer/:
 #   corpus.txt                 deterministic multilingual training text (also used by the Swift trainer)
-#   <variant>/tokenizer.json   byte-level BPE tokenizers trained by HF and rewritten into each variant
-#   <variant>/golden.json      HF encodings of TEST_STRINGS: ids, tokens, char offsets, decoded text
+#   <variant>/tokenizer.json   byte-level BPE tokenizers trained by HF and rewritten into each variant;
+#                              WordPiece (BERT-style) tokenizers trained by HF; RoBERTa-style byte-level BPE
+#   <variant>/golden.json      HF encodings of TEST_STRINGS (plus WORDPIECE_STRINGS for the WordPiece and
+#                              RoBERTa variants): ids, tokens, char offsets, type ids, decoded text
 #   hf-trainer-merges.json     the merges HF's BpeTrainer learns for the Swift trainer's settings
 #   swift-trained/tokenizer.json + golden.json
 #                              trained by the Swift trainer (`flowlm tokenizer train`, when the binary
@@ -87,6 +89,38 @@ PAIRS = [
     ("[MASK] first", ""),
 ]
 
+# What WordPiece pipelines treat specially: accents (stripped or kept), CJK ideographs (spaced out, unlike
+# kana and hangul), punctuation (every ASCII symbol too), whitespace and controls clean_text maps or drops,
+# words over max_input_chars_per_word, characters outside the vocabulary ([UNK]), cleanup's contractions.
+WORDPIECE_STRINGS = [
+    "Ça va? Élève, ÀÉÎÕÜ àéîõü, Ångström İstanbul ΣΑΣ σας ǅungla",
+    "北京欢迎你 and 東京タワー 한국어 mixed漢字text 𠀀𪜀 ideographs",
+    "what?!... (yes)—[no]... \"quoted\" 'single' #hash $5.00 100% a+b=c ^_^ `tick` ~tilde|pipe",
+    "¡¿Qué?! «guillemets» „quotes“ ‘curly’ …ellipsis· §7 ¶ ⁂ ※",
+    "supercalifragilisticexpialidocious pneumonoultramicroscopicsilicovolcanoconiosis " + "x" * 101 + " " + "y" * 100,
+    "unknown ð þ 🦀 ⌘ ☃ ꙮ words ÐÞ",
+    "don't can't won't I'm you're they've he's do not , . ! ?",
+    "tab\there\u000bvertical\u000cform\u0085nel\u2028ls\u200bzw\u00adsoft\ufeffbom\ue000pua\ufffdrepl\u0000nul",
+    "a\u0301e\u0300i\u0302 o\u0308\u0304 \u0301lead ﬁ Ⅻ ½ ² ① ß ẞ",
+    "e\u0323\u0301 q\u0307\u0323 \U00011938 \u1e9b\u0323 \u0e01\u0e34 \u0915\u093c\u093f",
+    "##hash ##ing [UNK] [CLS]inside[SEP] new  york",
+    "MiXeD CaSe WORDS The QUICK brown FOX 😀👍🏽",
+]
+
+WORDPIECE_PAIRS = [
+    ("Don't stop, CAFÉ!", "日本語 and naïve résumé"),
+    ("x" * 120, "short [MASK] word"),
+]
+
+# WordPiece variants also see random strings over these: accents, ideographs, symbols, what clean_text
+# drops, and long runs of letters.
+WORDPIECE_RANDOM_EXTRA = (
+    ["\u00ad", "\ue000", "\ufffd", "\u0000", "\u200b", "\u2060", "\u0600", "İ", "Σ", "ς", "ẞ", "ǅ"]
+    + list("北京欢迎東京タワー漢字") + ["\U00020000", "\uf900"] + list("$+<=>^`|~©®°±×÷¬¦€£¥")
+    + ["##", "[UNK]", "[SEP]", "don't", "I'm", " do not", "abcdefghijklmnop", "xxxxxxxxxxxxxxxxxxxx"]
+    + list("ÀÉÎÕÜàéîõüÅå") + ["\u0301", "\u0308", "\u0323", "\u20dd", "\u0903", "\u1ab0"]
+)
+
 # Seeded random strings over the characters the pipeline treats differently, for a few variants.
 RANDOM_VARIANTS = {"bytelevel-prefix-string-merges", "added-tokens-nfc", "split-digits-isolated",
                    "bytelevel-postprocessor-trim"}
@@ -101,9 +135,9 @@ RANDOM_ALPHABET = (
 )
 
 
-def random_strings(count=160, seed=7):
+def random_strings(count=160, seed=7, alphabet=RANDOM_ALPHABET):
     rng = random.Random(seed)
-    return ["".join(rng.choice(RANDOM_ALPHABET) for _ in range(rng.randint(1, 24))) for _ in range(count)]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24))) for _ in range(count)]
 
 
 def corpus_lines():
@@ -192,23 +226,102 @@ def variants(lines):
     return out
 
 
-def golden(tok, with_random=False):
+def encoding_record(enc):
+    return {"ids": enc.ids, "tokens": enc.tokens, "offsets": [list(o) for o in enc.offsets], "type_ids": enc.type_ids}
+
+
+ROBERTA_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+WORDPIECE_VOCAB = 600
+
+
+def train_wordpiece(lines, lowercase, strip_accents):
+    """BertWordPieceTokenizer's pipeline (BertNormalizer, BertPreTokenizer, WordPiece, BERT's template and
+    the WordPiece decoder), trained by HF's WordPieceTrainer as that class trains it."""
+    tok = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100))
+    tok.normalizer = normalizers.BertNormalizer(clean_text=True, handle_chinese_chars=True,
+                                                strip_accents=strip_accents, lowercase=lowercase)
+    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    tok.decoder = decoders.WordPiece(prefix="##")
+    trainer = trainers.WordPieceTrainer(vocab_size=WORDPIECE_VOCAB, min_frequency=2, special_tokens=SPECIALS,
+                                        limit_alphabet=1000, continuing_subword_prefix="##", show_progress=False)
+    tok.train_from_iterator(lines, trainer=trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", tok.token_to_id("[CLS]")), ("[SEP]", tok.token_to_id("[SEP]"))])
+    return tok
+
+
+def wordpiece_variants(lines):
+    out = {}
+    uncased = train_wordpiece(lines, lowercase=True, strip_accents=None)
+    out["wordpiece-uncased"] = json.loads(uncased.to_str())
+
+    cased = train_wordpiece(lines, lowercase=False, strip_accents=False)
+    cased.post_processor = processors.BertProcessing(("[SEP]", cased.token_to_id("[SEP]")),
+                                                     ("[CLS]", cased.token_to_id("[CLS]")))
+    out["wordpiece-cased-bertprocessing"] = json.loads(cased.to_str())
+
+    short = json.loads(uncased.to_str())
+    short["model"]["max_input_chars_per_word"] = 6
+    short["decoder"] = {"type": "WordPiece", "prefix": "##", "cleanup": False}
+    out["wordpiece-max-chars"] = short
+
+    # Accents stripped without lowercasing, no clean_text, no CJK spacing; a cased vocabulary.
+    stripped = Tokenizer.from_str(cased.to_str())
+    stripped.normalizer = normalizers.BertNormalizer(clean_text=False, handle_chinese_chars=False,
+                                                     strip_accents=True, lowercase=False)
+    out["wordpiece-strip-no-clean"] = json.loads(stripped.to_str())
+
+    # Other normalizers and pre-tokenizers before WordPiece, added tokens matched after normalization,
+    # no post-processor (a pair is A then B, B typed 1).
+    plain = Tokenizer.from_str(uncased.to_str())
+    plain.normalizer = normalizers.Sequence([normalizers.NFD(), normalizers.Lowercase()])
+    plain.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), pre_tokenizers.Whitespace()])
+    plain.post_processor = None
+    plain.add_tokens([AddedToken("New York", normalized=True), AddedToken("cat", single_word=True, normalized=True)])
+    out["wordpiece-whitespace-nfd"] = json.loads(plain.to_str())
+    return out
+
+
+def roberta_variants(lines):
+    """Byte-level BPE with RoBERTa's specials and RobertaProcessing, with and without the prefix space."""
+    out = {}
+    for add_prefix_space, name in ((False, "roberta-bytelevel"), (True, "roberta-prefix-space")):
+        tok = Tokenizer(models.BPE())
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=add_prefix_space)
+        tok.decoder = decoders.ByteLevel()
+        trainer = trainers.BpeTrainer(
+            vocab_size=600, min_frequency=2, special_tokens=ROBERTA_SPECIALS,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+        tok.train_from_iterator(lines, trainer=trainer)
+        tok.add_special_tokens([AddedToken("<mask>", lstrip=True, special=True, normalized=False)])
+        tok.post_processor = processors.RobertaProcessing(
+            ("</s>", tok.token_to_id("</s>")), ("<s>", tok.token_to_id("<s>")),
+            trim_offsets=True, add_prefix_space=add_prefix_space)
+        out[name] = json.loads(tok.to_str())
+    return out
+
+
+def golden(tok, with_random=False, wordpiece=False):
+    texts = TEST_STRINGS + (WORDPIECE_STRINGS if wordpiece else [])
+    if with_random:
+        texts += random_strings()
+        if wordpiece:
+            texts += random_strings(count=200, seed=11, alphabet=RANDOM_ALPHABET + WORDPIECE_RANDOM_EXTRA * 3)
     cases = []
-    for text in TEST_STRINGS + (random_strings() if with_random else []):
+    for text in texts:
         case = {"text": text}
         for key, add in (("with_special", True), ("without_special", False)):
-            enc = tok.encode(text, add_special_tokens=add)
-            case[key] = {"ids": enc.ids, "tokens": enc.tokens, "offsets": [list(o) for o in enc.offsets]}
+            case[key] = encoding_record(tok.encode(text, add_special_tokens=add))
         ids = case["with_special"]["ids"]
         case["decoded"] = tok.decode(ids, skip_special_tokens=False)
         case["decoded_skip_special"] = tok.decode(ids, skip_special_tokens=True)
         cases.append(case)
     pairs = []
-    for first, second in PAIRS:
+    for first, second in PAIRS + (WORDPIECE_PAIRS if wordpiece else []):
         pair = {"first": first, "second": second}
         for key, add in (("with_special", True), ("without_special", False)):
-            enc = tok.encode(first, second, add_special_tokens=add)
-            pair[key] = {"ids": enc.ids, "tokens": enc.tokens, "offsets": [list(o) for o in enc.offsets]}
+            pair[key] = encoding_record(tok.encode(first, second, add_special_tokens=add))
         pairs.append(pair)
     return {"tokenizers_version": tokenizers.__version__, "cases": cases, "pairs": pairs}
 
@@ -265,6 +378,12 @@ def main():
         tok = Tokenizer.from_str(text)
         write_json(os.path.join(OUT, name, "tokenizer.json"), doc, compact=True)
         write_json(os.path.join(OUT, name, "golden.json"), golden(tok, with_random=name in RANDOM_VARIANTS))
+        print(f"wrote {name}")
+
+    for name, doc in {**wordpiece_variants(lines), **roberta_variants(lines)}.items():
+        tok = Tokenizer.from_str(json.dumps(doc, ensure_ascii=False))
+        write_json(os.path.join(OUT, name, "tokenizer.json"), doc, compact=True)
+        write_json(os.path.join(OUT, name, "golden.json"), golden(tok, with_random=True, wordpiece=True))
         print(f"wrote {name}")
 
     write_json(os.path.join(OUT, "hf-trainer-merges.json"), hf_trainer_merges(lines))

@@ -2,7 +2,8 @@ import Foundation
 import FlowCore
 
 extension TokenizerLoader {
-    func loadPreTokenizer(_ json: JSONValue?) throws(TokenizerError) -> PreTokenizer {
+    /// A BPE model's pre-tokenizer: Splits, then ByteLevel (FlowLM's BPE is byte-level only).
+    func loadPreTokenizer(_ json: JSONValue?) throws(TokenizerError) -> ByteLevelPreTokenizer {
         guard let json, !json.isNull else {
             throw TokenizerError(path, "pre_tokenizer is null; byte-level BPE needs a ByteLevel pre-tokenizer")
         }
@@ -11,7 +12,7 @@ extension TokenizerLoader {
             steps = try fields.array(json["pretokenizers"], "pre_tokenizer.pretokenizers")
         }
         var splits: [SplitPreTokenizer] = []
-        var byteLevel: PreTokenizer?
+        var byteLevel: ByteLevelPreTokenizer?
         for (k, step) in steps.enumerated() {
             let key = steps.count == 1 ? "pre_tokenizer" : "pre_tokenizer.pretokenizers[\(k)]"
             let type = try fields.type(step, key)
@@ -21,22 +22,22 @@ extension TokenizerLoader {
                 splits.append(try loadSplit(step, key))
             case "ByteLevel":
                 guard byteLevel == nil else { throw TokenizerError(path, "unsupported '\(key)': a second ByteLevel") }
-                byteLevel = PreTokenizer(
+                byteLevel = ByteLevelPreTokenizer(
                     splits: [],
                     addPrefixSpace: try fields.bool(step["add_prefix_space"], "\(key).add_prefix_space", default: true),
                     useRegex: try fields.bool(step["use_regex"], "\(key).use_regex", default: true))
             default:
-                throw TokenizerError.unsupported(path, "pre-tokenizer", type)
+                throw TokenizerError(path, "unsupported pre-tokenizer type '\(type)' for a BPE model (FlowLM's BPE is byte-level: Split and ByteLevel steps)")
             }
         }
         guard var result = byteLevel else {
-            throw TokenizerError(path, "pre_tokenizer has no ByteLevel step; FlowLM reads byte-level BPE only")
+            throw TokenizerError(path, "pre_tokenizer has no ByteLevel step; FlowLM reads BPE only as byte-level BPE")
         }
         result.splits = splits
         return result
     }
 
-    private func loadSplit(_ json: JSONValue, _ key: String) throws(TokenizerError) -> SplitPreTokenizer {
+    func loadSplit(_ json: JSONValue, _ key: String) throws(TokenizerError) -> SplitPreTokenizer {
         let pattern = try fields.object(json["pattern"], "\(key).pattern")
         let source: String
         if let literal = pattern["String"]?.stringValue {
@@ -68,6 +69,15 @@ extension TokenizerLoader {
             return .byteLevel(
                 trimOffsets: try fields.bool(json["trim_offsets"], "post_processor.trim_offsets", default: true),
                 addPrefixSpace: try fields.bool(json["add_prefix_space"], "post_processor.add_prefix_space", default: true))
+        case "BertProcessing":
+            return .bert(sep: try loadSpecialToken(json["sep"], "post_processor.sep"),
+                         cls: try loadSpecialToken(json["cls"], "post_processor.cls"))
+        case "RobertaProcessing":
+            return .roberta(
+                sep: try loadSpecialToken(json["sep"], "post_processor.sep"),
+                cls: try loadSpecialToken(json["cls"], "post_processor.cls"),
+                trimOffsets: try fields.bool(json["trim_offsets"], "post_processor.trim_offsets", default: true),
+                addPrefixSpace: try fields.bool(json["add_prefix_space"], "post_processor.add_prefix_space", default: true))
         case "TemplateProcessing":
             var specials: [String: PostProcessor.SpecialEntry] = [:]
             if let members = json["special_tokens"]?.objectValue {
@@ -88,7 +98,7 @@ extension TokenizerLoader {
                 throw TokenizerError(path, "'post_processor.special_tokens' must be an object")
             }
             let single = try loadTemplate(json["single"], "post_processor.single", specials: specials)
-            var pair: [PostProcessor.Piece]?
+            var pair = PostProcessor.defaultPair
             if let value = json["pair"], !value.isNull {
                 pair = try loadTemplate(value, "post_processor.pair", specials: specials)
             }
@@ -105,11 +115,12 @@ extension TokenizerLoader {
             if let special = item["SpecialToken"] {
                 let name = try fields.string(special["id"], "\(key)[\(k)].SpecialToken.id")
                 guard specials[name] != nil else { throw TokenizerError(path, "'\(key)[\(k)]' names special token '\(name)' missing from special_tokens") }
-                pieces.append(.special(name))
+                pieces.append(.special(name, typeID: try fields.typeID(special["type_id"], "\(key)[\(k)].SpecialToken.type_id")))
             } else if let sequence = item["Sequence"] {
+                let typeID = try fields.typeID(sequence["type_id"], "\(key)[\(k)].Sequence.type_id")
                 switch try fields.string(sequence["id"], "\(key)[\(k)].Sequence.id") {
-                case "A": pieces.append(.sequence(first: true))
-                case "B": pieces.append(.sequence(first: false))
+                case "A": pieces.append(.sequence(first: true, typeID: typeID))
+                case "B": pieces.append(.sequence(first: false, typeID: typeID))
                 default: throw TokenizerError(path, "'\(key)[\(k)].Sequence.id' must be \"A\" or \"B\"")
                 }
             } else {
@@ -119,10 +130,24 @@ extension TokenizerLoader {
         return pieces
     }
 
-    func loadDecoder(_ json: JSONValue?) throws(TokenizerError) -> Bool {
-        guard let json, !json.isNull else { return false }
+    /// BertProcessing's and RobertaProcessing's `["[SEP]", 102]`.
+    private func loadSpecialToken(_ json: JSONValue?, _ key: String) throws(TokenizerError) -> PostProcessor.SpecialToken {
+        let pair = try fields.array(json, key)
+        guard pair.count == 2, let token = pair[0].stringValue else {
+            throw TokenizerError(path, "'\(key)' must be [token, id]")
+        }
+        return PostProcessor.SpecialToken(token: token, id: try fields.id(pair[1], "\(key)[1]"))
+    }
+
+    func loadDecoder(_ json: JSONValue?) throws(TokenizerError) -> Decoder? {
+        guard let json, !json.isNull else { return nil }
         let type = try fields.type(json, "decoder")
-        guard type == "ByteLevel" else { throw TokenizerError.unsupported(path, "decoder", type) }
-        return true
+        switch type {
+        case "ByteLevel": return .byteLevel
+        case "WordPiece":
+            return .wordPiece(prefix: try fields.string(json["prefix"], "decoder.prefix"),
+                              cleanup: try fields.bool(json["cleanup"], "decoder.cleanup"))
+        default: throw TokenizerError.unsupported(path, "decoder", type)
+        }
     }
 }

@@ -34,6 +34,35 @@ struct JSONFields {
         return b
     }
 
+    /// A required true or false.
+    func bool(_ value: JSONValue?, _ key: String) throws(TokenizerError) -> Bool {
+        guard let value else { throw TokenizerError(path, "missing '\(key)'") }
+        guard let b = value.boolValue else { throw TokenizerError(path, "'\(key)' must be true or false") }
+        return b
+    }
+
+    func optionalBool(_ value: JSONValue?, _ key: String) throws(TokenizerError) -> Bool? {
+        guard let value, !value.isNull else { return nil }
+        guard let b = value.boolValue else { throw TokenizerError(path, "'\(key)' must be true, false or null") }
+        return b
+    }
+
+    /// A count or length: an integer >= 0.
+    func count(_ value: JSONValue?, _ key: String) throws(TokenizerError) -> Int {
+        guard let value else { throw TokenizerError(path, "missing '\(key)'") }
+        guard let n = value.intValue, n >= 0 else { throw TokenizerError(path, "'\(key)' must be an integer >= 0") }
+        return n
+    }
+
+    /// A template's type id (0 when absent): an integer in 0..<2^32.
+    func typeID(_ value: JSONValue?, _ key: String) throws(TokenizerError) -> UInt32 {
+        guard let value, !value.isNull else { return 0 }
+        guard let n = value.intValue, let typeID = UInt32(exactly: n) else {
+            throw TokenizerError(path, "'\(key)' must be an integer in 0..<4294967296")
+        }
+        return typeID
+    }
+
     /// A token id: an integer in 0..<2^24 (far above any real vocabulary, low enough to index arrays).
     func id(_ value: JSONValue?, _ key: String) throws(TokenizerError) -> TokenID {
         guard let value else { throw TokenizerError(path, "missing '\(key)'") }

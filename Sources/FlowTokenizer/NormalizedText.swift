@@ -70,6 +70,11 @@ struct NormalizedText {
         return NormalizedText(scalars: [" "] + scalars, starts: newStarts, ends: newEnds)
     }
 
+    /// Replaces scalars one for one; each keeps its alignment.
+    mutating func replaceScalars(_ transform: (Unicode.Scalar) -> Unicode.Scalar) {
+        for k in scalars.indices { scalars[k] = transform(scalars[k]) }
+    }
+
     var string: String {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)

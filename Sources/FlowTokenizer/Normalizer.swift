@@ -1,13 +1,20 @@
 import Foundation
 
-/// The normalizers FlowLM supports: NFC, alone or in a Sequence (HF's `normalizer` field).
+/// The normalizers FlowLM supports: NFC, NFD, Lowercase and BertNormalizer, alone or in a Sequence
+/// (HF's `normalizer` field).
 enum Normalizer: Equatable {
     case nfc
+    case nfd
+    case lowercase
+    case bert(BertNormalizer)
     case sequence([Normalizer])
 
     func apply(_ text: NormalizedText) -> NormalizedText {
         switch self {
         case .nfc: return NFC.apply(text)
+        case .nfd: return NFD.apply(text)
+        case .lowercase: return Lowercase.apply(text)
+        case let .bert(bert): return bert.apply(text)
         case let .sequence(steps): return steps.reduce(text) { $1.apply($0) }
         }
     }
@@ -79,7 +86,7 @@ enum NFC {
     private static func combiningClass(_ scalar: Unicode.Scalar) -> UInt8 { scalar.properties.canonicalCombiningClass.rawValue }
 
     /// Canonical ordering: a stable sort by combining class within each run of non-starters.
-    private static func reorder(_ items: [Item]) -> [Item] {
+    static func reorder(_ items: [Item]) -> [Item] {
         var items = items
         var i = 0
         while i < items.count {

@@ -82,8 +82,8 @@ struct SplitPreTokenizer: @unchecked Sendable {
     }
 }
 
-/// What FlowLM runs before BPE: any `Split`s, then the `ByteLevel` step (prefix space, GPT-2 split).
-struct PreTokenizer: Sendable {
+/// What FlowLM runs before byte-level BPE: any `Split`s, then the `ByteLevel` step (prefix space, GPT-2 split).
+struct ByteLevelPreTokenizer: Sendable {
     var splits: [SplitPreTokenizer]
     var addPrefixSpace: Bool
     var useRegex: Bool

@@ -8,18 +8,15 @@ extension Tokenizer {
         return postProcessor.process(single, nil, addSpecialTokens: addSpecialTokens)
     }
 
-    /// Encodes a pair like HF's `encode(a, b)`: the pair template (TemplateProcessing) joins them.
+    /// Encodes a pair like HF's `encode(a, b)`: the post-processor joins them (with no post-processor, A
+    /// then B, B typed 1).
     public func encode(_ first: String, pair second: String, addSpecialTokens: Bool = true) -> Encoding {
         let a = encodeSequence(first), b = encodeSequence(second)
-        guard let postProcessor else {
-            var joined = a
-            joined.append(b)
-            return joined
-        }
+        guard let postProcessor else { return PostProcessor.joined(a, b) }
         return postProcessor.process(a, b, addSpecialTokens: addSpecialTokens)
     }
 
-    /// Added tokens, normalization, pre-tokenization and BPE; no post-processing.
+    /// Added tokens, normalization, pre-tokenization and the model; no post-processing.
     func encodeSequence(_ text: String) -> Encoding {
         let original = Array(text.unicodeScalars)
         var out = Encoding()
@@ -47,16 +44,26 @@ extension Tokenizer {
     }
 
     private func encodePiece(_ text: NormalizedText, into out: inout Encoding, scratch: inout EncodeScratch) {
-        preTokenizer.apply(text) { piece, range in
-            scratch.bytes.removeAll(keepingCapacity: true)
-            scratch.byteScalar.removeAll(keepingCapacity: true)
-            for k in range { scratch.appendUTF8(piece.scalars[k], scalarIndex: Int32(k)) }
-            let word = scratch.bytes.withUnsafeBufferPointer { model.tokenize(bytes: $0) }
-            for token in word {
-                let id = token.id
-                let first = Int(scratch.byteScalar[Int(token.start)])
-                let last = Int(scratch.byteScalar[Int(token.end) - 1])
-                out.append(id: id, token: tokenString(id) ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
+        switch model {
+        case let .byteLevelBPE(bpe, preTokenizer):
+            preTokenizer.apply(text) { piece, range in
+                scratch.bytes.removeAll(keepingCapacity: true)
+                scratch.byteScalar.removeAll(keepingCapacity: true)
+                for k in range { scratch.appendUTF8(piece.scalars[k], scalarIndex: Int32(k)) }
+                let word = scratch.bytes.withUnsafeBufferPointer { bpe.tokenize(bytes: $0) }
+                for token in word {
+                    let id = token.id
+                    let first = Int(scratch.byteScalar[Int(token.start)])
+                    let last = Int(scratch.byteScalar[Int(token.end) - 1])
+                    out.append(id: id, token: modelTokens[Int(id)] ?? "", offsets: piece.start(first)..<max(piece.start(first), piece.end(last)))
+                }
+            }
+        case let .wordPiece(wordPiece, preTokenizer):
+            preTokenizer.apply(text) { piece, range in
+                for token in wordPiece.tokenize(piece.scalars[range]) {
+                    let pieceRange = (range.lowerBound + token.start)..<(range.lowerBound + token.end)
+                    out.append(id: token.id, token: modelTokens[Int(token.id)] ?? "", offsets: piece.originalRange(pieceRange))
+                }
             }
         }
     }

@@ -13,6 +13,6 @@ public struct TokenizerError: FlowLMError, Equatable {
     public var description: String { "\(path): \(problem)" }
 
     static func unsupported(_ path: String, _ component: String, _ type: String) -> TokenizerError {
-        TokenizerError(path, "unsupported \(component) type '\(type)' (FlowLM reads byte-level BPE only)")
+        TokenizerError(path, "unsupported \(component) type '\(type)' (FlowLM reads byte-level BPE and WordPiece)")
     }
 }

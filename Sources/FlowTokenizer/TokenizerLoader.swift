@@ -3,12 +3,11 @@ import FlowCore
 
 /// Everything a Tokenizer is made of, read strictly from a tokenizer.json document.
 struct TokenizerParts {
-    var model: BPEModel
+    var model: TokenizerModel
     var addedTokens: [AddedToken]
     var normalizer: Normalizer?
-    var preTokenizer: PreTokenizer
     var postProcessor: PostProcessor?
-    var byteLevelDecoder: Bool
+    var decoder: Decoder?
 }
 
 struct TokenizerLoader {
@@ -22,19 +21,23 @@ struct TokenizerLoader {
                 throw TokenizerError(path, "'\(key)' is set; FlowLM does not truncate or pad in the tokenizer")
             }
         }
-        let model = try loadModel(try fields.object(document["model"], "model"))
+        let modelJSON = try fields.object(document["model"], "model")
+        let model: TokenizerModel
+        switch try fields.optionalString(modelJSON["type"], "model.type") ?? "(none)" {
+        case "BPE": model = .byteLevelBPE(try loadBPEModel(modelJSON), try loadPreTokenizer(document["pre_tokenizer"]))
+        case "WordPiece":
+            model = .wordPiece(try loadWordPieceModel(modelJSON), try loadWordPreTokenizer(document["pre_tokenizer"]))
+        case let type: throw TokenizerError.unsupported(path, "model", type)
+        }
         let normalizer = try loadNormalizer(document["normalizer"], "normalizer")
         let added = try loadAddedTokens(document["added_tokens"], model: model)
         return TokenizerParts(
             model: model, addedTokens: added, normalizer: normalizer,
-            preTokenizer: try loadPreTokenizer(document["pre_tokenizer"]),
             postProcessor: try loadPostProcessor(document["post_processor"]),
-            byteLevelDecoder: try loadDecoder(document["decoder"]))
+            decoder: try loadDecoder(document["decoder"]))
     }
 
-    func loadModel(_ json: JSONValue) throws(TokenizerError) -> BPEModel {
-        let type = try fields.optionalString(json["type"], "model.type") ?? "(none)"
-        guard type == "BPE" else { throw TokenizerError.unsupported(path, "model", type) }
+    func loadBPEModel(_ json: JSONValue) throws(TokenizerError) -> BPEModel {
         if let dropout = json["dropout"], !dropout.isNull {
             guard let p = dropout.doubleValue else { throw TokenizerError(path, "'model.dropout' must be a number or null") }
             guard p == 0 else { throw TokenizerError(path, "unsupported model.dropout \(p): BPE dropout is not deterministic") }
@@ -82,19 +85,19 @@ struct TokenizerLoader {
             path: path)
     }
 
-    func loadAddedTokens(_ json: JSONValue?, model: BPEModel) throws(TokenizerError) -> [AddedToken] {
+    func loadAddedTokens(_ json: JSONValue?, model: TokenizerModel) throws(TokenizerError) -> [AddedToken] {
         guard let json, !json.isNull else { return [] }
         var tokens: [AddedToken] = []
         var byID: [TokenID: String] = [:]
         var vocabTokenOfID: [TokenID: String] = [:]
-        for (token, id) in model.vocab { vocabTokenOfID[id] = token }
+        for (token, id) in model.entries { vocabTokenOfID[id] = token }
         for (k, item) in try fields.array(json, "added_tokens").enumerated() {
             let key = "added_tokens[\(k)]"
             guard item.objectValue != nil else { throw TokenizerError(path, "'\(key)' must be an object") }
             let id = try fields.id(item["id"], "\(key).id")
             let content = try fields.string(item["content"], "\(key).content")
             guard !content.isEmpty else { throw TokenizerError(path, "'\(key).content' is empty") }
-            if let vocabID = model.vocab[content], vocabID != id {
+            if let vocabID = model.id(of: content), vocabID != id {
                 throw TokenizerError(path, "added token '\(content)' has id \(id) but model.vocab gives it \(vocabID)")
             }
             if let owner = vocabTokenOfID[id], owner != content {
@@ -119,6 +122,9 @@ struct TokenizerLoader {
         let type = try fields.type(json, key)
         switch type {
         case "NFC": return .nfc
+        case "NFD": return .nfd
+        case "Lowercase": return .lowercase
+        case "BertNormalizer": return .bert(try loadBertNormalizer(json, key))
         case "Sequence":
             var steps: [Normalizer] = []
             for (k, item) in try fields.array(json["normalizers"], "\(key).normalizers").enumerated() {

@@ -16,7 +16,7 @@ import FlowTestSupport
         let trained = try Self.trainOnCorpus()
         let hf = try JSONValue.parse(Data(contentsOf: FixturePath.url("tokenizer/hf-trainer-merges.json")))
         let expected = try #require(hf["merges"]?.arrayValue).compactMap(\.stringValue)
-        let got = trained.model.mergeList.map { "\($0.0) \($0.1)" }
+        let got = trained.bpeModel?.mergeList.map { "\($0.0) \($0.1)" }
         #expect(expected.count > 50)
         #expect(got == expected)
         #expect(trained.vocabularySize == 420)
@@ -70,12 +70,12 @@ import FlowTestSupport
     @Test(arguments: [(3, ["a b"]), (2, ["a b", "c d", "Ġ ab", "Ġ cd"])])
     func followsFrequencyThenIDOrder(minFrequency: Int, expected: [String]) throws {
         let trained = try BPETrainer(vocabularySize: 10_000, minFrequency: minFrequency).train(texts: ["ab ab ab cd cd"])
-        #expect(trained.model.mergeList.map { "\($0.0) \($0.1)" } == expected)
+        #expect(trained.bpeModel?.mergeList.map { "\($0.0) \($0.1)" } == expected)
     }
 
     @Test func stopsAtTheTargetSize() throws {
         let trained = try BPETrainer(vocabularySize: 263, minFrequency: 1).train(texts: ["ab ab ab cd cd"])
         #expect(trained.vocabularySize == 263)
-        #expect(trained.model.mergeList.count == 2)
+        #expect(trained.bpeModel?.mergeList.count == 2)
     }
 }

@@ -6,7 +6,7 @@ import FlowTestSupport
 
 /// One golden.json written by Tools/make_tokenizer_fixtures.py from HF tokenizers 0.23.3.
 struct GoldenCase {
-    struct Expected { var ids: [TokenID]; var tokens: [String]; var offsets: [Range<Int>] }
+    struct Expected { var ids: [TokenID]; var tokens: [String]; var offsets: [Range<Int>]; var typeIDs: [UInt32] }
     var text: String
     var withSpecial: Expected
     var withoutSpecial: Expected
@@ -21,7 +21,8 @@ struct GoldenCase {
             offsets: try #require(v["offsets"]?.arrayValue).map { pair in
                 let p = try #require(pair.arrayValue)
                 return try #require(p[0].intValue)..<(try #require(p[1].intValue))
-            })
+            },
+            typeIDs: try #require(v["type_ids"]?.arrayValue).map { UInt32(try #require($0.intValue)) })
     }
 
     /// (first, second, with specials, without) for each pair case.
@@ -50,6 +51,12 @@ let goldenVariants = [
     "bytelevel-prefix-string-merges", "bytelevel-noprefix-pair-merges", "bytelevel-postprocessor-trim",
     "added-tokens-nfc", "split-digits-isolated", "split-removed", "split-mergedwithprevious",
     "split-mergedwithnext", "split-contiguous", "split-isolated-inverted",
+    "roberta-bytelevel", "roberta-prefix-space",
+] + wordPieceVariants
+
+let wordPieceVariants = [
+    "wordpiece-uncased", "wordpiece-cased-bertprocessing", "wordpiece-max-chars", "wordpiece-strip-no-clean",
+    "wordpiece-whitespace-nfd",
 ]
 
 @Suite struct GoldenTests {
@@ -64,9 +71,12 @@ let goldenVariants = [
                 #expect(got.ids == expected.ids, "ids of \(c.text.debugDescription) add=\(add)")
                 #expect(got.tokens == expected.tokens, "tokens of \(c.text.debugDescription) add=\(add)")
                 #expect(got.offsets == expected.offsets, "offsets of \(c.text.debugDescription) add=\(add)")
+                #expect(got.typeIDs == expected.typeIDs, "type ids of \(c.text.debugDescription) add=\(add)")
             }
-            #expect(tokenizer.decode(c.withSpecial.ids, skipSpecialTokens: false) == c.decoded)
-            #expect(tokenizer.decode(c.withSpecial.ids, skipSpecialTokens: true) == c.decodedSkipSpecial)
+            #expect(tokenizer.decode(c.withSpecial.ids, skipSpecialTokens: false) == c.decoded,
+                    "decoded \(c.text.debugDescription)")
+            #expect(tokenizer.decode(c.withSpecial.ids, skipSpecialTokens: true) == c.decodedSkipSpecial,
+                    "decoded without specials \(c.text.debugDescription)")
         }
     }
 
@@ -81,6 +91,7 @@ let goldenVariants = [
                 #expect(got.ids == expected.ids, "\(first.debugDescription) + \(second.debugDescription) add=\(add)")
                 #expect(got.tokens == expected.tokens)
                 #expect(got.offsets == expected.offsets)
+                #expect(got.typeIDs == expected.typeIDs)
             }
         }
     }
