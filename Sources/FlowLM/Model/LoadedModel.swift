@@ -5,6 +5,7 @@ import FlowKernels
 import FlowModel
 import FlowTokenizer
 import FlowTUI
+import FlowTrain
 
 /// A model directory opened for generation: the engine as a Denoiser (whichever architecture the registry
 /// loaded), and its tokenizer.
@@ -49,11 +50,25 @@ extension LoadedModel {
         var base = SamplerKnobs()
         base.answerLength = defaultLength
         let file = directory.appendingPathComponent(RecommendedKnobs.fileName)
-        guard FileManager.default.fileExists(atPath: file.path) else { return base }
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            base.sampler = Self.impliedSampler(directory: directory)
+            return base
+        }
         let data: Data
         do { data = try Data(contentsOf: file) } catch { throw FileProblem(file.path, "cannot be read (\(error.localizedDescription))") }
         guard let text = String(data: data, encoding: .utf8) else { throw FileProblem(file.path, "not UTF-8") }
         return try RecommendedKnobs.parse(text, path: file.path, base: base)
+    }
+
+    /// The sampler a folder implies when it recommends none: FlowLM's any-position sampler for a model FlowLM
+    /// trained with a corruption objective (its card says so), since only such a model has learned to judge
+    /// visible tokens; LLaDA for a mask-only model and for any model from elsewhere (a BERT, a RoBERTa).
+    static func impliedSampler(directory: URL) -> SamplerKind {
+        let card = (try? String(contentsOf: directory.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+        switch ModelCard.objective(inCard: card) {
+        case nil, .llada?: return .llada
+        default: return .flowlm
+        }
     }
 
     /// Token pieces from a model directory's tokenizer.json alone (for replaying a trace without the model).

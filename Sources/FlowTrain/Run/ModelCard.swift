@@ -24,6 +24,9 @@ public struct ModelCardFacts: Sendable {
 }
 
 public enum ModelCard {
+    /// Where the card names the training objective; `objective(inCard:)` reads it back.
+    static let objectiveMarker = "trained by FlowLM as a diffusion language model (objective `"
+
     public static func markdown(_ facts: ModelCardFacts) -> String {
         let k = facts.knobs
         var lines = [
@@ -34,7 +37,7 @@ public enum ModelCard {
             "",
             "# \(facts.modelName)",
             "",
-            "A small ModernBERT encoder trained by FlowLM as a diffusion language model (objective `\(k.corruption.objective.rawValue)`).",
+            "A small ModernBERT encoder \(objectiveMarker)\(k.corruption.objective.rawValue)`).",
             "",
             "## Training",
             "",
@@ -74,5 +77,14 @@ public enum ModelCard {
 
     public static func write(_ facts: ModelCardFacts, to directory: URL) throws {
         try AtomicFile.write(markdown(facts), to: directory.appendingPathComponent("README.md"))
+    }
+}
+
+extension ModelCard {
+    /// The objective a FlowLM model card names, or nil for a card FlowLM did not write (or none).
+    public static func objective(inCard text: String) -> Objective? {
+        guard let start = text.range(of: objectiveMarker)?.upperBound,
+              let name = text[start...].split(separator: "`", maxSplits: 1).first else { return nil }
+        return Objective(rawValue: String(name))
     }
 }
