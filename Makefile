@@ -5,7 +5,7 @@ DEFAULT_MODEL ?= checkpoints/shakespeare-flowlm
 # Sampler settings come from the model folder's flowlm_sampler.json (docs/SHAKESPEARE.md); flags here override them.
 RUN_ARGS ?=
 
-.PHONY: setup build release test run bench fixtures fuzz clean eval experiment-models
+.PHONY: setup build release test run bench fixtures fuzz clean eval experiment-models test-faults
 
 setup:
 	@bash Tools/setup.sh
@@ -34,6 +34,9 @@ eval: release
 # Retrains the 27 synthetic-task models that `make eval` reads (about an hour on 2 cores; finished ones are kept).
 experiment-models: release
 	bash Tools/train_experiment.sh
+
+test-faults:
+	bash Tools/test_faults.sh
 
 fuzz:
 	bash Tools/fuzz.sh --seconds $${FUZZ_SECONDS:-300}

@@ -31,6 +31,8 @@ public final class TrainRun {
         self.options = options
         let fm = FileManager.default
         try fm.createDirectory(at: options.output, withIntermediateDirectories: true)
+        // A run killed while writing leaves temporary files that would otherwise pile up, one per kill.
+        AtomicFile.removeStaleTemporaries(in: options.output)
         let vocabulary = TrainRun.syntheticVocabulary(options.data)
 
         // Tokenizer: the resumed run's, the initial model's, a given file, the task's symbols, or BPE trained on

@@ -75,7 +75,7 @@ public final class TrainingSession<Model: TrainableModel> {
         self.init(model: model, knobs: knobs, batcher: batcher, validationBatches: validationBatches)
         let saved = try TrainStateStore.load(from: directory, decayRanges: self.optimizer.decayRanges)
         let (state, optimizer) = (saved.state, saved.optimizer)
-        let path = directory.appendingPathComponent(TrainState.jsonFileName).path
+        let path = directory.appendingPathComponent(saved.parameters == nil ? TrainState.jsonFileName : TrainState.tensorFileName).path
         if let field = state.knobs.firstDifference(from: knobs) {
             throw FileProblem(path, "the run was started with a different \(field); resume with the same settings")
         }
