@@ -14,6 +14,8 @@ extension ModernBertModel {
     /// The same over a sharded checkpoint (or one file): each error names the shard that holds the tensor.
     public init(config: ModernBertConfig, weights file: WeightFiles) throws(ModelFileError) {
         let layout = ParameterLayout(config: config)
+        try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
+                                     what: "a model of \(layout.totalCount) parameters")
         func fail(_ kind: ModelFileError.Kind, _ detail: String, tensor: String? = nil) -> ModelFileError {
             ModelFileError(path: tensor.map { file.path(of: $0) } ?? file.path, kind: kind, detail: detail)
         }

@@ -120,3 +120,24 @@ import FlowTestSupport
         #expect(missing?.kind == .missingKey("model_type"))
     }
 }
+
+/// A config.json whose shapes would not fit in memory is refused before anything is allocated, with the estimate.
+@Suite struct MemoryBudgetTests {
+    @Test func absurdShapesAreRefusedWithTheEstimate() throws {
+        let directory = FixturePath.temporaryDirectory("flowlm-huge")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = FixturePath.url("model/nobias")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("model.safetensors"),
+                                         to: directory.appendingPathComponent("model.safetensors"))
+        var config = try String(contentsOf: source.appendingPathComponent("config.json"), encoding: .utf8)
+        for (key, value) in [("hidden_size", 65536), ("intermediate_size", 131072), ("num_hidden_layers", 200), ("num_attention_heads", 512)] {
+            config = config.replacingOccurrences(of: #""\#(key)": [0-9]+"#, with: "\"\(key)\": \(value)", options: .regularExpression)
+        }
+        config = config.replacingOccurrences(of: #""layer_types": \[[^\]]*\]"#, with: #""global_attn_every_n_layers": 3"#,
+                                             options: .regularExpression)
+        try config.write(to: directory.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: ModelFileError.self) { try ModelDirectory(directory).loadMaskedLanguageModel() }
+        #expect(error?.detail.contains("GB") == true && error?.detail.contains("this machine has") == true, "\(error?.detail ?? "")")
+        #expect(error?.path.hasSuffix("model.safetensors") == true)
+    }
+}

@@ -46,4 +46,17 @@ struct TextCorpusTests {
         let lone = try #require(throws: DataError.self) { try TextCorpus.decodeUTF8([0x80, 0x61], path: "x") }
         #expect(lone.byteOffset == 0 && lone.line == 1)
     }
+
+    @Test func danglingLinksAndLinkLoopsSayWhatTheyAre() throws {
+        let dir = FixturePath.temporaryDirectory()
+        let a = dir.appendingPathComponent("a"), b = dir.appendingPathComponent("b")
+        try FileManager.default.createSymbolicLink(atPath: a.path, withDestinationPath: "b")
+        try FileManager.default.createSymbolicLink(atPath: b.path, withDestinationPath: "a")
+        let loop = try #require(throws: DataError.self) { try TextCorpus.load(a) }
+        #expect(loop.description.contains("loop of symbolic links"))
+        let dangling = dir.appendingPathComponent("dangling")
+        try FileManager.default.createSymbolicLink(atPath: dangling.path, withDestinationPath: "gone.txt")
+        let error = try #require(throws: DataError.self) { try TextCorpus.load(dangling) }
+        #expect(error.description.contains("symbolic link to") && error.description.contains("gone.txt"))
+    }
 }

@@ -14,6 +14,8 @@ extension BertFamilyModel {
     /// shapes are all checked before the arena is allocated.
     public init(config: BertFamilyConfig, weights file: WeightFiles) throws(ModelFileError) {
         let layout = BertFamilyLayout(config: config)
+        try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
+                                     what: "a model of \(layout.totalCount) parameters")
         let names = BertFamilyTensorNames(config: config, layout: layout)
         func fail(_ kind: ModelFileError.Kind, _ detail: String, tensor: String? = nil) -> ModelFileError {
             ModelFileError(path: tensor.map { file.path(of: $0) } ?? file.path, kind: kind, detail: detail)

@@ -12,7 +12,7 @@ public enum TextCorpus {
     public static func load(_ url: URL) throws(DataError) -> [CorpusDocument] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw DataError(path: url.path, "no such file or folder")
+            throw DataError(path: url.path, missingReason(url))
         }
         let files: [URL]
         if isDirectory.boolValue {
@@ -34,6 +34,19 @@ public enum TextCorpus {
         }
         guard !documents.isEmpty else { throw DataError(path: url.path, "corpus is empty (no text besides whitespace)") }
         return documents
+    }
+
+    /// Why a path does not resolve: a dangling link or a loop of links reads as "no such file" to fileExists.
+    static func missingReason(_ url: URL) -> String {
+        guard (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) != nil else { return "no such file or folder" }
+        var target = url
+        for _ in 0..<40 {
+            guard let next = try? FileManager.default.destinationOfSymbolicLink(atPath: target.path) else {
+                return "a symbolic link to \(target.path), which does not exist"
+            }
+            target = URL(fileURLWithPath: next, relativeTo: target.deletingLastPathComponent()).standardizedFileURL
+        }
+        return "a loop of symbolic links (it never reaches a file)"
     }
 
     static func textFiles(under folder: URL) -> [URL] {
