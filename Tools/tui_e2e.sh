@@ -9,6 +9,9 @@
 # checkpoints/shakespeare-flowlm): steps until the correction is done and checks that the damaged positions are
 # marked and that the model's edits are drawn in the edit style (reverse, SGR 7). It checks styles and markers,
 # not words, so it holds for a retrained model too.
+# Part 3 runs the visualizer from an interactive shell: Ctrl-Z suspends it (the shell reports it stopped) and
+# `fg` redraws it; 50 resizes in about a second leave a whole, correct frame; SIGHUP exits with 129 and a sane
+# terminal.
 # Usage: Tools/tui_e2e.sh [trace.jsonl]   (env FLOWLM_BIN, default .build/debug/flowlm)
 set -euo pipefail
 BIN=${FLOWLM_BIN:-.build/debug/flowlm}
@@ -125,5 +128,35 @@ screen | grep -q "repair done" || { screen >&2; fail "the correction did not fin
 screen | grep -qE '†|✓' || fail "the damaged positions are no longer marked (†, or ✓ once restored)"
 tm send-keys -t e2e q; wait_exit
 [ "$(cat "$OUT/exit")" = 0 ] || fail "q in repair mode exited with $(cat "$OUT/exit")"
+tm kill-server
+
+# Part 3: job control, a resize storm and SIGHUP, from a shell.
+RUNS=$((RUNS + 1)); SOCKET="flowlm-e2e-$$-$RUNS"
+tm new-session -d -s e2e -x 100 -y 30 "bash --norc --noprofile -i"
+sleep 0.3
+# The visualizer is the shell's job itself (in `a; b`, a shell that sees `a` stop runs `b` at once).
+tm send-keys -t e2e -l "$BIN tui --replay '$TRACE'"
+tm send-keys -t e2e Enter
+wait_for "Canvas"
+tm send-keys -t e2e C-z
+wait_for "Stopped"
+tm send-keys -t e2e -l "fg"; tm send-keys -t e2e Enter
+wait_for "Canvas"
+screen | head -1 | grep -q "replay" || { screen >&2; fail "fg did not redraw the status line"; }
+for i in $(seq 1 50); do tm resize-window -t e2e -x $((70 + (i * 7) % 50)) -y $((20 + (i * 3) % 15)); sleep 0.02; done
+tm resize-window -t e2e -x 100 -y 30
+sleep 1
+wait_for "Canvas"
+[ "$(screen | wc -l)" = 30 ] || fail "after the resize storm the frame is not 30 lines"
+screen | head -1 | grep -q "replay" || { screen >&2; fail "after the resize storm the status line is missing"; }
+screen | sed -n '2p' | grep -q "Canvas" || { screen >&2; fail "after the resize storm the canvas title is not on line 2"; }
+screen | tail -1 | grep -q "step" || { screen >&2; fail "after the resize storm the key line is missing"; }
+pkill -HUP -f -- "$BIN tui --replay" || fail "no visualizer process to hang up"
+for _ in $(seq 1 30); do pgrep -f -- "$BIN tui --replay" > /dev/null || break; sleep 0.1; done
+tm send-keys -t e2e -l "echo exit=\$?; stty -a | tr '\\n' ' ' > '$OUT/stty.tmp'; mv '$OUT/stty.tmp' '$OUT/stty'"
+tm send-keys -t e2e Enter
+wait_for "exit=129"
+for _ in $(seq 1 20); do [ -s "$OUT/stty" ] && break; sleep 0.1; done
+grep -q " icanon" "$OUT/stty" && grep -q " echo " "$OUT/stty" || fail "after SIGHUP the terminal is not back in canonical mode with echo"
 tm kill-server
 echo "tui_e2e: ok"
