@@ -46,7 +46,7 @@ def save_checkpoint(out: Path, mlm: PreTrainedModel, full_state: dict, tokenizer
                     naming_files: list[Path] = (), specials: SpecialIds | None = None) -> None:
     """Rank 0 only. ``full_state`` is the gathered HF-named state dict (CPU). ``naming_files`` are the
     tokenizer_config.json / special_tokens_map.json to copy next to tokenizer.json (others left in OUT by an earlier
-    run are removed); ``specials`` are written into config.json as ids, so that the folder stands alone."""
+    run are removed); ``specials`` fill the pad/cls/sep/mask ids config.json lacks, so that the folder stands alone."""
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".saving-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -63,7 +63,9 @@ def save_checkpoint(out: Path, mlm: PreTrainedModel, full_state: dict, tokenizer
     config["architectures"] = [type(mlm).__name__]
     if specials is not None:  # as `flowlm train --init` does: the resolved ids, named in the config
         for role in ("pad", "cls", "sep", "mask"):
-            config[f"{role}_token_id"] = getattr(specials, role)
+            # Only where the config names none: an id it has shapes the model (RoBERTa's positions count from pad).
+            if config.get(f"{role}_token_id") is None:
+                config[f"{role}_token_id"] = getattr(specials, role)
     (tmp / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
     shutil.copyfile(tokenizer_path, tmp / "tokenizer.json")
     copied = []

@@ -13,21 +13,21 @@ DEFAULTS = dict(steps=2000, batch=16, grad_accum=1, length=128, lr=1e-3, warmup=
                 val_period=20, eval_every=100, save_every=250, log_every=1, max_val_examples=256)
 
 KNOB_FLAGS = {  # flag → CorruptionKnobs field
-    "minimum_noise": float, "substitution_peak": float, "weight_masked": float, "weight_substituted": float,
+    "minimum_noise": float, "substitution_peak": float, "substitution_floor": float, "weight_masked": float, "weight_substituted": float,
     "weight_kept": float, "selection_rate_low": float, "selection_rate_high": float, "bert_mask_fraction": float,
     "bert_random_fraction": float, "substitutes": str,
 }
 
 
 # flowlm train's spelling of a knob, accepted first (the long names remain as aliases).
-SWIFT_FLAGS = {"substitution_peak": "p-sub", "weight_masked": "w-mask", "weight_substituted": "w-sub",
+SWIFT_FLAGS = {"substitution_peak": "p-sub", "substitution_floor": "sub-floor", "weight_masked": "w-mask", "weight_substituted": "w-sub",
                "weight_kept": "w-keep"}
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m flowlm_train.train",
-                                description="Train ModernBertForMaskedLM, or fine-tune any AutoModelForMaskedLM, with FlowLM's corruption objectives "
-                                            "(launch with torchrun for DDP/FSDP).")
+                                description="Train ModernBertForMaskedLM, or fine-tune any AutoModelForMaskedLM, with "
+                                            "FlowLM's corruption objectives (launch with torchrun for DDP/FSDP).")
     d = DEFAULTS
     data = p.add_argument_group("data")
     data.add_argument("--data", required=True, help="a UTF-8 text file, a folder of .txt files, or a .jsonl of prompt/response")

@@ -60,6 +60,7 @@ class CorruptionKnobs:
     objective: str
     minimum_noise: float = 1e-3          # minimumNoise: t ~ U[minimum_noise, 1]
     substitution_peak: float = 0.2       # substitutionPeak: s(1/2) for flowlm
+    substitution_floor: float = 0.0      # substitutionFloor: s on a canvas with no masks, fading to 0 at r = 1
     weight_masked: float = 1.0           # weightMasked
     weight_substituted: float = 1.0      # weightSubstituted
     weight_kept: float = 1.0             # weightKept
@@ -77,6 +78,7 @@ class CorruptionKnobs:
         require(self.objective in OBJECTIVES, f"objective must be one of {', '.join(OBJECTIVES)}, got {self.objective!r}")
         require(0 < self.minimum_noise <= 1, f"minimum noise must be in (0, 1], got {self.minimum_noise}")
         require(0 <= self.substitution_peak <= 1, f"substitution peak must be in [0, 1], got {self.substitution_peak}")
+        require(0 <= self.substitution_floor <= 1, f"substitution floor must be in [0, 1], got {self.substitution_floor}")
         for name, w in (("mask", self.weight_masked), ("substitute", self.weight_substituted), ("keep", self.weight_kept)):
             require(math.isfinite(w) and w >= 0, f"{name} weight must be finite and non-negative, got {w}")
         require(0 < self.selection_rate_low <= self.selection_rate_high <= 1,
@@ -109,7 +111,8 @@ class CorruptionKnobs:
             return (f"bert: selection rate ~ U[{self.selection_rate_low}, {self.selection_rate_high}], "
                     f"mask/random/keep {self.bert_mask_fraction}/{self.bert_random_fraction}/{keep}")
         if self.objective == "flowlm":
-            return (f"flowlm: t ~ U[{self.minimum_noise}, 1], mask rate t, substitution {self.substitution_peak}·4r(1−r), "
+            floor = f" + {self.substitution_floor}·(1−r)" if self.substitution_floor > 0 else ""
+            return (f"flowlm: t ~ U[{self.minimum_noise}, 1], mask rate t, substitution {self.substitution_peak}·4r(1−r){floor}, "
                     f"weights mask/sub/keep {self.weight_masked}/{self.weight_substituted}/{self.weight_kept}, "
                     f"substitutes {self.substitutes}")
         return (f"uniform: t ~ U[{self.minimum_noise}, 1], substitution rate t, "
@@ -121,9 +124,9 @@ def hybrid_mask_rate(t: torch.Tensor) -> torch.Tensor:
     return t.clamp(0.0, 1.0)
 
 
-def hybrid_substitution_rate(mask_rate: torch.Tensor, peak: float) -> torch.Tensor:
-    """s(r) = min(peak·4r(1−r), 1−r) (HybridSchedule.substitutionRate)."""
-    return torch.minimum(peak * 4 * mask_rate * (1 - mask_rate), 1 - mask_rate)
+def hybrid_substitution_rate(mask_rate: torch.Tensor, peak: float, floor: float = 0.0) -> torch.Tensor:
+    """s(r) = min(peak·4r(1−r) + floor·(1−r), 1−r) (HybridSchedule.substitutionRate)."""
+    return torch.minimum(peak * 4 * mask_rate * (1 - mask_rate) + floor * (1 - mask_rate), 1 - mask_rate)
 
 
 @dataclass
@@ -220,7 +223,7 @@ class Corruptor:
                 assign(editable & (u < t), PositionKind.MASKED, (1.0 / t).float())
             elif k.objective == "flowlm":
                 m = hybrid_mask_rate(t)
-                s = hybrid_substitution_rate(m, k.substitution_peak)
+                s = hybrid_substitution_rate(m, k.substitution_peak, k.substitution_floor)
                 assign(editable & (u < m), PositionKind.MASKED, k.weight_masked)
                 assign(editable & (u >= m) & (u < m + s), PositionKind.SUBSTITUTED, k.weight_substituted)
                 assign(editable & (u >= m + s), PositionKind.KEPT, k.weight_kept)

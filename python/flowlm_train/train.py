@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import json
 import math
+import os
 import shlex
 import signal
 import sys
@@ -43,6 +44,10 @@ class Trainer:
     def __init__(self, args, argv: list[str]):
         self.args, self.argv = args, argv
         self.ctx = D.setup(args.backend, args.device)
+        if not self.ctx.is_main:  # one "Loading weights" progress bar, not one per rank
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
         if args.threads:
             torch.set_num_threads(args.threads)
         self.out = Path(args.out)
@@ -74,7 +79,8 @@ class Trainer:
             # --init-from: a folder, or a hub id resolved offline from the local HF cache (modeling.resolve_pretrained)
             source_dir = checkpoint = resolve_pretrained(a.init_from) if a.init_from else None
             if a.init_from:
-                where = "" if str(source_dir) == a.init_from else f" ({source_dir})"
+                resolved = source_dir.resolve()
+                where = "" if str(resolved) == a.init_from else f" ({resolved})"
                 self.source_note = f"`{a.init_from}`{where}"
             else:
                 self.source_note = f"random initialisation ({f'preset {a.preset}' if a.preset else f'config {a.config}'})"
@@ -376,5 +382,19 @@ def main(argv: list[str] | None = None) -> int:
         D.teardown()
 
 
+def entry() -> None:
+    """`python -m flowlm_train.train` and the flowlm-train script. After a distributed run the process ends with
+    os._exit once its output is flushed and every file is closed: the interpreter's finalisation would destroy the
+    gloo process group while one of its worker threads may still be releasing the last collective's tensors, which
+    needs the GIL, and that race aborts a rank now and then ("terminate called without an active exception") after
+    the run has finished and saved."""
+    code = main()
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

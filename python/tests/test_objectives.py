@@ -154,10 +154,18 @@ def test_hybrid_schedule_ends_and_peak():
     assert float(hybrid_substitution_rate(torch.tensor([0.9], dtype=torch.float64), 1.0)) == pytest.approx(0.1)  # capped at 1 − r
 
 
+def test_substitution_floor_as_flowtrain():
+    """s(r) = peak·4r(1−r) + floor·(1−r): the floor alone on a canvas with no masks, nothing at r = 1."""
+    r = torch.tensor([0.0, 0.5, 1.0], dtype=torch.float64)
+    assert hybrid_substitution_rate(r, 0.2, 0.1).tolist() == pytest.approx([0.1, 0.25, 0.0])
+    assert "+ 0.1·(1−r)" in CorruptionKnobs("flowlm", substitution_floor=0.1).summary
+
+
 @pytest.mark.parametrize("knobs, message", [
     (dict(objective="nope"), "objective"),
     (dict(objective="flowlm", minimum_noise=0), "minimum noise"),
     (dict(objective="flowlm", substitution_peak=1.5), "substitution peak"),
+    (dict(objective="flowlm", substitution_floor=-0.1), "substitution floor"),
     (dict(objective="flowlm", weight_kept=-1), "keep weight"),
     (dict(objective="bert", selection_rate_low=0.5, selection_rate_high=0.2), "selection rate"),
     (dict(objective="bert", bert_mask_fraction=0.8, bert_random_fraction=0.3), "bert mask"),
