@@ -10,7 +10,7 @@ import time
 import torch
 from transformers import ModernBertConfig
 
-# Must match Sources/FlowModel/ModernBertConfig+Presets.swift.
+# Must match Sources/FlowModel/ModernBert/ModernBertConfig+Presets.swift.
 PRESETS = {
     "toy": dict(vocab_size=2048, hidden_size=256, intermediate_size=512, num_hidden_layers=6, num_attention_heads=4,
                 pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),

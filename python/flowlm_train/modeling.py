@@ -11,7 +11,7 @@ from transformers import AutoConfig, AutoModelForMaskedLM, ModernBertConfig, Mod
 
 from .objectives import SpecialIds
 
-# Model shapes by preset name, as flowlm's ModelPreset (Sources/FlowModel/ModernBertConfig+Presets.swift). The
+# Model shapes by preset name, as flowlm's ModelPreset (Sources/FlowModel/ModernBert/ModernBertConfig+Presets.swift). The
 # vocabulary is the tokenizer's size and the special ids are the tokenizer's, as `flowlm train` sets them.
 PRESETS: dict[str, dict] = {
     "toy": dict(hidden_size=256, intermediate_size=512, num_hidden_layers=6, num_attention_heads=4,

@@ -73,10 +73,6 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    public func loadConfig() throws(ModelFileError) -> ModernBertConfig {
-        try ModernBertConfig.load(from: configURL)
-    }
-
     /// The weights, memory-mapped and validated: one file, or every shard the index names.
     public func openWeights() throws(ModelFileError) -> WeightFiles {
         switch weightsLayout {
@@ -97,11 +93,6 @@ public struct ModelDirectory: Sendable {
         let json = try loadConfigJSON()
         let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
         return try architecture.load(json, configURL.path, try openWeights())
-    }
-
-    /// The ModernBERT model (training, conversion and the golden tests need the concrete type).
-    public func loadModel() throws(ModelFileError) -> ModernBertModel {
-        try ModernBertModel(config: loadConfig(), weights: openWeights())
     }
 
     static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {

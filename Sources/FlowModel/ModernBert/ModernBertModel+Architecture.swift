@@ -41,3 +41,15 @@ extension ModelArchitecture {
         return model
     }
 }
+
+extension ModelDirectory {
+    /// config.json read as ModernBERT's (training and conversion need the concrete type).
+    public func loadConfig() throws(ModelFileError) -> ModernBertConfig {
+        try ModernBertConfig.load(from: configURL)
+    }
+
+    /// The ModernBERT model (training, conversion and the golden tests need the concrete type).
+    public func loadModel() throws(ModelFileError) -> ModernBertModel {
+        try ModernBertModel(config: loadConfig(), weights: openWeights())
+    }
+}
