@@ -45,6 +45,20 @@ import Testing
         #expect(harness.state.prompt == "o")
     }
 
+    /// Forking again and again keeps at most History.maximumBranches, and the loop forgets the steps of the
+    /// branches dropped, so exploring for hours cannot grow memory without bound.
+    @Test func branchesAreCappedAndTheirStepsForgotten() throws {
+        let harness = try started()
+        try harness.press(.character(" "), .character(" "), .character(" "))
+        for fork in 0..<(History.maximumBranches + 8) {
+            try harness.press(.left, .character(fork % 2 == 0 ? "x" : "X"), .character(" "))
+        }
+        let history = try #require(harness.state.history)
+        #expect(history.branches.count == History.maximumBranches)
+        let kept = try #require(harness.refiner(.main)).recordedStepCount
+        #expect(kept <= history.nodeIDs.count + 2, "\(kept) steps kept for \(history.nodeIDs.count) shown")
+    }
+
     @Test func stepThreeTimesThenRaiseTauEditStepBackAndBranch() throws {
         let harness = try started()
         try harness.press(.character(" "), .character(" "), .character(" "))

@@ -31,14 +31,14 @@ public struct TerminalUnavailable: FlowLMError {
 /// One run of the UI; separate from `TUIApp` so its state lives in locals of one thread.
 struct AppLoop {
     let options: TUIOptions
-    let terminal: Terminal
+    let terminal: any TerminalDevice
     let mailbox = Mailbox()
     let worker: RefinementWorker
     var state: AppState
     /// Model label, vocabulary size and special tokens for trace headers (from the model or the trace).
     var traceContext: TraceFiles.Context?
 
-    init(options: TUIOptions, terminal: Terminal) {
+    init(options: TUIOptions, terminal: any TerminalDevice) {
         self.options = options
         self.terminal = terminal
         worker = RefinementWorker(model: options.model, mailbox: mailbox)

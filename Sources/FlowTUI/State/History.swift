@@ -9,7 +9,11 @@ public struct Branch: Sendable, Hashable {
 
 /// Every computed step, as a set of branches: continuing from an earlier step with other knobs
 /// forks a new branch and keeps the old future reachable (`b` cycles, `B` discards the others).
+/// At most `maximumBranches` are kept: a fork beyond that forgets the oldest branch other than the one on
+/// screen, so hours of exploring cannot grow memory without bound (frames shared by branches are stored once).
 public struct History: Sendable, Hashable {
+    public static let maximumBranches = 16
+
     public private(set) var branches: [Branch]
     public private(set) var activeBranch: Int
     /// The frame on screen, an index into the active branch.
@@ -41,8 +45,20 @@ public struct History: Sendable, Hashable {
             branches.append(Branch(id: nextID, forkIndex: viewIndex, frames: prefix + [frame]))
             nextID += 1
             activeBranch = branches.count - 1
+            forgetOldBranches()
         }
         viewIndex = frames.count - 1
+    }
+
+    /// The refinement nodes any branch still shows (the loop may forget the others).
+    public var nodeIDs: Set<Int> { Set(branches.flatMap { $0.frames.compactMap(\.nodeID) }) }
+
+    private mutating func forgetOldBranches() {
+        while branches.count > Self.maximumBranches {
+            let oldest = branches.indices.first { $0 != activeBranch }!
+            branches.remove(at: oldest)
+            if activeBranch > oldest { activeBranch -= 1 }
+        }
     }
 
     /// Replaces the viewed frame (a re-plan of the same step with new knobs). Later frames were computed
@@ -56,6 +72,7 @@ public struct History: Sendable, Hashable {
             nextID += 1
             activeBranch = branches.count - 1
             viewIndex = frames.count - 1
+            forgetOldBranches()
         }
     }
 

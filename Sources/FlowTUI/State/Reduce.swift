@@ -37,7 +37,13 @@ extension AppState {
             guard request.generation == generation else { return [] }
             busy.remove(request.lane)
             if let rate { tokensPerSecond = rate }
+            let branchesBefore = history?.branches.map(\.id)
             record(frame, for: request, replanned: replanned)
+            // A branch forgotten for the cap: the loop may drop the steps only it held.
+            if request.lane == .main, let history, let before = branchesBefore,
+               !Set(before).isSubset(of: history.branches.map(\.id)) {
+                return [.keepSteps(lane: .main, nodes: history.nodeIDs)]
+            }
             return []
         case let .finished(request):
             guard request.generation == generation else { return [] }
