@@ -134,9 +134,8 @@ struct AppLoop {
         do {
             let trace = try TraceFiles.load(path)
             if options.model == nil {
-                state.pieces = options.replayPieces ?? PieceLookup { "#\($0)" }
-                state.maskToken = trace.context.specialTokens.mask
-                state.modelName = "replay: \(trace.context.model)"
+                dispatch(.replaySourceOpened(name: "replay: \(trace.context.model)", maskToken: trace.context.specialTokens.mask,
+                                             pieces: options.replayPieces ?? PieceLookup { "#\($0)" }))
                 traceContext = trace.context
             }
             let prompt = trace.prompt.map { state.pieces($0) }.joined()

@@ -74,6 +74,9 @@ extension AppState {
             busy.removeAll()
             setStatus("replaying \(path) (\(frames.count - 1) steps)")
             return []
+        case let .replaySourceOpened(name, mask, pieces):
+            modelName = name; maskToken = mask; self.pieces = pieces
+            return []
         case let .modelOpened(name, mask, pieces):
             modelName = name; maskToken = mask; self.pieces = pieces; hasModel = true
             screen = .visualizer
