@@ -100,9 +100,10 @@ public enum RefinementBenchmark {
     /// visible so both the unmask and the edit paths run) with fixed random logits of `vocabularySize`.
     /// The forward pass is excluded: it returns a cached matrix.
     /// With `fusedStatistics` the fixed logits come with their row statistics, as the engine serves them at
-    /// this vocabulary; without, the loop sweeps them itself.
+    /// this vocabulary; without, the loop sweeps them itself. With `fromHistory` the re-planned step is one back
+    /// in history, whose logits are no longer cached: it is served from its kept statistics.
     public static func measureStep(positions: Int = 512, vocabularySize: Int = 50_000, samples: Int = 20,
-                                   fusedStatistics: Bool = true,
+                                   fusedStatistics: Bool = true, fromHistory: Bool = false,
                                    knobs base: SamplerKnobs = SamplerKnobs()) throws(DiffusionError) -> StepBenchmarkResult {
         precondition(positions >= 3 && vocabularySize > 8 && samples > 0, "benchmark shape")
         let special = SpecialTokens(pad: 0, cls: 1, sep: 2, mask: 3)
@@ -120,10 +121,17 @@ public enum RefinementBenchmark {
         knobs.editGate = 0
         let refiner = try Refiner(denoiser: denoiser, canvas: canvas, knobs: knobs)
         try refiner.step()
+        if fromHistory {
+            try refiner.step()
+            refiner.stepBack()
+        }
         var times: [Double] = []
         let cpuStart = processorSeconds()
         for _ in 0..<samples {
             try refiner.replan(knobs: knobs)
+            if fromHistory, refiner.lastPlanSource != .keptStatistics {
+                throw .invalidKnob("the re-plan from history was served by \(refiner.lastPlanSource.rawValue), not kept statistics")
+            }
             let d = refiner.lastPlanningTime.components
             times.append(Double(d.seconds) * 1e3 + Double(d.attoseconds) * 1e-15)
         }

@@ -14,9 +14,26 @@ public struct StepNode: Sendable {
 
 /// Drives the refinement loop one step at a time over a `Denoiser` and keeps every step taken as a tree:
 /// stepping back and stepping again with other knobs (or after forcing a token) starts a branch, and
-/// the old future stays reachable until discarded. The most recent logits are cached, so re-planning
-/// the current step with new knobs needs no forward pass.
+/// the old future stays reachable until discarded. The most recent logits are cached, and every recorded
+/// step keeps its row statistics (`KeptStatistics`, within `keptStatisticsBudget` bytes), so re-planning any
+/// step in history with new thresholds needs no forward pass.
 public final class Refiner {
+    /// Where the last computed step's scores came from.
+    public enum PlanSource: String, Sendable {
+        /// A forward pass ran.
+        case forward
+        /// The logits of the latest forward pass were still cached.
+        case cachedLogits = "cached logits"
+        /// The step's kept statistics sufficed (a re-plan anywhere in history).
+        case keptStatistics = "kept statistics"
+    }
+
+    /// Memory for kept statistics (default 256 MB: about 6,000 steps at 512 positions and top-5).
+    public var keptStatisticsBudget: Int {
+        get { kept.budget }
+        set { kept.budget = newValue }
+    }
+    public private(set) var lastPlanSource: PlanSource = .forward
     public let denoiser: any Denoiser
     public private(set) var knobs: SamplerKnobs
     public let initialCanvas: Canvas
@@ -33,6 +50,7 @@ public final class Refiner {
     private var editedHead: LoopState?
     private var cachedLogits: (tokens: [TokenID], logits: LogitMatrix)?
     private var statistics = RowStatistics()
+    private var kept = KeptStatisticsStore(budget: 256 << 20)
 
     public init(denoiser: any Denoiser, canvas: Canvas, knobs: SamplerKnobs) throws(DiffusionError) {
         self.denoiser = denoiser
@@ -99,9 +117,10 @@ public final class Refiner {
             cursor = next
             return nodes[next]?.step
         }
-        let (step, after) = try compute(from: headState, knobs: knobs)
+        let (step, after, keptForStep) = try compute(from: headState, knobs: knobs)
         let id = nodes.count
         nodes.append(StepNode(id: id, parent: cursor, knobs: knobs, step: step, stateBefore: headState, stateAfter: after))
+        if let keptForStep { kept.keep(keptForStep, for: id) }
         cursor = id
         editedHead = nil
         return step
@@ -152,6 +171,7 @@ public final class Refiner {
         while let next = doomed.popLast() {
             doomed += children(of: next)
             nodes[next] = nil
+            kept.remove(next)
         }
     }
 
@@ -167,13 +187,14 @@ public final class Refiner {
     /// What the UI calls when the user discards every other branch. A cursor on a freed step moves back to
     /// the initial canvas (callers select a node before stepping anyway).
     public func retain(nodes keep: Set<Int>) {
-        var kept = Set<Int>()
+        var retained = Set<Int>()
         for start in keep {
             var id: Int? = start
-            while let current = id, let node = node(current), kept.insert(current).inserted { id = node.parent }
+            while let current = id, let node = node(current), retained.insert(current).inserted { id = node.parent }
         }
-        for id in nodes.indices where nodes[id] != nil && !kept.contains(id) { nodes[id] = nil }
-        if let cursor, !kept.contains(cursor) {
+        for id in nodes.indices where nodes[id] != nil && !retained.contains(id) { nodes[id] = nil }
+        kept.retain(retained)
+        if let cursor, !retained.contains(cursor) {
             self.cursor = nil
             editedHead = nil
         }
@@ -197,8 +218,9 @@ public final class Refiner {
         try validate(knobs)
         self.knobs = knobs
         guard let id = cursor, let node = nodes[id], node.stateBefore.phase(under: knobs) != .done else { return nil }
-        let (step, after) = try compute(from: node.stateBefore, knobs: knobs)
+        let (step, after, keptForStep) = try compute(from: node.stateBefore, knobs: knobs, kept: kept[id])
         let newID = children(of: id).isEmpty ? id : nodes.count
+        if let keptForStep { kept.keep(keptForStep, for: newID) }
         let replanned = StepNode(id: newID, parent: node.parent, knobs: knobs, step: step,
                                  stateBefore: node.stateBefore, stateAfter: after)
         if newID == id { nodes[id] = replanned } else { nodes.append(replanned) }
@@ -247,16 +269,34 @@ public final class Refiner {
         }
     }
 
-    private func compute(from state: LoopState, knobs: SamplerKnobs) throws(DiffusionError) -> (RefinementStep, LoopState) {
-        let logits = try logits(for: state.canvas.tokens, knobs: knobs)
+    /// Plans one step from `state`: from `keptStatistics` when they cover the knobs (no forward pass), else from
+    /// the logits (cached, or a forward pass). Returns what re-planning the step later needs.
+    private func compute(from state: LoopState, knobs: SamplerKnobs, kept keptStatistics: KeptStatistics? = nil)
+        throws(DiffusionError) -> (RefinementStep, LoopState, KeptStatistics?) {
         let clock = ContinuousClock()
+        let layout = BlockLayout(canvas: state.canvas, blockLength: knobs.blockLength, steps: knobs.steps)
+        let tokens = state.canvas.tokens
+        if let keptStatistics, keptStatistics.covers(knobs, state: state), cachedLogits?.tokens != tokens {
+            let start = clock.now
+            let misses = PlanningMisses()
+            let planner = StepPlanner(knobs: knobs, layout: layout, logits: nil, stats: keptStatistics.statistics,
+                                      kept: keptStatistics, misses: misses)
+            let (step, after) = planner.plan(state)
+            if misses.count == 0 {
+                lastPlanningTime = clock.now - start
+                lastPlanSource = .keptStatistics
+                return (step, after, keptStatistics)
+            }
+        }
+        let wasCached = cachedLogits?.tokens == tokens
+        let logits = try logits(for: tokens, knobs: knobs)
+        lastPlanSource = wasCached ? .cachedLogits : .forward
         let start = clock.now
         try statistics.compute(logits, temperature: Float(knobs.temperature), keep: max(knobs.topK, 2),
                                special: state.canvas.specialTokens, entropy: knobs.confidence == .negativeEntropy)
-        let layout = BlockLayout(canvas: state.canvas, blockLength: knobs.blockLength, steps: knobs.steps)
-        let result = StepPlanner(knobs: knobs, layout: layout, logits: logits, stats: statistics).plan(state)
+        let (step, after) = StepPlanner(knobs: knobs, layout: layout, logits: logits, stats: statistics).plan(state)
         lastPlanningTime = clock.now - start
-        return result
+        return (step, after, KeptStatistics(statistics: statistics, knobs: knobs, tokens: tokens, logits: logits))
     }
 
     // MARK: Batching across refiners

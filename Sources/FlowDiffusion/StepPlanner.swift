@@ -6,8 +6,11 @@ import FlowCore
 struct StepPlanner {
     let knobs: SamplerKnobs
     let layout: BlockLayout
-    let logits: LogitMatrix
+    /// The step's logits, or nil when planning from kept statistics (`kept`, which must cover the knobs).
+    let logits: LogitMatrix?
     let stats: RowStatistics
+    var kept: KeptStatistics? = nil
+    var misses: PlanningMisses? = nil
 
     private var special: SpecialTokens { stats.special }
 
@@ -79,7 +82,10 @@ struct StepPlanner {
     // MARK: Measures
 
     func probability(_ row: Int, _ token: TokenID) -> Float {
-        stats.probability(row: row, token: token, in: logits)
+        if let logits { return stats.probability(row: row, token: token, in: logits) }
+        if let p = kept?.probability(row: row, token: token) { return p }
+        misses?.count += 1
+        return 0
     }
 
     /// Confidence of `token` at `row` by the chosen measure; higher is more confident; 0 for reserved ids.
@@ -93,7 +99,8 @@ struct StepPlanner {
     }
 
     func sample(row: Int, random: inout FlowRandom) -> TokenID {
-        stats.sample(row: row, in: logits, uniform: random.nextFloat())
+        guard let logits else { misses?.count += 1; return stats.topId(row: row) }
+        return stats.sample(row: row, in: logits, uniform: random.nextFloat())
     }
 }
 

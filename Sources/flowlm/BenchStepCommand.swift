@@ -11,6 +11,8 @@ struct BenchStepCommand: ParsableCommand {
     @Option(help: "Timed re-plans.") var samples: Int = 20
     @Flag(help: "Make the loop sweep the logits for its statistics instead of receiving them with the logits (as the engine gathers them in its decoder GEMM from vocabulary 16384 on).")
     var sweep = false
+    @Flag(help: "Re-plan a step back in history (its logits no longer cached) from the statistics kept for it.")
+    var history = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -23,7 +25,7 @@ struct BenchStepCommand: ParsableCommand {
         warnIfUnoptimizedBuild()
         try reportingFailures {
             let result = try RefinementBenchmark.measureStep(positions: positions, vocabularySize: vocab, samples: samples,
-                                                                fusedStatistics: !sweep)
+                                                                fusedStatistics: !sweep, fromHistory: history)
             if json {
                 print(result.json)
             } else {

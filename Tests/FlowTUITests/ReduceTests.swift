@@ -142,6 +142,15 @@ import Testing
         #expect(stepped.changes.contains { $0.kind == .force && $0.position == position })
     }
 
+    /// The status line says whether a re-plan needed a forward pass.
+    @Test func replanSourceIsShownOnTheStatusLine() throws {
+        let harness = try started()
+        try harness.send(.replanScored(lane: .main, withoutForwardPass: true, source: "kept statistics", milliseconds: 0.84))
+        #expect(harness.state.status == "re-planned from kept statistics in 0.8 ms, no forward pass")
+        try harness.send(.replanScored(lane: .main, withoutForwardPass: false, source: "forward", milliseconds: 12))
+        #expect(harness.state.status?.hasPrefix("re-planned with a forward pass") == true)
+    }
+
     @Test func autoplayTicksStepAndSpeedChanges() throws {
         let harness = try started()
         try harness.press(.character("a"), .character("+"))

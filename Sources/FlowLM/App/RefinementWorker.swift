@@ -76,6 +76,11 @@ final class RefinementWorker: @unchecked Sendable {
                 }
                 let rate = replan || seconds <= 0 ? nil : Double(frame.tokens.count) / seconds
                 self.mailbox.post(.stepped(request: request, frame: frame, replanned: replan, tokensPerSecond: rate))
+                if replan {
+                    let source = driver.refiner.lastPlanSource
+                    self.mailbox.post(.replanScored(lane: request.lane, withoutForwardPass: source != .forward,
+                                                    source: source.rawValue, milliseconds: seconds * 1000))
+                }
             } catch {
                 self.mailbox.post(.workFailed(lane: request.lane, message: "\(error)"))
             }

@@ -20,6 +20,8 @@ public enum Action: Sendable {
     case traceSaved(path: String)
     /// A replayed trace: its frames become one branch; `hasModel` stays as it was.
     case traceOpened(path: String, prompt: String, frames: [StepFrame])
+    /// Where a re-plan's scores came from (kept statistics, cached logits, or a forward pass) and how long it took.
+    case replanScored(lane: Lane, withoutForwardPass: Bool, source: String, milliseconds: Double)
     /// A trace replayed without a model: the name, mask id and pieces to show it with.
     case replaySourceOpened(name: String, maskToken: Int32, pieces: PieceLookup)
     case modelOpened(name: String, maskToken: Int32, pieces: PieceLookup)

@@ -74,6 +74,12 @@ extension AppState {
             busy.removeAll()
             setStatus("replaying \(path) (\(frames.count - 1) steps)")
             return []
+        case let .replanScored(lane, withoutForwardPass, source, milliseconds):
+            guard lane == .main else { return [] }
+            let time = format(milliseconds, digits: 1)
+            setStatus(withoutForwardPass ? "re-planned from \(source) in \(time) ms, no forward pass"
+                                         : "re-planned with a forward pass (\(time) ms): the change needs the full logits")
+            return []
         case let .replaySourceOpened(name, mask, pieces):
             modelName = name; maskToken = mask; self.pieces = pieces
             return []
