@@ -9,7 +9,7 @@ struct BenchRenderCommand: ParsableCommand {
     @Option(help: "Canvas tokens.") var tokens: Int = 512
     @Option(help: "Screen width in cells.") var width: Int = 160
     @Option(help: "Screen height in cells.") var height: Int = 50
-    @Option(help: "Timed frames.") var frames: Int = 200
+    @Option(help: "Timed frames.") var frames: Int = 1000
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -24,7 +24,9 @@ struct BenchRenderCommand: ParsableCommand {
             print(result.json.serialized)
         } else {
             print("render \(tokens) tokens at \(width)×\(height): mean \(result.meanMilliseconds) ms, median \(result.medianMilliseconds) ms,"
-                  + " max \(result.maxMilliseconds) ms per frame (render \(result.meanRenderMilliseconds), diff \(result.meanDiffMilliseconds))")
+                  + " p99 \(result.p99Milliseconds) ms, max \(result.maxMilliseconds) ms per frame (render \(result.meanRenderMilliseconds),"
+                  + " diff \(result.meanDiffMilliseconds)); \(result.overBudgetFrames) of \(frames) frames over the"
+                  + " \(RenderBenchmark.Result.budgetMilliseconds) ms budget")
         }
     }
 }

@@ -30,7 +30,7 @@ struct ForwardCommand: ParsableCommand {
             let tokenIDs: [TokenID]
             var tokenizer: Tokenizer?
             if let ids {
-                tokenIDs = try parseIDs(ids)
+                tokenIDs = try parseTokenIDs(ids)
             } else {
                 guard directory.hasTokenizer else {
                     throw FileProblem(directory.tokenizerURL.path, "file not found (--text needs the model's tokenizer.json; --ids does not)")
@@ -48,16 +48,5 @@ struct ForwardCommand: ParsableCommand {
             let describe: ((TokenID) -> String)? = tokenizer.map { t in { t.decode([$0]).debugDescription } }
             print(json ? report.json(topK: topK) : report.textLines(topK: topK, describe: describe).joined(separator: "\n"))
         }
-    }
-
-    private func parseIDs(_ text: String) throws -> [TokenID] {
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        var result: [TokenID] = []
-        for part in parts {
-            guard let id = TokenID(part), id >= 0 else { throw ValidationError("--ids: '\(part)' is not a token id") }
-            result.append(id)
-        }
-        guard !result.isEmpty else { throw ValidationError("--ids is empty") }
-        return result
     }
 }

@@ -27,13 +27,7 @@ struct ScoreCommand: ParsableCommand {
                                          threads: threads)
             let tokens: [TokenID]
             if let ids {
-                tokens = try ids.split(separator: ",").map { part in
-                    guard let id = TokenID(part.trimmingCharacters(in: .whitespaces)), id >= 0,
-                          Int(id) < loaded.denoiser.vocabularySize else {
-                        throw ValidationError("--ids: '\(part)' is not a token id of this model")
-                    }
-                    return id
-                }
+                tokens = try parseTokenIDs(ids, vocabularySize: loaded.denoiser.vocabularySize)
             } else {
                 tokens = loaded.encode(try StandardInput.unlessDash(text ?? ""))
             }

@@ -19,6 +19,11 @@ public enum RenderBenchmark {
         public var meanRenderMilliseconds: Double
         public var meanDiffMilliseconds: Double
         public var meanChangedCells: Double
+        /// Frames slower than `budgetMilliseconds` (a frame the eye could see stutter).
+        public var overBudgetFrames = 0
+
+        /// The per-frame budget: 5 ms.
+        public static let budgetMilliseconds = 5.0
 
         /// `{"benchmark":"render","tokens":512,...,"mean_ms":1.234,...}` for `flowlm bench render --json`.
         public var json: JSONValue {
@@ -31,6 +36,7 @@ public enum RenderBenchmark {
                 ("max_ms", ms(maxMilliseconds)),
                 ("render_mean_ms", ms(meanRenderMilliseconds)), ("diff_mean_ms", ms(meanDiffMilliseconds)),
                 ("changed_cells_mean", ms(meanChangedCells)),
+                ("budget_ms", ms(Self.budgetMilliseconds)), ("over_budget_frames", int(overBudgetFrames)),
             ])
         }
     }
@@ -89,6 +95,7 @@ public enum RenderBenchmark {
                             maxMilliseconds: sorted.last ?? 0, meanRenderMilliseconds: mean(renders),
                             meanDiffMilliseconds: mean(diffs), meanChangedCells: changed / Double(max(1, frames)))
         result.p99Milliseconds = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        result.overBudgetFrames = totals.filter { $0 > Result.budgetMilliseconds }.count
         return result
     }
 }
