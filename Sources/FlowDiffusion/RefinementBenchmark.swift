@@ -38,12 +38,7 @@ final class FixedLogitsDenoiser: Denoiser {
     /// tested against the same definition).
     static func summarize(_ logits: LogitMatrix, _ request: SoftmaxSummaryRequest) -> SoftmaxSummaries {
         let k = request.candidates, v = logits.vocabularySize
-        var ranges: [Range<Int>] = [], start = 0
-        for cut in request.excluded.map(Int.init) where cut >= start && cut < v {
-            if cut > start { ranges.append(start..<cut) }
-            start = cut + 1
-        }
-        if start < v { ranges.append(start..<v) }
+        let ranges = RowStatistics.allowedRanges(vocabularySize: v, excluding: request.excluded)
         var maxima: [Float] = [], sums: [Float] = [], weighted: [Float] = []
         var ids = [TokenID](repeating: -1, count: logits.rows * k), best = [Float](repeating: -.infinity, count: logits.rows * k)
         logits.values.withUnsafeBufferPointer { all in

@@ -140,16 +140,22 @@ struct RowStatistics {
             entropyConfidence = [Float](repeating: 0, count: rows)
         }
         if self.vocabularySize != vocabularySize || reservedKey != reserved {
-            let cuts = Set(reserved.map(Int.init)).filter { $0 >= 0 && $0 < vocabularySize }.sorted()
-            var ranges: [Range<Int>] = []
-            var start = 0
-            for cut in cuts { if cut > start { ranges.append(start..<cut) }; start = cut + 1 }
-            if start < vocabularySize { ranges.append(start..<vocabularySize) }
+            let ranges = Self.allowedRanges(vocabularySize: vocabularySize, excluding: reserved)
             allowedRanges = ranges
             allowedRangePairs = ranges.flatMap { [Int64($0.lowerBound), Int64($0.upperBound)] }
             reservedKey = reserved
         }
         self.rows = rows; self.k = k; self.vocabularySize = vocabularySize
+    }
+
+    /// The ids of `0..<vocabularySize` left once `excluded` are taken out, as ascending ranges.
+    static func allowedRanges(vocabularySize: Int, excluding excluded: [TokenID]) -> [Range<Int>] {
+        let cuts = Set(excluded.map(Int.init)).filter { $0 >= 0 && $0 < vocabularySize }.sorted()
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for cut in cuts { if cut > start { ranges.append(start..<cut) }; start = cut + 1 }
+        if start < vocabularySize { ranges.append(start..<vocabularySize) }
+        return ranges
     }
 
     /// False when the row has no finite maximum or a non-finite normalizer.
