@@ -164,13 +164,9 @@ struct BertFamilyTensorNames {
             targets[name] = Target(slot: slot, offset: offset, shape: shape ?? slot.shape)
             required.append(name)
         }
-        func bind(_ name: String, _ linear: LinearSlots) {
-            bind(name + ".weight", linear.weight)
-            if let bias = linear.bias { bind(name + ".bias", bias) }
-        }
-        func bind(_ name: String, _ norm: NormSlots) {
-            bind(name + ".weight", norm.weight)
-            if let bias = norm.bias { bind(name + ".bias", bias) }
+        func bind(_ name: String, _ pair: some WeightAndBiasSlots) {
+            bind(name + ".weight", pair.weight)
+            if let bias = pair.bias { bind(name + ".bias", bias) }
         }
         /// Query, key and value as the three row blocks of the fused QKV weight and bias.
         func bindQKV(_ names: [String], _ qkv: LinearSlots) {
