@@ -125,7 +125,7 @@ extension BertFamilyModel {
         normalize(w.headHidden, rows: n, layout.headNorm, p, policy: policy)
         let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
         if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
-           let packed = inferenceWeights?.packed[decoder.weight.offset] {
+           let packed = inferenceWeights?.packed(decoder.weight) {
             return packedLogitsForward(input: w.headHidden, rows: n, weight: packed, bias: p + layout.decoderBias.offset,
                                        output: w.logits, summarizing: request, policy: policy)
         }
@@ -164,7 +164,7 @@ extension BertFamilyModel {
     /// `nn.Linear` on the packed weights when there are some, on the arena's otherwise.
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
                 output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
-        if let packed = inferenceWeights?.packed[slots.weight.offset] {
+        if let packed = inferenceWeights?.packed(slots.weight) {
             packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
                                 output: output, accumulate: accumulate, policy: policy)
             return

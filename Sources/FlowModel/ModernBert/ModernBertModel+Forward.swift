@@ -87,7 +87,7 @@ extension ModernBertModel {
 
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
                 output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
-        if let packed = inferenceWeights?.packed[slots.weight.offset] {
+        if let packed = inferenceWeights?.packed(slots.weight) {
             packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
                                 output: output, accumulate: accumulate, policy: policy)
             return
@@ -112,7 +112,7 @@ extension ModernBertModel {
                   mean: head.headNormMean, rstd: head.headNormRstd, policy: policy)
         let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
         if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
-           let packed = inferenceWeights?.packed[decoder.weight.offset] {
+           let packed = inferenceWeights?.packed(decoder.weight) {
             return packedLogitsForward(input: head.headNormed, rows: n, weight: packed, bias: decoder.bias.map { p + $0.offset },
                                        output: head.logits, summarizing: request, policy: policy)
         }

@@ -8,7 +8,7 @@ public struct ModernBertModel: Sendable {
     /// Changing them drops `inferenceWeights`, so a packed copy can never go stale.
     public var parameters: [Float] { didSet { inferenceWeights = nil } }
     /// Packed copies of the linear weights that the forward pass uses when present (`packForInference`).
-    public private(set) var inferenceWeights: InferenceWeights?
+    public private(set) var inferenceWeights: PackedLinearWeights?
 
     public init(config: ModernBertConfig, parameters: [Float]) {
         let layout = ParameterLayout(config: config)
@@ -20,7 +20,9 @@ public struct ModernBertModel: Sendable {
     /// the CPU has it. For models that serve forward passes; a trainer changing the weights drops the copy.
     public mutating func packForInference() {
         guard inferenceWeights == nil else { return }
-        inferenceWeights = parameters.withUnsafeBufferPointer { InferenceWeights(layout: layout, arena: $0.baseAddress!) }
+        inferenceWeights = parameters.withUnsafeBufferPointer {
+            PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!)
+        }
     }
 
     /// Values of one tensor.
