@@ -34,6 +34,8 @@ public protocol ArenaLayout: Sendable, Equatable {
     var slots: [ParameterSlot] { get }
     /// Arena length in floats (including alignment padding).
     var totalCount: Int { get }
+    /// The weights the inference GEMM multiplies by: every linear layer's and the decoder's.
+    var linearWeights: [ParameterSlot] { get }
 }
 
 extension ArenaLayout {
@@ -61,5 +63,23 @@ struct ArenaLayoutBuilder {
         let a = Self.alignment
         totalCount = (totalCount + s.count + a - 1) / a * a
         return s
+    }
+}
+
+/// A model whose parameters are one flat arena that `layout` describes.
+public protocol ArenaModel {
+    associatedtype Layout: ArenaLayout
+    var layout: Layout { get }
+    var parameters: [Float] { get }
+}
+
+extension ArenaModel {
+    /// Values of one tensor.
+    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
+
+    /// Packed copies of the linear weights for the AVX-512 inference GEMM (about the size of the weights again);
+    /// nil when the CPU has no packed kernel.
+    func packLinearWeights() -> PackedLinearWeights? {
+        parameters.withUnsafeBufferPointer { PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!) }
     }
 }

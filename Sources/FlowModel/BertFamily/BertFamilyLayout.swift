@@ -29,8 +29,7 @@ public struct BertFamilyLayout: ArenaLayout {
 
     /// The decoder's weight, tied or not.
     public var decoder: ParameterSlot { decoderWeight ?? wordEmbeddings }
-    /// The weights the inference GEMM multiplies by: every linear layer's and the decoder's.
-    var linearWeights: [ParameterSlot] {
+    public var linearWeights: [ParameterSlot] {
         [headDense.weight, decoder] + layers.flatMap { [$0.qkv.weight, $0.attentionOutput.weight, $0.mlpInput.weight, $0.mlpOutput.weight] }
     }
 

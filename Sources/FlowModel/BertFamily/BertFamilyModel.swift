@@ -4,7 +4,7 @@ import FlowKernels
 /// A BERT-family masked LM ready for forward passes: its config, the arena layout and the parameters (one flat
 /// array, see BertFamilyLayout). Forward-only: the parameters never change after loading, so a packed copy made
 /// by `packForInference` can never go stale.
-public struct BertFamilyModel: Sendable {
+public struct BertFamilyModel: ArenaModel, Sendable {
     public let config: BertFamilyConfig
     public let layout: BertFamilyLayout
     public let parameters: [Float]
@@ -17,15 +17,9 @@ public struct BertFamilyModel: Sendable {
         self.config = config; self.layout = layout; self.parameters = parameters
     }
 
-    /// Packs the linear weights (QKV, attention output, MLP, head dense, decoder) for the AVX-512 inference GEMM
-    /// (about the size of the weights again), when the CPU has it.
+    /// Packs the linear weights (QKV, attention output, MLP, head dense, decoder) for the inference GEMM
+    /// (`packLinearWeights`), when the CPU has it.
     public mutating func packForInference() {
-        guard inferenceWeights == nil else { return }
-        inferenceWeights = parameters.withUnsafeBufferPointer {
-            PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!)
-        }
+        if inferenceWeights == nil { inferenceWeights = packLinearWeights() }
     }
-
-    /// Values of one tensor.
-    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
 }
