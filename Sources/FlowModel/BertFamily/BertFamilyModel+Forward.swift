@@ -28,9 +28,7 @@ extension BertFamilyModel {
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "BertFamilyWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
-        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
-            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
-        }
+        try batch.checkIDs(vocabularySize: v)
         if batch.length > config.contextLength {
             throw ModelInputError("a sequence of \(batch.length) tokens is longer than the model's \(config.contextLength) positions")
         }

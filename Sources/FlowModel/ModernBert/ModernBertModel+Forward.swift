@@ -36,9 +36,7 @@ extension ModernBertModel {
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
-        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
-            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
-        }
+        try batch.checkIDs(vocabularySize: v)
         let n = batch.tokenCount
         guard n > 0 else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
