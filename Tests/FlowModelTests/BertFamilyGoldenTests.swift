@@ -5,39 +5,6 @@ import FlowKernels
 import FlowModel
 import FlowTestSupport
 
-/// One BERT-family fixture case written by Tools/make_model_fixtures.py from HF transformers 5.24.
-struct BertGoldenCase {
-    let name: String
-    let model: BertFamilyModel
-    let golden: SafeTensorsFile
-    let batch: TokenBatch
-
-    init(_ name: String) throws {
-        self.name = name
-        model = try BertFamilyModel.load(directory: FixturePath.url("model/\(name)"))
-        golden = try SafeTensorsFile(contentsOf: FixturePath.url("model/\(name)/golden.safetensors"))
-        let shape = try #require(golden.info("input_ids")).shape
-        batch = try TokenBatch(ids: try golden.integers("input_ids").map { TokenID($0) },
-                               attentionMask: try golden.integers("attention_mask"), batchSize: shape[0], length: shape[1])
-    }
-
-    /// Values of a [B, T, width] tensor at real (unpadded) positions only.
-    func realRows(_ values: [Float], width: Int) -> [Float] {
-        var out: [Float] = []
-        for b in 0..<batch.batchSize {
-            let start = b * batch.length * width
-            out += values[start..<(start + batch.lengths[b] * width)]
-        }
-        return out
-    }
-
-    func argmaxes(_ values: [Float], width: Int) -> [Int] {
-        stride(from: 0, to: values.count, by: width).map { s in
-            (s..<(s + width)).max { values[$0] < values[$1] }! - s
-        }
-    }
-}
-
 /// Logits through the architecture-independent interface, as the registry's callers see them.
 private func registryLogits(_ model: any MaskedLanguageModel, _ batch: TokenBatch,
                             summarizing request: SoftmaxSummaryRequest? = nil) throws -> ([Float], SoftmaxSummaries?) {
