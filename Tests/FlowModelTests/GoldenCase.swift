@@ -36,6 +36,30 @@ struct GoldenCase<Model> {
             (s..<(s + width)).max { values[$0] < values[$1] }! - s
         }
     }
+
+    /// Expects `logits` [B·T, V] to be HF's at the real positions: within 2e-4, with the same argmax. Returns the
+    /// largest difference.
+    @discardableResult
+    func expectLogitsMatch(_ logits: [Float], vocabularySize v: Int, _ label: String,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws -> Float {
+        let ours = realRows(logits, width: v), expected = realRows(try golden.floats("logits"), width: v)
+        let worst = maxAbsDifference(ours, expected)
+        #expect(worst < 2e-4, "\(label): logits", sourceLocation: sourceLocation)
+        #expect(argmaxes(ours, width: v) == argmaxes(expected, width: v), "\(label): argmax", sourceLocation: sourceLocation)
+        return worst
+    }
+
+    /// Expects the embeddings output and each layer's output [B·T, H] to be HF's `hidden.i` at the real positions,
+    /// within 1e-4.
+    func expectHiddenStatesMatch(_ states: [[Float]], width h: Int, layerCount: Int, _ label: String,
+                                 sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(states.count == layerCount + 1, sourceLocation: sourceLocation)
+        for (i, state) in states.enumerated() {
+            let reference = realRows(try golden.floats("hidden.\(i)"), width: h)
+            #expect(maxAbsDifference(realRows(state, width: h), reference) < 1e-4, "\(label): hidden state \(i)",
+                    sourceLocation: sourceLocation)
+        }
+    }
 }
 
 typealias ModernBertGoldenCase = GoldenCase<ModernBertModel>

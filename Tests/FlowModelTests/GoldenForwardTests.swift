@@ -13,15 +13,8 @@ import FlowTestSupport
         let c = try ModernBertGoldenCase(name)
         let output = try c.model.forward(c.batch, policy: .serial, collectHiddenStates: true)
         let v = c.model.config.vocabularySize, h = c.model.config.hiddenSize
-        let logits = c.realRows(output.logits, width: v)
-        let expected = c.realRows(try c.golden.floats("logits"), width: v)
-        #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
-        #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
-        #expect(output.hiddenStates.count == c.model.config.layerCount + 1)
-        for (i, state) in output.hiddenStates.enumerated() {
-            let reference = c.realRows(try c.golden.floats("hidden.\(i)"), width: h)
-            #expect(maxAbsDifference(c.realRows(state, width: h), reference) < 1e-4, "\(name): hidden state \(i)")
-        }
+        try c.expectLogitsMatch(output.logits, vocabularySize: v, name)
+        try c.expectHiddenStatesMatch(output.hiddenStates, width: h, layerCount: c.model.config.layerCount, name)
         let final = c.realRows(try #require(output.finalHidden), width: h)
         #expect(maxAbsDifference(final, c.realRows(try c.golden.floats("final_norm"), width: h)) < 1e-4, "\(name): final norm")
     }
@@ -35,10 +28,7 @@ import FlowTestSupport
         #expect(model.inferenceWeights != nil)
         let v = model.config.vocabularySize
         for policy in [ComputePolicy.serial, ComputePolicy(threads: 2)] {
-            let logits = c.realRows(try model.forward(c.batch, policy: policy).logits, width: v)
-            let expected = c.realRows(try c.golden.floats("logits"), width: v)
-            #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
-            #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
+            try c.expectLogitsMatch(try model.forward(c.batch, policy: policy).logits, vocabularySize: v, name)
         }
     }
 
