@@ -5,56 +5,16 @@ import FlowKernels
 import FlowModel
 import FlowTestSupport
 
-/// One fixture case written by Tools/make_model_fixtures.py from HF transformers 5.24.
-struct GoldenCase {
-    let name: String
-    let model: ModernBertModel
-    let golden: SafeTensorsFile
-    let batch: TokenBatch
-
-    init(_ name: String) throws {
-        self.name = name
-        model = try ModelDirectory(FixturePath.url("model/\(name)")).loadModel()
-        golden = try SafeTensorsFile(contentsOf: FixturePath.url("model/\(name)/golden.safetensors"))
-        let shape = try #require(golden.info("input_ids")).shape
-        batch = try TokenBatch(ids: try golden.integers("input_ids").map { TokenID($0) },
-                               attentionMask: try golden.integers("attention_mask"), batchSize: shape[0], length: shape[1])
-    }
-
-    /// Values of a [B, T, width] tensor at real (unpadded) positions only.
-    func realRows(_ values: [Float], width: Int) -> [Float] {
-        var out: [Float] = []
-        for b in 0..<batch.batchSize {
-            let start = b * batch.length * width
-            out += values[start..<(start + batch.lengths[b] * width)]
-        }
-        return out
-    }
-
-    func argmaxes(_ values: [Float], width: Int) -> [Int] {
-        stride(from: 0, to: values.count, by: width).map { s in
-            (s..<(s + width)).max { values[$0] < values[$1] }! - s
-        }
-    }
-}
-
 @Suite struct GoldenForwardTests {
     static let cases = ["nobias", "allbias", "legacy_4x", "padded_batch", "bf16", "f16"]
 
     @Test(arguments: cases)
     func logitsAndHiddenStatesMatchTransformers(name: String) throws {
-        let c = try GoldenCase(name)
+        let c = try ModernBertGoldenCase(name)
         let output = try c.model.forward(c.batch, policy: .serial, collectHiddenStates: true)
         let v = c.model.config.vocabularySize, h = c.model.config.hiddenSize
-        let logits = c.realRows(output.logits, width: v)
-        let expected = c.realRows(try c.golden.floats("logits"), width: v)
-        #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
-        #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
-        #expect(output.hiddenStates.count == c.model.config.layerCount + 1)
-        for (i, state) in output.hiddenStates.enumerated() {
-            let reference = c.realRows(try c.golden.floats("hidden.\(i)"), width: h)
-            #expect(maxAbsDifference(c.realRows(state, width: h), reference) < 1e-4, "\(name): hidden state \(i)")
-        }
+        try c.expectLogitsMatch(output.logits, vocabularySize: v, name)
+        try c.expectHiddenStatesMatch(output.hiddenStates, width: h, layerCount: c.model.config.layerCount, name)
         let final = c.realRows(try #require(output.finalHidden), width: h)
         #expect(maxAbsDifference(final, c.realRows(try c.golden.floats("final_norm"), width: h)) < 1e-4, "\(name): final norm")
     }
@@ -62,21 +22,18 @@ struct GoldenCase {
     /// The inference path (weights packed for the AVX-512 GEMM, AVX-512 activations) against the same fixtures.
     @Test(.enabled(if: PackedWeight.isSupported), arguments: cases)
     func packedWeightsMatchTransformersToo(name: String) throws {
-        let c = try GoldenCase(name)
+        let c = try ModernBertGoldenCase(name)
         var model = c.model
         model.packForInference()
         #expect(model.inferenceWeights != nil)
         let v = model.config.vocabularySize
         for policy in [ComputePolicy.serial, ComputePolicy(threads: 2)] {
-            let logits = c.realRows(try model.forward(c.batch, policy: policy).logits, width: v)
-            let expected = c.realRows(try c.golden.floats("logits"), width: v)
-            #expect(maxAbsDifference(logits, expected) < 2e-4, "\(name): logits")
-            #expect(c.argmaxes(logits, width: v) == c.argmaxes(expected, width: v), "\(name): argmax")
+            try c.expectLogitsMatch(try model.forward(c.batch, policy: policy).logits, vocabularySize: v, name)
         }
     }
 
     @Test func changingTheParametersDropsThePackedCopy() throws {
-        var model = try GoldenCase("nobias").model
+        var model = try ModernBertGoldenCase("nobias").model
         model.packForInference()
         let packed = model
         model.parameters[0] += 1
@@ -85,14 +42,14 @@ struct GoldenCase {
     }
 
     @Test func twoWorkersGiveTheSameLogits() throws {
-        let c = try GoldenCase("nobias")
+        let c = try ModernBertGoldenCase("nobias")
         let serial = try c.model.forward(c.batch, policy: .serial)
         let parallel = try c.model.forward(c.batch, policy: ComputePolicy(threads: 2))
         #expect(maxAbsDifference(serial.logits, parallel.logits) < 1e-5)
     }
 
     @Test func paddedBatchEqualsEachSequenceAlone() throws {
-        let c = try GoldenCase("padded_batch")
+        let c = try ModernBertGoldenCase("padded_batch")
         let batched = try c.model.forward(c.batch, policy: ComputePolicy(threads: 2))
         let v = c.model.config.vocabularySize
         for b in 0..<c.batch.batchSize {
@@ -105,7 +62,7 @@ struct GoldenCase {
     }
 
     @Test func workspaceIsReusedAcrossShapes() throws {
-        let c = try GoldenCase("allbias")
+        let c = try ModernBertGoldenCase("allbias")
         let workspace = ForwardWorkspace(config: c.model.config)
         let first = try c.model.forward(c.batch, workspace: workspace, policy: .serial)
         _ = try c.model.forward(TokenBatch(sequences: [[5, 6, 7], [8]], padID: 0), workspace: workspace, policy: .serial)
@@ -114,7 +71,7 @@ struct GoldenCase {
     }
 
     @Test func keptActivationsGiveTheSameLogits() throws {
-        let c = try GoldenCase("legacy_4x")
+        let c = try ModernBertGoldenCase("legacy_4x")
         let keeping = ForwardWorkspace(config: c.model.config, keepsActivations: true)
         let kept = try c.model.forward(c.batch, workspace: keeping, policy: .serial)
         let plain = try c.model.forward(c.batch, policy: .serial)
@@ -125,7 +82,7 @@ struct GoldenCase {
     }
 
     @Test func outOfVocabularyIdIsAnError() throws {
-        let c = try GoldenCase("bf16")
+        let c = try ModernBertGoldenCase("bf16")
         #expect(throws: ModelInputError.self) {
             try c.model.forward(TokenBatch(sequences: [[1, 5000]], padID: 0), policy: .serial)
         }

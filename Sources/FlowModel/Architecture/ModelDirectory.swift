@@ -60,17 +60,7 @@ public struct ModelDirectory: Sendable {
 
     /// config.json as JSON (the registry reads `model_type` from it before the architecture reads the rest).
     public func loadConfigJSON() throws(ModelFileError) -> JSONValue {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: configURL)
-        } catch {
-            throw ModelFileError(path: configURL.path, kind: .unreadableFile, detail: "cannot read the file")
-        }
-        do {
-            return try JSONValue.parse(bytes)
-        } catch {
-            throw ModelFileError(path: configURL.path, kind: .invalidJSON, detail: "not valid JSON (\(error.description))")
-        }
+        try ConfigJSONReader.load(from: configURL)
     }
 
     /// The weights, memory-mapped and validated: one file, or every shard the index names.

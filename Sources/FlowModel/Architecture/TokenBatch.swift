@@ -54,3 +54,13 @@ extension TokenBatch {
         try self.init(ids: ids, attentionMask: mask, batchSize: batchSize, length: length)
     }
 }
+
+extension TokenBatch {
+    /// Refuses an id outside 0..<vocabularySize before a forward pass reads an embedding row with it: callers' ids
+    /// are input, so a bad one is an error, not an out-of-bounds read.
+    func checkIDs(vocabularySize v: Int) throws(ModelInputError) {
+        if let bad = ids.first(where: { $0 < 0 || Int($0) >= v }) {
+            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
+        }
+    }
+}

@@ -5,32 +5,10 @@ import FlowCore
 // XLMRobertaConfig, DistilBertConfig of transformers 5.24). Defaults are those classes' defaults; the shape keys
 // have none here, as for ModernBERT. Unknown keys are ignored, as HF does; known keys with the wrong type,
 // unsupported activations or position kinds, and shapes HF would refuse are errors naming the file and the key.
-extension BertFamilyConfig {
-    public static func load(from url: URL) throws(ModelFileError) -> BertFamilyConfig {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            let missing = !FileManager.default.fileExists(atPath: url.path)
-            throw ModelFileError(path: url.path, kind: missing ? .missingFile : .unreadableFile,
-                                 detail: missing ? "file not found" : "cannot read the file")
-        }
-        return try parse(bytes, path: url.path)
-    }
-
-    public static func parse(_ bytes: some Collection<UInt8>, path: String) throws(ModelFileError) -> BertFamilyConfig {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch {
-            throw ModelFileError(path: path, kind: .invalidJSON, detail: "not valid JSON (\(error.description))")
-        }
-        return try parse(json: json, path: path)
-    }
-
+extension BertFamilyConfig: ConfigJSONReadable {
     /// A config.json already parsed (`path` for messages); `model_type` picks the variant.
     public static func parse(json: JSONValue, path: String) throws(ModelFileError) -> BertFamilyConfig {
-        try BertFamilyConfigReader(json: json, path: path).read()
+        try ConfigJSONReader(json: json, path: path).bertFamilyConfig()
     }
 
     /// config.json `model_type` values this family reads, and the variant each is.
@@ -39,81 +17,27 @@ extension BertFamilyConfig {
     ]
 }
 
-private struct BertFamilyConfigReader {
-    let json: JSONValue
-    let path: String
-
+// The BERT family's keys, read with the shared typed accessors.
+extension ConfigJSONReader {
     /// HF activation names and what this engine runs for each (ACT2FN in transformers/activations.py: every
     /// tanh-form GELU is `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`).
-    static let activations: [(name: String, activation: BertFamilyConfig.Activation)] = [
+    fileprivate static let bertActivations: [(name: String, activation: BertFamilyConfig.Activation)] = [
         ("gelu", .gelu), ("gelu_python", .gelu),
         ("gelu_new", .geluTanh), ("gelu_pytorch_tanh", .geluTanh), ("gelu_python_tanh", .geluTanh),
         ("gelu_fast", .geluTanh), ("gelu_accurate", .geluTanh),
         ("relu", .relu),
     ]
 
-    func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
-        ModelFileError(path: path, kind: kind, detail: detail)
-    }
-
-    func present(_ key: String) -> JSONValue? {
-        guard let value = json[key], !value.isNull else { return nil }
-        return value
-    }
-
-    func int(_ key: String, default fallback: Int? = nil, minimum: Int = 0) throws(ModelFileError) -> Int {
-        guard let value = present(key) else {
-            if let fallback { return fallback }
-            throw fail(.missingKey(key), "missing required key '\(key)'")
-        }
-        guard let n = value.intValue, n >= minimum else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be an integer ≥ \(minimum)")
-        }
-        return n
-    }
-
-    func number(_ key: String, default fallback: Float) throws(ModelFileError) -> Float {
-        guard let value = present(key) else { return fallback }
-        guard let d = value.doubleValue, Float(d).isFinite else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be a number within float range")
-        }
-        return Float(d)
-    }
-
-    func flag(_ key: String, default fallback: Bool) throws(ModelFileError) -> Bool {
-        guard let value = present(key) else { return fallback }
-        guard let b = value.boolValue else { throw fail(.invalidValue(key: key), "key '\(key)' must be true or false") }
-        return b
-    }
-
-    func string(_ key: String) throws(ModelFileError) -> String? {
-        guard let value = present(key) else { return nil }
-        guard let s = value.stringValue else { throw fail(.invalidValue(key: key), "key '\(key)' must be a string") }
-        return s
-    }
-
-    /// A token id; absent gives `fallback`, an explicit null gives nil (HF allows both).
-    func tokenID(_ key: String, default fallback: TokenID? = nil) throws(ModelFileError) -> TokenID? {
-        guard let raw = json[key] else { return fallback }
-        guard var value = raw.isNull ? nil : raw else { return nil }
-        // eos_token_id may be a list in HF configs; the first id is the one a masked LM uses.
-        if let list = value.arrayValue, let first = list.first { value = first }
-        guard let n = value.intValue, n >= 0, n <= Int(TokenID.max) else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be a non-negative token id")
-        }
-        return TokenID(n)
-    }
-
-    func activation(_ key: String) throws(ModelFileError) -> BertFamilyConfig.Activation {
+    fileprivate func activation(_ key: String) throws(ModelFileError) -> BertFamilyConfig.Activation {
         guard let name = try string(key) else { return .gelu }
-        guard let match = Self.activations.first(where: { $0.name == name }) else {
-            let supported = Self.activations.map(\.name).joined(separator: ", ")
+        guard let match = Self.bertActivations.first(where: { $0.name == name }) else {
+            let supported = Self.bertActivations.map(\.name).joined(separator: ", ")
             throw fail(.unsupported(key: key), "key '\(key)': unsupported activation '\(name)' (supported: \(supported))")
         }
         return match.activation
     }
 
-    func read() throws(ModelFileError) -> BertFamilyConfig {
+    fileprivate func bertFamilyConfig() throws(ModelFileError) -> BertFamilyConfig {
         guard case .object = json else { throw fail(.invalidValue(key: ""), "config is not a JSON object") }
         guard let modelType = try string("model_type") else {
             throw fail(.missingKey("model_type"), "missing required key 'model_type'")
@@ -143,7 +67,7 @@ private struct BertFamilyConfigReader {
     }
 
     /// BertConfig, RobertaConfig and XLMRobertaConfig share their keys; RoBERTa's pad id defaults to 1.
-    func readBert(_ variant: BertFamilyConfig.Variant, modelType: String) throws(ModelFileError) -> BertFamilyConfig {
+    fileprivate func readBert(_ variant: BertFamilyConfig.Variant, modelType: String) throws(ModelFileError) -> BertFamilyConfig {
         if let kind = try string("position_embedding_type"), kind != "absolute" {
             throw fail(.unsupported(key: "position_embedding_type"),
                        "key 'position_embedding_type': unsupported position embedding '\(kind)' (supported: absolute)")
@@ -171,7 +95,7 @@ private struct BertFamilyConfigReader {
     }
 
     /// DistilBertConfig's own key names; its LayerNorms have eps 1e-12 whatever the config says.
-    func readDistilBert(modelType: String) throws(ModelFileError) -> BertFamilyConfig {
+    fileprivate func readDistilBert(modelType: String) throws(ModelFileError) -> BertFamilyConfig {
         BertFamilyConfig(
             variant: .distilbert, modelType: modelType,
             vocabularySize: try int("vocab_size", minimum: 1),

@@ -76,31 +76,26 @@ public struct BertFamilyConfig: Sendable, Equatable {
     /// The most tokens one sequence may have: the position table's rows from `firstPosition` on.
     public var contextLength: Int { maxPositions - firstPosition }
 
-    /// Upper bounds that keep every size product far from Int overflow (xlm-roberta-large is 250002 / 1024 /
-    /// 4096 / 24 layers / 514 positions).
-    public static let limits = (vocabulary: 1 << 24, hidden: 1 << 16, intermediate: 1 << 18, layers: 1 << 10,
-                                positions: 1 << 20, types: 1 << 16)
+    /// The sizes every encoder has.
+    public var encoderShape: EncoderShape {
+        EncoderShape(vocabularySize: vocabularySize, hiddenSize: hiddenSize, layerCount: layerCount, headCount: headCount,
+                     intermediateSize: intermediateSize)
+    }
+
+    /// Upper bounds on the family's own table sizes, as `EncoderShape.limits` for the others (xlm-roberta-large has
+    /// 514 positions).
+    public static let limits = (positions: 1 << 20, types: 1 << 16)
 
     /// The setting a `shapeProblem` is about.
-    public enum Field: Sendable, Equatable {
+    public enum Field: EncoderShapeField, Sendable, Equatable {
         case vocabularySize, hiddenSize, layerCount, headCount, intermediateSize, maxPositions, typeVocabularySize
         case layerNormEps, padTokenID
     }
 
     /// Why this config cannot describe a runnable model, or nil.
     public var shapeProblem: (field: Field, problem: String)? {
+        if let problem = encoderShape.problem(as: Field.self) { return problem }
         let limits = BertFamilyConfig.limits
-        if vocabularySize < 1 || vocabularySize > limits.vocabulary {
-            return (.vocabularySize, "vocabulary size must be in 1...\(limits.vocabulary)")
-        }
-        if hiddenSize < 1 || hiddenSize > limits.hidden { return (.hiddenSize, "hidden size must be in 1...\(limits.hidden)") }
-        if layerCount < 1 || layerCount > limits.layers { return (.layerCount, "layer count must be in 1...\(limits.layers)") }
-        if headCount < 1 || hiddenSize % headCount != 0 {
-            return (.headCount, "hidden size \(hiddenSize) is not a multiple of the head count \(headCount)")
-        }
-        if intermediateSize < 1 || intermediateSize > limits.intermediate {
-            return (.intermediateSize, "intermediate size must be in 1...\(limits.intermediate)")
-        }
         if maxPositions < 1 || maxPositions > limits.positions {
             return (.maxPositions, "position table size must be in 1...\(limits.positions)")
         }

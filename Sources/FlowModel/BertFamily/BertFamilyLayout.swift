@@ -13,7 +13,7 @@ public struct BertFamilyLayerSlots: Sendable, Equatable {
 /// multiple of 16 floats. Order: word embeddings, position table, token-type table (absent for DistilBERT),
 /// embedding norm, the blocks, the head's dense and norm, the decoder weight (untied only) and the decoder bias.
 /// Slot names are FlowLM's (`layers.0.qkv.weight`); BertFamilyModel+SafeTensors maps HF's tensors onto them.
-public struct BertFamilyLayout: Sendable, Equatable {
+public struct BertFamilyLayout: ArenaLayout {
     public let wordEmbeddings: ParameterSlot
     public let positionEmbeddings: ParameterSlot
     public let tokenTypeEmbeddings: ParameterSlot?
@@ -24,26 +24,18 @@ public struct BertFamilyLayout: Sendable, Equatable {
     /// nil when the decoder is tied to `wordEmbeddings`.
     public let decoderWeight: ParameterSlot?
     public let decoderBias: ParameterSlot
-    /// Every slot in arena order.
     public let slots: [ParameterSlot]
-    /// Arena length in floats (including alignment padding).
     public let totalCount: Int
 
     /// The decoder's weight, tied or not.
     public var decoder: ParameterSlot { decoderWeight ?? wordEmbeddings }
-    /// Parameters the model really has (padding excluded; a tied decoder counted once).
-    public var parameterCount: Int { slots.reduce(0) { $0 + $1.count } }
+    public var linearWeights: [ParameterSlot] {
+        [headDense.weight, decoder] + layers.flatMap { [$0.qkv.weight, $0.attentionOutput.weight, $0.mlpInput.weight, $0.mlpOutput.weight] }
+    }
 
     public init(config: BertFamilyConfig) {
-        var slots: [ParameterSlot] = []
-        var cursor = 0
-        func slot(_ name: String, _ shape: [Int]) -> ParameterSlot {
-            let s = ParameterSlot(name: name, shape: shape, offset: cursor)
-            slots.append(s)
-            let a = ParameterLayout.alignment
-            cursor = (cursor + s.count + a - 1) / a * a
-            return s
-        }
+        var arena = ArenaLayoutBuilder()
+        func slot(_ name: String, _ shape: [Int]) -> ParameterSlot { arena.slot(name, shape) }
         let h = config.hiddenSize, i = config.intermediateSize, v = config.vocabularySize
         func norm(_ name: String) -> NormSlots { NormSlots(weight: slot("\(name).weight", [h]), bias: slot("\(name).bias", [h])) }
         func linear(_ name: String, out: Int, in: Int) -> LinearSlots {
@@ -66,7 +58,7 @@ public struct BertFamilyLayout: Sendable, Equatable {
         headNorm = norm("head.norm")
         decoderWeight = config.tiedDecoder ? nil : slot("decoder.weight", [v, h])
         decoderBias = slot("decoder.bias", [v])
-        self.slots = slots
-        totalCount = cursor
+        slots = arena.slots
+        totalCount = arena.totalCount
     }
 }

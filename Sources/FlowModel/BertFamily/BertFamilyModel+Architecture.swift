@@ -19,7 +19,7 @@ extension BertFamilyModel: MaskedLanguageModel {
         case .bert: "absolute, \(c.maxPositions) rows"
         }
         return [
-            ("shape", "vocab \(c.vocabularySize), hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads (dim \(c.headDim)), intermediate \(c.intermediateSize)"),
+            ("shape", c.encoderShape.summary),
             ("positions", positions + (c.hasTokenTypes ? "; \(c.typeVocabularySize) token type\(c.typeVocabularySize == 1 ? "" : "s") (type 0 used)" : "; no token types")),
             ("blocks", "post-LayerNorm, eps \(c.layerNormEps); activations \(c.activation.rawValue)/\(c.headActivation.rawValue) (encoder/head)"),
             ("decoder", c.tiedDecoder ? "tied to the word embeddings, with bias" : "untied, with bias"),

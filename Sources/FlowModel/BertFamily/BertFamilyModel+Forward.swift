@@ -28,9 +28,7 @@ extension BertFamilyModel {
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "BertFamilyWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
-        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
-            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
-        }
+        try batch.checkIDs(vocabularySize: v)
         if batch.length > config.contextLength {
             throw ModelInputError("a sequence of \(batch.length) tokens is longer than the model's \(config.contextLength) positions")
         }
@@ -102,18 +100,9 @@ extension BertFamilyModel {
 
     /// Every (sequence, head) pair's bidirectional attention in parallel; each query sees its row's real keys.
     func attend(batch: TokenBatch, workspace w: BertFamilyWorkspace, policy: ComputePolicy) {
-        let h = config.hiddenSize, heads = config.headCount, d = config.headDim, t = batch.length
-        let stride = 3 * h
-        let qkv = SendablePointer(w.qkv), out = SendablePointer(w.attentionOutput), probabilities = SendablePointer(w.probabilities)
-        let lengths = batch.lengths
-        policy.forEach(batch.batchSize * heads) { task in
-            let sequence = task / heads, head = task % heads
-            let base = qkv.pointer + sequence * t * stride + head * d
-            attentionForward(q: base, k: base + h, v: base + 2 * h, rowStride: stride,
-                             out: out.pointer + sequence * t * h + head * d, outStride: h,
-                             length: t, headDim: d, keyCount: lengths[sequence], window: .global,
-                             probabilities: probabilities.pointer + task * t * t)
-        }
+        multiHeadAttentionForward(qkv: w.qkv, output: w.attentionOutput, probabilities: w.probabilities, batch: batch,
+                                  hiddenSize: config.hiddenSize, heads: config.headCount, headDim: config.headDim,
+                                  window: .global, policy: policy)
     }
 
     /// The MLM head: dense, activation, LayerNorm, decoder. Returns the decoder's row summaries when `request`
@@ -123,28 +112,8 @@ extension BertFamilyModel {
         linear(w.hidden, rows: n, layout.headDense, p, output: w.headHidden, policy: policy)
         activate(w.headHidden, count: n * config.hiddenSize, config.headActivation, policy: policy)
         normalize(w.headHidden, rows: n, layout.headNorm, p, policy: policy)
-        let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
-        if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
-           let packed = inferenceWeights?.packed[decoder.weight.offset] {
-            return packedLogitsForward(input: w.headHidden, rows: n, weight: packed, bias: p + layout.decoderBias.offset,
-                                       output: w.logits, summarizing: request, policy: policy)
-        }
-        linear(w.headHidden, rows: n, decoder, p, output: w.logits, policy: policy)
-        return nil
-    }
-
-    /// LayerNorm over rows of `values`, in place.
-    func normalize(_ values: UnsafeMutablePointer<Float>, rows: Int, _ slots: NormSlots, _ arena: UnsafePointer<Float>,
-                   policy: ComputePolicy) {
-        let h = config.hiddenSize, eps = config.layerNormEps
-        let x = SendablePointer(values)
-        let weight = SendableConstPointer(arena + slots.weight.offset)
-        let bias = slots.bias.map { SendableConstPointer(arena + $0.offset) }
-        policy.forEachChunk(rows, minimumChunk: 32) { r in
-            let rowsStart = x.pointer + r.lowerBound * h
-            layerNormForward(input: rowsStart, output: rowsStart, rows: r.count, width: h,
-                             weight: weight.pointer, bias: bias?.pointer, eps: eps)
-        }
+        return decode(w.headHidden, rows: n, LinearSlots(weight: layout.decoder, bias: layout.decoderBias), p,
+                      output: w.logits, summarizing: request, policy: policy)
     }
 
     /// `activation` over `count` values, in place.
@@ -160,17 +129,9 @@ extension BertFamilyModel {
             }
         }
     }
+}
 
-    /// `nn.Linear` on the packed weights when there are some, on the arena's otherwise.
-    func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
-                output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
-        if let packed = inferenceWeights?.packed[slots.weight.offset] {
-            packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
-                                output: output, accumulate: accumulate, policy: policy)
-            return
-        }
-        linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
-                      bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
-                      output: output, accumulate: accumulate, policy: policy)
-    }
+extension BertFamilyModel: EncoderForwardSteps {
+    var normWidth: Int { config.hiddenSize }
+    var normEps: Float { config.layerNormEps }
 }

@@ -17,20 +17,6 @@ extension BertFamilyModel {
         try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
                                      what: "a model of \(layout.totalCount) parameters")
         let names = BertFamilyTensorNames(config: config, layout: layout)
-        func fail(_ kind: ModelFileError.Kind, _ detail: String, tensor: String? = nil) -> ModelFileError {
-            ModelFileError(path: tensor.map { file.path(of: $0) } ?? file.path, kind: kind, detail: detail)
-        }
-        func checkFloat(_ info: TensorInfo) throws(ModelFileError) {
-            guard info.dtype.isFloatingPoint else {
-                throw fail(.wrongDType(info.name), "tensor '\(info.name)' has dtype \(info.dtype.rawValue); expected F32, F16 or BF16",
-                           tensor: info.name)
-            }
-        }
-        func checkShape(_ info: TensorInfo, _ shape: [Int]) throws(ModelFileError) {
-            guard info.shape == shape else {
-                throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(shape)", tensor: info.name)
-            }
-        }
 
         var bound: [String: String] = [:]  // HF name (prefixed) → name in the file
         var bindings: [(TensorInfo, BertFamilyTensorNames.Target)] = []
@@ -39,24 +25,21 @@ extension BertFamilyModel {
 
         for info in file.tensors {
             guard let canonical = names.canonical(info.name) else {
-                throw fail(.unexpectedTensor(info.name),
-                           "unexpected tensor '\(info.name)' (not part of this \(config.modelType) masked-LM config)", tensor: info.name)
+                throw file.fail(.unexpectedTensor(info.name),
+                                "unexpected tensor '\(info.name)' (not part of this \(config.modelType) masked-LM config)", tensor: info.name)
             }
             if names.ignored.contains(canonical) { continue }
-            if let previous = bound[canonical] {
-                throw fail(.unexpectedTensor(info.name), "tensors '\(previous)' and '\(info.name)' both name '\(canonical)'",
-                           tensor: info.name)
-            }
+            if let previous = bound[canonical] { throw file.duplicateError(info, previous: previous, canonical: canonical) }
             bound[canonical] = info.name
-            try checkFloat(info)
+            try file.checkFloat(info)
             if canonical == names.tiedDecoderWeight {
-                try checkShape(info, layout.wordEmbeddings.shape)
+                try file.checkShape(info, layout.wordEmbeddings.shape)
                 tiedDecoderCopy = info
             } else if names.decoderBiasNames.contains(canonical) {
-                try checkShape(info, layout.decoderBias.shape)
+                try file.checkShape(info, layout.decoderBias.shape)
                 decoderBiases.append(info)
             } else if let target = names.targets[canonical] {
-                try checkShape(info, target.shape)
+                try file.checkShape(info, target.shape)
                 bindings.append((info, target))
             } else {
                 preconditionFailure("BertFamilyTensorNames.canonical returned an unclassified name")
@@ -64,38 +47,30 @@ extension BertFamilyModel {
         }
         let computesPositions = config.sinusoidalPositions && bound[names.positionTable] == nil
         for name in names.required where bound[name] == nil && !(computesPositions && name == names.positionTable) {
-            throw fail(.missingTensor(name), "missing tensor '\(name)' with shape \(names.targets[name]!.shape)")
+            throw file.missingError(name, shape: names.targets[name]!.shape)
         }
-        if decoderBiases.isEmpty {
-            let name = names.decoderBiasNames[0]
-            throw fail(.missingTensor(name), "missing tensor '\(name)' with shape \(layout.decoderBias.shape)")
-        }
+        if decoderBiases.isEmpty { throw file.missingError(names.decoderBiasNames[0], shape: layout.decoderBias.shape) }
 
         var parameters = [Float](repeating: 0, count: layout.totalCount)
-        func read(_ info: TensorInfo) throws(ModelFileError) -> [Float] {
-            do { return try file.floats(info.name) } catch {
-                throw fail(.unreadableFile, "tensor '\(info.name)': \(error)", tensor: info.name)
-            }
-        }
         for (info, target) in bindings {
             let start = target.slot.offset + target.offset
-            parameters.replaceSubrange(start..<(start + target.count), with: try read(info))
+            parameters.replaceSubrange(start..<(start + target.count), with: try file.readFloats(info))
         }
         if computesPositions {
             let table = BertFamilyModel.sinusoidalPositionTable(rows: config.maxPositions, width: config.hiddenSize)
             parameters.replaceSubrange(layout.positionEmbeddings.range, with: table)
         }
         if let first = decoderBiases.first {
-            let values = try read(first)
-            for other in decoderBiases.dropFirst() where try read(other) != values {
-                throw fail(.unexpectedTensor(other.name),
-                           "tensor '\(other.name)' differs from '\(first.name)', but the decoder bias is tied to it", tensor: other.name)
+            let values = try file.readFloats(first)
+            for other in decoderBiases.dropFirst() where try file.readFloats(other) != values {
+                throw file.fail(.unexpectedTensor(other.name),
+                                "tensor '\(other.name)' differs from '\(first.name)', but the decoder bias is tied to it", tensor: other.name)
             }
             parameters.replaceSubrange(layout.decoderBias.range, with: values)
         }
-        if let copy = tiedDecoderCopy, try read(copy)[...] != parameters[layout.wordEmbeddings.range] {
-            throw fail(.unexpectedTensor(copy.name),
-                       "tensor '\(copy.name)' differs from the word embeddings, but tie_word_embeddings is true", tensor: copy.name)
+        if let copy = tiedDecoderCopy, try file.readFloats(copy)[...] != parameters[layout.wordEmbeddings.range] {
+            throw file.fail(.unexpectedTensor(copy.name),
+                            "tensor '\(copy.name)' differs from the word embeddings, but tie_word_embeddings is true", tensor: copy.name)
         }
         self.init(config: config, parameters: parameters)
     }
@@ -164,13 +139,9 @@ struct BertFamilyTensorNames {
             targets[name] = Target(slot: slot, offset: offset, shape: shape ?? slot.shape)
             required.append(name)
         }
-        func bind(_ name: String, _ linear: LinearSlots) {
-            bind(name + ".weight", linear.weight)
-            if let bias = linear.bias { bind(name + ".bias", bias) }
-        }
-        func bind(_ name: String, _ norm: NormSlots) {
-            bind(name + ".weight", norm.weight)
-            if let bias = norm.bias { bind(name + ".bias", bias) }
+        func bind(_ name: String, _ pair: some WeightAndBiasSlots) {
+            bind(name + ".weight", pair.weight)
+            if let bias = pair.bias { bind(name + ".bias", bias) }
         }
         /// Query, key and value as the three row blocks of the fused QKV weight and bias.
         func bindQKV(_ names: [String], _ qkv: LinearSlots) {

@@ -1,5 +1,3 @@
-import FlowKernels
-
 /// Scratch memory for BERT-family forward passes, reused across calls: one 64-byte-aligned allocation, grown
 /// only when a larger batch arrives, so a forward pass allocates nothing per token. Post-LN blocks update the
 /// residual stream in place, so one [N, H] stream serves every layer. Not thread-safe: one workspace per
@@ -21,28 +19,29 @@ public final class BertFamilyWorkspace {
     /// Head transform (dense, activation, norm in place) [N, H]; logits [N, V].
     public private(set) var headHidden = UnsafeMutablePointer<Float>(bitPattern: 64)!
     public private(set) var logits = UnsafeMutablePointer<Float>(bitPattern: 64)!
-    private var storage: UnsafeMutableRawPointer?
-    private var capacityBytes = 0
+    private let scratch = ScratchMemory()
     private var positionCapacity = 0
     private var prepared = false
 
     public init(config: BertFamilyConfig) { self.config = config }
 
     deinit {
-        storage.map(releaseLargeBuffer)
         if positionCapacity > 0 { positionIDs.deallocate() }
     }
 
     /// Lays the buffers out for a [batchSize, length] batch, reallocating only when it needs more room.
     public func prepare(batchSize: Int, length: Int) {
         if prepared, batchSize == self.batchSize, length == self.length { return }
-        let bytes = carve(batchSize: batchSize, length: length, base: nil)
-        if bytes > capacityBytes {
-            storage.map(releaseLargeBuffer)
-            storage = allocateLargeBuffer(byteCount: bytes)
-            capacityBytes = bytes
+        let n = batchSize * length, h = config.hiddenSize
+        let buffers = scratch.layOut { memory in
+            (hidden: memory.floats(n * h), qkv: memory.floats(n * 3 * h),
+             probabilities: memory.floats(batchSize * config.headCount * length * length),
+             attentionOutput: memory.floats(n * h), mlpHidden: memory.floats(n * config.intermediateSize),
+             headHidden: memory.floats(n * h), logits: memory.floats(n * config.vocabularySize))
         }
-        _ = carve(batchSize: batchSize, length: length, base: storage)
+        hidden = buffers.hidden; qkv = buffers.qkv; probabilities = buffers.probabilities
+        attentionOutput = buffers.attentionOutput; mlpHidden = buffers.mlpHidden
+        headHidden = buffers.headHidden; logits = buffers.logits
         if batchSize * length > positionCapacity {
             if positionCapacity > 0 { positionIDs.deallocate() }
             positionCapacity = batchSize * length
@@ -51,26 +50,5 @@ public final class BertFamilyWorkspace {
         self.batchSize = batchSize
         self.length = length
         prepared = true
-    }
-
-    /// Computes the layout; with a base pointer also assigns the buffers. Returns the bytes needed.
-    private func carve(batchSize: Int, length: Int, base: UnsafeMutableRawPointer?) -> Int {
-        let n = batchSize * length, h = config.hiddenSize
-        var cursor = 0
-        func floats(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let start = cursor
-            cursor += (max(count, 1) + 15) / 16 * 16 * MemoryLayout<Float>.size
-            return (base ?? UnsafeMutableRawPointer(bitPattern: 64)!).advanced(by: start).assumingMemoryBound(to: Float.self)
-        }
-        let buffers = (hidden: floats(n * h), qkv: floats(n * 3 * h),
-                       probabilities: floats(batchSize * config.headCount * length * length),
-                       attentionOutput: floats(n * h), mlpHidden: floats(n * config.intermediateSize),
-                       headHidden: floats(n * h), logits: floats(n * config.vocabularySize))
-        if base != nil {
-            hidden = buffers.hidden; qkv = buffers.qkv; probabilities = buffers.probabilities
-            attentionOutput = buffers.attentionOutput; mlpHidden = buffers.mlpHidden
-            headHidden = buffers.headHidden; logits = buffers.logits
-        }
-        return cursor
     }
 }

@@ -1,5 +1,3 @@
-import FlowKernels
-
 /// Scratch memory for one backward pass, reused across steps (one allocation, grown only for a larger
 /// batch): the residual stream's gradient and the gradients of one layer's intermediate activations.
 /// The forward activations themselves stay in the `ForwardWorkspace` made with `keepsActivations`.
@@ -13,8 +11,7 @@ public final class BackwardWorkspace {
     private(set) var mlpGated: UnsafeMutablePointer<Float>
     /// One [T, T] block per (sequence, head), so heads run their backward in parallel.
     private(set) var attentionScratch: UnsafeMutablePointer<Float>
-    private var storage: UnsafeMutableRawPointer?
-    private var capacityBytes = 0
+    private let scratch = ScratchMemory()
     private var preparedShape = (0, 0)
 
     public init(config: ModernBertConfig) {
@@ -24,22 +21,11 @@ public final class BackwardWorkspace {
         attentionScratch = empty
     }
 
-    deinit { storage.map(releaseLargeBuffer) }
-
     func prepare(batchSize: Int, length: Int) {
         if preparedShape == (batchSize, length) { return }
         let n = batchSize * length, h = config.hiddenSize, i = config.intermediateSize
         let counts = [n * h, n * h, n * h, n * 3 * h, n * 2 * i, n * i, batchSize * config.headCount * length * length]
-        let padded = counts.map { (max($0, 1) + 15) / 16 * 16 }
-        let bytes = padded.reduce(0, +) * MemoryLayout<Float>.size
-        if bytes > capacityBytes {
-            storage.map(releaseLargeBuffer)
-            storage = allocateLargeBuffer(byteCount: bytes)
-            capacityBytes = bytes
-        }
-        var cursor = storage!.assumingMemoryBound(to: Float.self)
-        var pointers: [UnsafeMutablePointer<Float>] = []
-        for count in padded { pointers.append(cursor); cursor += count }
+        let pointers = scratch.layOut { memory in counts.map { memory.floats($0) } }
         residual = pointers[0]; hiddenA = pointers[1]; hiddenB = pointers[2]; qkv = pointers[3]
         mlpHidden = pointers[4]; mlpGated = pointers[5]; attentionScratch = pointers[6]
         preparedShape = (batchSize, length)

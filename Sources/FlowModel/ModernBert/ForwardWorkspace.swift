@@ -54,8 +54,7 @@ public final class ForwardWorkspace {
     public private(set) var head: HeadBuffers?
     var globalRotary: RotaryTable
     var localRotary: RotaryTable
-    private var storage: UnsafeMutableRawPointer?
-    private var capacityBytes = 0
+    private let scratch = ScratchMemory()
 
     public init(config: ModernBertConfig, keepsActivations: Bool = false) {
         self.config = config
@@ -64,33 +63,24 @@ public final class ForwardWorkspace {
         localRotary = RotaryTable(theta: config.localRopeTheta, headDim: config.headDim)
     }
 
-    deinit { storage.map(releaseLargeBuffer) }
-
     /// Lays the buffers out for a [batchSize, length] batch, reallocating only when it needs more room.
     public func prepare(batchSize: Int, length: Int) {
         globalRotary.reserve(length)
         localRotary.reserve(length)
         if batchSize == self.batchSize, length == self.length, head != nil { return }
-        let bytes = carve(batchSize: batchSize, length: length, base: nil)
-        if bytes > capacityBytes {
-            storage.map(releaseLargeBuffer)
-            storage = allocateLargeBuffer(byteCount: bytes)
-            capacityBytes = bytes
-        }
-        _ = carve(batchSize: batchSize, length: length, base: storage)
+        let buffers = scratch.layOut { carve(batchSize: batchSize, length: length, from: &$0) }
+        residuals = buffers.residuals
+        layers = buffers.layers
+        head = buffers.head
         self.batchSize = batchSize
         self.length = length
     }
 
-    /// Computes the layout; with a base pointer also assigns the buffers. Returns the bytes needed.
-    private func carve(batchSize: Int, length: Int, base: UnsafeMutableRawPointer?) -> Int {
+    /// The buffers for a [batchSize, length] batch, in the order they are carved.
+    private func carve(batchSize: Int, length: Int, from memory: inout BufferCarver)
+        -> (residuals: [UnsafeMutablePointer<Float>], layers: [LayerBuffers], head: HeadBuffers) {
         let n = batchSize * length, h = config.hiddenSize, i = config.intermediateSize
-        var cursor = 0
-        func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let start = cursor
-            cursor += (max(count, 1) + 15) / 16 * 16 * MemoryLayout<Float>.size
-            return (base ?? UnsafeMutableRawPointer(bitPattern: 64)!).advanced(by: start).assumingMemoryBound(to: Float.self)
-        }
+        func take(_ count: Int) -> UnsafeMutablePointer<Float> { memory.floats(count) }
         let copies = keepsActivations ? config.layerCount : 1
         var residuals = [take(n * h)]
         for _ in 0..<config.layerCount { residuals.append(keepsActivations ? take(n * h) : residuals[0]) }
@@ -110,12 +100,7 @@ public final class ForwardWorkspace {
             finalNormed: take(n * h), finalNormMean: take(n), finalNormRstd: take(n),
             dense: take(n * h), activated: take(n * h), headNormed: take(n * h), headNormMean: take(n),
             headNormRstd: take(n), logits: take(n * config.vocabularySize))
-        if base != nil {
-            self.residuals = residuals
-            self.layers = layers
-            self.head = head
-        }
-        return cursor
+        return (residuals, layers, head)
     }
 
     /// The buffers layer `index` writes.

@@ -5,93 +5,23 @@ import FlowCore
 // (`layer_types`, `rope_parameters`) and the 4.x hub form (`global_attn_every_n_layers`,
 // `global_rope_theta`, `local_rope_theta`). Unknown keys are ignored, as HF does; known keys with the
 // wrong type, unknown model types, activations or RoPE kinds are errors naming the file and the key.
-extension ModernBertConfig {
-    public static func load(from url: URL) throws(ModelFileError) -> ModernBertConfig {
-        let bytes: Data
-        do {
-            bytes = try Data(contentsOf: url)
-        } catch {
-            let missing = !FileManager.default.fileExists(atPath: url.path)
-            throw ModelFileError(path: url.path, kind: missing ? .missingFile : .unreadableFile,
-                                 detail: missing ? "file not found" : "cannot read the file")
-        }
-        return try parse(bytes, path: url.path)
-    }
-
-    public static func parse(_ bytes: some Collection<UInt8>, path: String) throws(ModelFileError) -> ModernBertConfig {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch {
-            throw ModelFileError(path: path, kind: .invalidJSON, detail: "not valid JSON (\(error.description))")
-        }
-        return try parse(json: json, path: path)
-    }
-
-    /// From config.json already parsed (the registry reads `model_type` first).
+extension ModernBertConfig: ConfigJSONReadable {
     public static func parse(json: JSONValue, path: String) throws(ModelFileError) -> ModernBertConfig {
-        try ConfigReader(json: json, path: path).read()
+        try ConfigJSONReader(json: json, path: path).modernBertConfig()
     }
 }
 
-private struct ConfigReader {
-    let json: JSONValue
-    let path: String
-
-    func fail(_ kind: ModelFileError.Kind, _ detail: String) -> ModelFileError {
-        ModelFileError(path: path, kind: kind, detail: detail)
-    }
-
-    func present(_ key: String, in object: JSONValue? = nil) -> JSONValue? {
-        guard let value = (object ?? json)[key], !value.isNull else { return nil }
-        return value
-    }
-
-    func int(_ key: String, default fallback: Int? = nil, minimum: Int = 0) throws(ModelFileError) -> Int {
-        guard let value = present(key) else {
-            if let fallback { return fallback }
-            throw fail(.missingKey(key), "missing required key '\(key)'")
-        }
-        guard let n = value.intValue, n >= minimum else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be an integer ≥ \(minimum)")
-        }
-        return n
-    }
-
-    func number(_ key: String, in object: JSONValue? = nil, default fallback: Float) throws(ModelFileError) -> Float {
-        guard let value = present(key, in: object) else { return fallback }
-        guard let d = value.doubleValue, Float(d).isFinite else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be a number within float range")
-        }
-        return Float(d)
-    }
-
-    func flag(_ key: String, default fallback: Bool) throws(ModelFileError) -> Bool {
-        guard let value = present(key) else { return fallback }
-        guard let b = value.boolValue else { throw fail(.invalidValue(key: key), "key '\(key)' must be true or false") }
-        return b
-    }
-
-    func activation(_ key: String) throws(ModelFileError) -> ModernBertConfig.Activation {
-        guard let value = present(key) else { return .gelu }
-        guard let name = value.stringValue else { throw fail(.invalidValue(key: key), "key '\(key)' must be a string") }
+// ModernBERT's keys, read with the shared typed accessors.
+extension ConfigJSONReader {
+    fileprivate func activation(_ key: String) throws(ModelFileError) -> ModernBertConfig.Activation {
+        guard let name = try string(key) else { return .gelu }
         guard let activation = ModernBertConfig.Activation(rawValue: name) else {
             throw fail(.unsupported(key: key), "key '\(key)': unsupported activation '\(name)' (supported: gelu)")
         }
         return activation
     }
 
-    func tokenID(_ key: String) throws(ModelFileError) -> TokenID? {
-        guard var value = present(key) else { return nil }
-        // eos_token_id may be a list in HF configs; the first id is the one a masked LM uses.
-        if let list = value.arrayValue, let first = list.first { value = first }
-        guard let n = value.intValue, n >= 0, n <= Int(TokenID.max) else {
-            throw fail(.invalidValue(key: key), "key '\(key)' must be a non-negative token id")
-        }
-        return TokenID(n)
-    }
-
-    func layerKinds(count: Int) throws(ModelFileError) -> [ModernBertConfig.AttentionKind] {
+    fileprivate func layerKinds(count: Int) throws(ModelFileError) -> [ModernBertConfig.AttentionKind] {
         guard let value = present("layer_types") else {
             let n = try int("global_attn_every_n_layers", default: 3, minimum: 1)
             return ModernBertConfig.layerKinds(count: count, globalEvery: n)
@@ -113,7 +43,7 @@ private struct ConfigReader {
     }
 
     /// (global theta, local theta) from `rope_parameters` or the 4.x keys; only plain RoPE is supported.
-    func ropeThetas() throws(ModelFileError) -> (Float, Float) {
+    fileprivate func ropeThetas() throws(ModelFileError) -> (Float, Float) {
         if let scaling = present("rope_scaling") {
             throw fail(.unsupported(key: "rope_scaling"), "key 'rope_scaling': RoPE scaling \(scaling.serialized) is not supported")
         }
@@ -134,7 +64,7 @@ private struct ConfigReader {
         return (try theta("full_attention", 160_000), try theta("sliding_attention", 10_000))
     }
 
-    func read() throws(ModelFileError) -> ModernBertConfig {
+    fileprivate func modernBertConfig() throws(ModelFileError) -> ModernBertConfig {
         guard case .object = json else { throw fail(.invalidValue(key: ""), "config is not a JSON object") }
         guard let modelType = present("model_type")?.stringValue else {
             throw fail(.missingKey("model_type"), "missing required key 'model_type'")

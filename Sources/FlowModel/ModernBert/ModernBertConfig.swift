@@ -75,30 +75,21 @@ public struct ModernBertConfig: Sendable, Equatable {
         self.maxPositions = maxPositions; self.specialTokens = specialTokens
     }
 
-    /// Upper bounds that keep every size product far from Int overflow (ModernBERT-large is 50368 / 1024 /
-    /// 2624 / 28 layers).
-    public static let limits = (vocabulary: 1 << 24, hidden: 1 << 16, intermediate: 1 << 18, layers: 1 << 10)
+    /// The sizes every encoder has.
+    public var encoderShape: EncoderShape {
+        EncoderShape(vocabularySize: vocabularySize, hiddenSize: hiddenSize, layerCount: layerCount, headCount: headCount,
+                     intermediateSize: intermediateSize)
+    }
 
     /// The setting a `shapeProblem` is about.
-    public enum Field: Sendable, Equatable {
+    public enum Field: EncoderShapeField, Sendable, Equatable {
         case vocabularySize, hiddenSize, intermediateSize, headCount, layerCount, localAttention, normEps
         case globalRopeTheta, localRopeTheta
     }
 
     /// Why this config cannot describe a runnable model, or nil.
     public var shapeProblem: (field: Field, problem: String)? {
-        let limits = ModernBertConfig.limits
-        if vocabularySize < 1 || vocabularySize > limits.vocabulary {
-            return (.vocabularySize, "vocabulary size must be in 1...\(limits.vocabulary)")
-        }
-        if hiddenSize < 1 || hiddenSize > limits.hidden { return (.hiddenSize, "hidden size must be in 1...\(limits.hidden)") }
-        if intermediateSize < 1 || intermediateSize > limits.intermediate {
-            return (.intermediateSize, "intermediate size must be in 1...\(limits.intermediate)")
-        }
-        if layerKinds.isEmpty || layerCount > limits.layers { return (.layerCount, "layer count must be in 1...\(limits.layers)") }
-        if headCount < 1 || hiddenSize % headCount != 0 {
-            return (.headCount, "hidden size \(hiddenSize) is not a multiple of the head count \(headCount)")
-        }
+        if let problem = encoderShape.problem(as: Field.self) { return problem }
         if headDim % 2 != 0 { return (.headCount, "head dimension \(headDim) must be even for rotary embeddings") }
         if localAttention < 0 { return (.localAttention, "local attention window must not be negative") }
         if !(normEps > 0) { return (.normEps, "norm epsilon must be positive") }

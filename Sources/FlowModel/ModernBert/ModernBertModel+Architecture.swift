@@ -16,7 +16,7 @@ extension ModernBertModel: MaskedLanguageModel {
         let c = config
         let globals = c.layerKinds.enumerated().filter { $0.element == .global }.map { String($0.offset) }
         return [
-            ("shape", "vocab \(c.vocabularySize), hidden \(c.hiddenSize), \(c.layerCount) layers, \(c.headCount) heads (dim \(c.headDim)), intermediate \(c.intermediateSize)"),
+            ("shape", c.encoderShape.summary),
             ("attention", "global layers [\(globals.joined(separator: ","))], sliding window \(c.localAttention) (±\(c.slidingHalfWidth)), rope theta global \(c.globalRopeTheta) / local \(c.localRopeTheta)"),
             ("biases", "norm \(c.normBias), attention \(c.attentionBias), mlp \(c.mlpBias), classifier \(c.classifierBias), decoder \(c.decoderBias); decoder \(c.tiedDecoder ? "tied to embeddings" : "untied")"),
             ("norm eps", "\(c.normEps); activations \(c.hiddenActivation.rawValue)/\(c.classifierActivation.rawValue)"),

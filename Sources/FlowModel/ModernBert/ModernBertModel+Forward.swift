@@ -36,9 +36,7 @@ extension ModernBertModel {
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
         let v = config.vocabularySize, h = config.hiddenSize
-        if let bad = batch.ids.first(where: { $0 < 0 || Int($0) >= v }) {
-            throw ModelInputError("token id \(bad) is outside the vocabulary (0..<\(v))")
-        }
+        try batch.checkIDs(vocabularySize: v)
         let n = batch.tokenCount
         guard n > 0 else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
@@ -71,32 +69,6 @@ extension ModernBertModel {
         try forward(batch, workspace: ForwardWorkspace(config: config), policy: policy, collectHiddenStates: collectHiddenStates)
     }
 
-    func normalize(_ input: UnsafeMutablePointer<Float>, into output: UnsafeMutablePointer<Float>, rows: Int,
-                   _ slots: NormSlots, _ arena: UnsafePointer<Float>,
-                   mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>, policy: ComputePolicy) {
-        let h = config.hiddenSize, eps = config.normEps
-        let x = SendablePointer(input), y = SendablePointer(output), m = SendablePointer(mean), s = SendablePointer(rstd)
-        let weight = SendableConstPointer(arena + slots.weight.offset)
-        let bias = slots.bias.map { SendableConstPointer(arena + $0.offset) }
-        policy.forEachChunk(rows, minimumChunk: 32) { r in
-            layerNormForward(input: x.pointer + r.lowerBound * h, output: y.pointer + r.lowerBound * h, rows: r.count,
-                             width: h, weight: weight.pointer, bias: bias?.pointer, eps: eps,
-                             mean: m.pointer + r.lowerBound, rstd: s.pointer + r.lowerBound)
-        }
-    }
-
-    func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: UnsafePointer<Float>,
-                output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
-        if let packed = inferenceWeights?.packed[slots.weight.offset] {
-            packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena + $0.offset },
-                                output: output, accumulate: accumulate, policy: policy)
-            return
-        }
-        linearForward(input: input, rows: rows, inFeatures: slots.weight.shape[1], weight: arena + slots.weight.offset,
-                      bias: slots.bias.map { arena + $0.offset }, outFeatures: slots.weight.shape[0],
-                      output: output, accumulate: accumulate, policy: policy)
-    }
-
     /// The MLM head; returns the decoder's row summaries when `request` could be served.
     func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,
                      summarizing request: SoftmaxSummaryRequest? = nil, policy: ComputePolicy) -> SoftmaxSummaries? {
@@ -110,13 +82,12 @@ extension ModernBertModel {
         }
         normalize(head.activated, into: head.headNormed, rows: n, layout.headNorm, p,
                   mean: head.headNormMean, rstd: head.headNormRstd, policy: policy)
-        let decoder = LinearSlots(weight: layout.decoder, bias: layout.decoderBias)
-        if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
-           let packed = inferenceWeights?.packed[decoder.weight.offset] {
-            return packedLogitsForward(input: head.headNormed, rows: n, weight: packed, bias: decoder.bias.map { p + $0.offset },
-                                       output: head.logits, summarizing: request, policy: policy)
-        }
-        linear(head.headNormed, rows: n, decoder, p, output: head.logits, policy: policy)
-        return nil
+        return decode(head.headNormed, rows: n, LinearSlots(weight: layout.decoder, bias: layout.decoderBias), p,
+                      output: head.logits, summarizing: request, policy: policy)
     }
+}
+
+extension ModernBertModel: EncoderForwardSteps {
+    var normWidth: Int { config.hiddenSize }
+    var normEps: Float { config.normEps }
 }

@@ -39,8 +39,7 @@ extension ModernBertModel {
         let stride = 3 * h
         let isGlobal = config.layerKinds[index] == .global
         let window: AttentionWindow = isGlobal ? .global : .sliding(halfWidth: config.slidingHalfWidth)
-        let qkv = SendablePointer(b.qkv), out = SendablePointer(b.attentionOutput)
-        let probabilities = SendablePointer(b.probabilities)
+        let qkv = SendablePointer(b.qkv)
         let table = isGlobal ? workspace.globalRotary : workspace.localRotary
         table.cos.withUnsafeBufferPointer { cosBuffer in
             table.sin.withUnsafeBufferPointer { sinBuffer in
@@ -52,14 +51,7 @@ extension ModernBertModel {
                 }
             }
         }
-        let lengths = batch.lengths
-        policy.forEach(batch.batchSize * heads) { task in
-            let sequence = task / heads, head = task % heads
-            let base = qkv.pointer + sequence * t * stride + head * d
-            attentionForward(q: base, k: base + h, v: base + 2 * h, rowStride: stride,
-                             out: out.pointer + sequence * t * h + head * d, outStride: h,
-                             length: t, headDim: d, keyCount: lengths[sequence], window: window,
-                             probabilities: probabilities.pointer + task * t * t)
-        }
+        multiHeadAttentionForward(qkv: b.qkv, output: b.attentionOutput, probabilities: b.probabilities, batch: batch,
+                                  hiddenSize: h, heads: heads, headDim: d, window: window, policy: policy)
     }
 }

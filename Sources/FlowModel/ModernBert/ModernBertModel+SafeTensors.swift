@@ -16,9 +16,6 @@ extension ModernBertModel {
         let layout = ParameterLayout(config: config)
         try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
                                      what: "a model of \(layout.totalCount) parameters")
-        func fail(_ kind: ModelFileError.Kind, _ detail: String, tensor: String? = nil) -> ModelFileError {
-            ModelFileError(path: tensor.map { file.path(of: $0) } ?? file.path, kind: kind, detail: detail)
-        }
         var byName: [String: ParameterSlot] = [:]
         for slot in layout.slots { byName[slot.name] = slot }
         var bound: [String: String] = [:]  // arena name → file name
@@ -29,41 +26,28 @@ extension ModernBertModel {
             let canonical = byName[info.name] != nil ? info.name : "model." + info.name
             if config.tiedDecoder, info.name == "decoder.weight" { tiedDecoderCopy = info; continue }
             guard let slot = byName[canonical] else {
-                throw fail(.unexpectedTensor(info.name), "unexpected tensor '\(info.name)' (not part of this ModernBERT config)",
-                           tensor: info.name)
+                throw file.fail(.unexpectedTensor(info.name), "unexpected tensor '\(info.name)' (not part of this ModernBERT config)",
+                                tensor: info.name)
             }
-            if let previous = bound[canonical] {
-                throw fail(.unexpectedTensor(info.name), "tensors '\(previous)' and '\(info.name)' both name '\(canonical)'",
-                           tensor: info.name)
-            }
-            guard info.dtype.isFloatingPoint else {
-                throw fail(.wrongDType(info.name), "tensor '\(info.name)' has dtype \(info.dtype.rawValue); expected F32, F16 or BF16",
-                           tensor: info.name)
-            }
-            guard info.shape == slot.shape else {
-                throw fail(.wrongShape(info.name), "tensor '\(info.name)' has shape \(info.shape), expected \(slot.shape)",
-                           tensor: info.name)
-            }
+            if let previous = bound[canonical] { throw file.duplicateError(info, previous: previous, canonical: canonical) }
+            try file.checkFloat(info)
+            try file.checkShape(info, slot.shape)
             bindings.append((info, slot))
             bound[canonical] = info.name
         }
         for slot in layout.slots where bound[slot.name] == nil {
-            throw fail(.missingTensor(slot.name), "missing tensor '\(slot.name)' with shape \(slot.shape)")
+            throw file.missingError(slot.name, shape: slot.shape)
         }
         var parameters = [Float](repeating: 0, count: layout.totalCount)
         for (info, slot) in bindings {
-            let values: [Float]
-            do { values = try file.floats(info.name) } catch {
-                throw fail(.unreadableFile, "tensor '\(info.name)': \(error)", tensor: info.name)
-            }
-            parameters.replaceSubrange(slot.range, with: values)
+            parameters.replaceSubrange(slot.range, with: try file.readFloats(info))
         }
         if let copy = tiedDecoderCopy {
             let values = try? file.floats(copy.name)
             guard copy.shape == layout.tokenEmbeddings.shape,
                   values.map({ $0[...] == parameters[layout.tokenEmbeddings.range] }) == true else {
-                throw fail(.unexpectedTensor(copy.name),
-                           "tensor 'decoder.weight' differs from the token embeddings, but tie_word_embeddings is true")
+                throw file.fail(.unexpectedTensor(copy.name),
+                                "tensor 'decoder.weight' differs from the token embeddings, but tie_word_embeddings is true")
             }
         }
         self.init(config: config, parameters: parameters)

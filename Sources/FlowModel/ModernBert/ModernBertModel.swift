@@ -2,13 +2,13 @@ import FlowCore
 
 /// A ModernBERT masked-LM: its config, the arena layout and the parameters themselves (one flat array,
 /// see ParameterLayout). A value type: the trainer mutates `parameters` in place.
-public struct ModernBertModel: Sendable {
+public struct ModernBertModel: ArenaModel, Sendable {
     public let config: ModernBertConfig
     public let layout: ParameterLayout
     /// Changing them drops `inferenceWeights`, so a packed copy can never go stale.
     public var parameters: [Float] { didSet { inferenceWeights = nil } }
     /// Packed copies of the linear weights that the forward pass uses when present (`packForInference`).
-    public private(set) var inferenceWeights: InferenceWeights?
+    public private(set) var inferenceWeights: PackedLinearWeights?
 
     public init(config: ModernBertConfig, parameters: [Float]) {
         let layout = ParameterLayout(config: config)
@@ -16,15 +16,11 @@ public struct ModernBertModel: Sendable {
         self.config = config; self.layout = layout; self.parameters = parameters
     }
 
-    /// Packs the linear weights for the AVX-512 inference GEMM (about the size of the weights again), when
-    /// the CPU has it. For models that serve forward passes; a trainer changing the weights drops the copy.
+    /// Packs the linear weights for the inference GEMM (`packLinearWeights`), when the CPU has it. For models
+    /// that serve forward passes; a trainer changing the weights drops the copy.
     public mutating func packForInference() {
-        guard inferenceWeights == nil else { return }
-        inferenceWeights = parameters.withUnsafeBufferPointer { InferenceWeights(layout: layout, arena: $0.baseAddress!) }
+        if inferenceWeights == nil { inferenceWeights = packLinearWeights() }
     }
-
-    /// Values of one tensor.
-    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
 
     /// HF's initialisation: truncated normal (±2σ), σ = 0.02 for embeddings, Wqkv and Wi, 0.02/√(2L) for
     /// the output projections and the head's dense layer; norms at 1, biases at 0.

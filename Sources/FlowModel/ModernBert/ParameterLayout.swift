@@ -1,25 +1,3 @@
-/// One named tensor inside the parameter arena.
-public struct ParameterSlot: Sendable, Equatable {
-    /// The tensor's name in an HF ModernBertForMaskedLM checkpoint (with the `model.` prefix).
-    public let name: String
-    public let shape: [Int]
-    /// Index of the first element in the arena.
-    public let offset: Int
-    public var count: Int { shape.reduce(1, *) }
-    public var range: Range<Int> { offset..<(offset + count) }
-}
-
-public struct NormSlots: Sendable, Equatable {
-    public let weight: ParameterSlot
-    public let bias: ParameterSlot?
-}
-
-public struct LinearSlots: Sendable, Equatable {
-    /// [out, in], as nn.Linear stores it.
-    public let weight: ParameterSlot
-    public let bias: ParameterSlot?
-}
-
 public struct LayerSlots: Sendable, Equatable {
     /// nil for layer 0, whose attention norm is the identity.
     public let attentionNorm: NormSlots?
@@ -35,9 +13,7 @@ public struct LayerSlots: Sendable, Equatable {
 /// arena"): token embeddings, embedding norm, then per layer attn_norm, Wqkv, attn Wo, mlp_norm, Wi,
 /// mlp Wo (each weight followed by its bias when present), final norm, head dense, head norm, decoder
 /// weight (untied only), decoder bias. Every slot starts at a multiple of 16 floats (64 bytes).
-public struct ParameterLayout: Sendable, Equatable {
-    public static let alignment = 16
-
+public struct ParameterLayout: ArenaLayout {
     public let tokenEmbeddings: ParameterSlot
     public let embeddingNorm: NormSlots
     public let layers: [LayerSlots]
@@ -47,26 +23,18 @@ public struct ParameterLayout: Sendable, Equatable {
     /// nil when the decoder is tied to `tokenEmbeddings`.
     public let decoderWeight: ParameterSlot?
     public let decoderBias: ParameterSlot?
-    /// Every slot in arena order.
     public let slots: [ParameterSlot]
-    /// Arena length in floats (including alignment padding).
     public let totalCount: Int
 
     /// The decoder's weight slot, tied or not.
     public var decoder: ParameterSlot { decoderWeight ?? tokenEmbeddings }
-    /// Parameters a model really has (padding excluded).
-    public var parameterCount: Int { slots.reduce(0) { $0 + $1.count } }
+    public var linearWeights: [ParameterSlot] {
+        [headDense.weight, decoder] + layers.flatMap { [$0.qkv.weight, $0.attentionOutput.weight, $0.mlpInput.weight, $0.mlpOutput.weight] }
+    }
 
     public init(config: ModernBertConfig) {
-        var slots: [ParameterSlot] = []
-        var cursor = 0
-        func slot(_ name: String, _ shape: [Int]) -> ParameterSlot {
-            let s = ParameterSlot(name: name, shape: shape, offset: cursor)
-            slots.append(s)
-            let a = ParameterLayout.alignment
-            cursor = (cursor + s.count + a - 1) / a * a
-            return s
-        }
+        var arena = ArenaLayoutBuilder()
+        func slot(_ name: String, _ shape: [Int]) -> ParameterSlot { arena.slot(name, shape) }
         let h = config.hiddenSize, i = config.intermediateSize, v = config.vocabularySize
         func norm(_ name: String) -> NormSlots {
             NormSlots(weight: slot("\(name).weight", [h]), bias: config.normBias ? slot("\(name).bias", [h]) : nil)
@@ -91,9 +59,7 @@ public struct ParameterLayout: Sendable, Equatable {
         headNorm = norm("head.norm")
         decoderWeight = config.tiedDecoder ? nil : slot("decoder.weight", [v, h])
         decoderBias = config.decoderBias ? slot("decoder.bias", [v]) : nil
-        self.slots = slots
-        totalCount = cursor
+        slots = arena.slots
+        totalCount = arena.totalCount
     }
-
-    public func slot(named name: String) -> ParameterSlot? { slots.first { $0.name == name } }
 }
