@@ -78,7 +78,7 @@ public final class TrainRun {
         }
 
         // Data.
-        let encode: TextEncoder = { text in tokenizer.map { $0.encode(text, addSpecialTokens: false).ids } ?? [] }
+        let encode: TextEncoder = { text in tokenizer.map { $0.encodeIDs(text) } ?? [] }
         let data = try TrainingData.load(options.data, encode: encode, specials: specials, length: options.length,
                                          validationSeed: options.seed &+ 0x5EED)
         dataSummary = data.summary
