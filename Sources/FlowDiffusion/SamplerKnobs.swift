@@ -69,37 +69,15 @@ public struct SamplerKnobs: Sendable, Hashable, Codable {
     public static let maximumTopK = 32
     public static let maximumTemperature = 100.0
 
-    /// Checks ranges against the model's context. `canvasLength`, when known, is the whole canvas
-    /// (prompt + answer + special tokens).
+    /// Checks each knob's range (`descriptors`) and the length against the model's context. `canvasLength`,
+    /// when known, is the whole canvas (prompt + answer + special tokens).
     public func validate(contextLength: Int, canvasLength: Int? = nil) throws(DiffusionError) {
-        func unit(_ value: Double, _ name: String) throws(DiffusionError) {
-            guard value >= 0, value <= 1 else { throw .invalidKnob("\(name) \(value) is outside [0, 1]") }
-        }
-        func atLeast(_ value: Int, _ minimum: Int, _ name: String) throws(DiffusionError) {
-            guard value >= minimum else { throw .invalidKnob("\(name) \(value) must be at least \(minimum)") }
-        }
-        try atLeast(steps, 1, "steps")
-        try atLeast(answerLength, 0, "length")
+        if let problem = rangeProblem() { throw .invalidKnob(problem) }
         guard answerLength <= contextLength else {
             throw .invalidKnob("length \(answerLength) exceeds the model's context \(contextLength)")
         }
         if let canvasLength, canvasLength > contextLength {
             throw .invalidKnob("prompt and length \(answerLength) make \(canvasLength) tokens, beyond the model's context \(contextLength)")
-        }
-        try atLeast(blockLength, 0, "block_length")
-        guard temperature > 0, temperature <= Self.maximumTemperature, temperature.isFinite else {
-            throw .invalidKnob("temperature \(temperature) is outside (0, \(Int(Self.maximumTemperature))]; use proposal argmax for greedy")
-        }
-        try unit(tauUnmask, "tau_unmask")
-        try unit(tauEdit, "tau_edit")
-        try unit(delta, "delta")
-        try unit(editGate, "phi")
-        try atLeast(maxEditsPerStep, 0, "max_edits")
-        try atLeast(cooldown, 0, "cooldown")
-        try atLeast(cycleWindow, 0, "cycle_window")
-        try atLeast(correctionSteps, 0, "correction_steps")
-        guard topK >= 1, topK <= Self.maximumTopK else {
-            throw .invalidKnob("top_k \(topK) is outside [1, \(Self.maximumTopK)]")
         }
     }
 }

@@ -58,16 +58,7 @@ public enum TraceWriter {
         return out
     }
 
-    static func knobsObject(_ k: SamplerKnobs, to out: inout String) {
-        out += "{\"sampler\":\"\(k.sampler.rawValue)\",\"steps\":\(k.steps),\"length\":\(k.answerLength)"
-        out += ",\"block_length\":\(k.blockLength),\"schedule\":\"\(k.schedule.rawValue)\""
-        out += ",\"confidence\":\"\(k.confidence.rawValue)\",\"proposal\":\"\(k.proposal.rawValue)\""
-        out += ",\"temperature\":\(number(k.temperature)),\"tau_unmask\":\(number(k.tauUnmask))"
-        out += ",\"tau_edit\":\(number(k.tauEdit)),\"delta\":\(number(k.delta)),\"max_edits\":\(k.maxEditsPerStep)"
-        out += ",\"phi\":\(number(k.editGate)),\"edit_mode\":\"\(k.editMode.rawValue)\",\"cooldown\":\(k.cooldown)"
-        out += ",\"cycle_window\":\(k.cycleWindow),\"correction_steps\":\(k.correctionSteps)"
-        out += ",\"seed\":\(k.seed),\"top_k\":\(k.topK)}"
-    }
+    static func knobsObject(_ k: SamplerKnobs, to out: inout String) { k.writeJSON(to: &out) }
 
     static func integers<T: BinaryInteger>(_ values: [T], to out: inout String) {
         out += "["

@@ -43,7 +43,7 @@ struct GenerateCommand: ParsableCommand {
             let colored = !json && color.usesColor(isTerminal: ColorMode.standardOutputIsTerminal,
                                                    environment: ProcessInfo.processInfo.environment)
             let text = FrameText(pieces: model.pieces, mask: model.denoiser.specialTokens.mask,
-                                 theme: colored ? Theme(depth: .palette256) : nil, measure: colorMeasure(knobs))
+                                 theme: colored ? Theme(depth: .palette256) : nil, measure: ColorMeasure(following: knobs.confidence))
             let printStep: (StepFrame) -> Void = { frame in
                 guard everyStep, !json else { return }
                 print(text.header(frame))
@@ -72,15 +72,6 @@ struct GenerateCommand: ParsableCommand {
                 }
             }
             if let trace { try TraceWriter.write(result.trace, to: URL(fileURLWithPath: trace)) }
-        }
-    }
-
-    /// The ramp follows the sampler's confidence measure, as the TUI does by default.
-    private func colorMeasure(_ knobs: SamplerKnobs) -> ColorMeasure {
-        switch knobs.confidence {
-        case .probability: .probability
-        case .margin: .margin
-        case .negativeEntropy: .entropy
         }
     }
 }

@@ -8,27 +8,31 @@ extension ConfidenceMeasure: ExpressibleByArgument {}
 /// The sampler knobs shared by `flowlm tui` and `flowlm generate`. A flag left out keeps the model's
 /// recommended value (its flowlm_sampler.json), else SamplerKnobs' default.
 struct SamplerOptions: ParsableArguments {
+    // Help and defaults come from the knob table (SamplerKnobs.descriptors).
     @Option(help: "\(Samplers.kindsHelp).") var sampler: SamplerKind?
-    @Option(help: "Answer length in tokens (default 48; a synthetic-task model's own length).") var length: Int?
-    @Option(help: "Forward passes for the unmask phase (default 32).") var steps: Int?
-    @Option(name: .customLong("block-length"), help: "Semi-autoregressive block length (0 = one block).") var blockLength: Int?
-    @Option(help: "linear (LLaDA), cosine (MaskGIT) or threshold.") var schedule: UnmaskSchedule?
-    @Option(help: "Confidence measure: probability, margin or entropy.") var confidence: ConfidenceMeasure?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("length", defaults: lengthDefaults) + " A synthetic-task model uses its own."))
+    var length: Int?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("steps"))) var steps: Int?
+    @Option(name: .customLong("block-length"), help: ArgumentHelp(SamplerKnobs.help("block_length"))) var blockLength: Int?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("schedule"))) var schedule: UnmaskSchedule?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("confidence"))) var confidence: ConfidenceMeasure?
     @Flag(inversion: .prefixedNo, help: "Sample proposals instead of taking the argmax.") var sample: Bool?
-    @Option(help: "Softmax temperature (default 1).") var temperature: Double?
-    @Option(name: .customLong("tau-unmask"), help: "Threshold schedule: commit every mask above this (default 0.9).") var tauUnmask: Double?
-    @Option(name: .customLong("tau-edit"), help: "An edit needs p(alternative) ≥ tau_edit (default 0.5).") var tauEdit: Double?
-    @Option(help: "An edit needs p(alternative) − p(current) ≥ delta (default 0.1).") var delta: Double?
-    @Option(name: .customLong("max-edits"), help: "E: most edits per step (default 4).") var maxEdits: Int?
-    @Option(help: "phi: edits start once this fraction of the answer is visible (default 0.5).") var phi: Double?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("temperature"))) var temperature: Double?
+    @Option(name: .customLong("tau-unmask"), help: ArgumentHelp(SamplerKnobs.help("tau_unmask"))) var tauUnmask: Double?
+    @Option(name: .customLong("tau-edit"), help: ArgumentHelp(SamplerKnobs.help("tau_edit"))) var tauEdit: Double?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("delta"))) var delta: Double?
+    @Option(name: .customLong("max-edits"), help: ArgumentHelp(SamplerKnobs.help("max_edits"))) var maxEdits: Int?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("phi"))) var phi: Double?
     @Flag(inversion: .prefixedNo, help: "Edits remask instead of replacing.") var remask: Bool?
-    @Option(help: "Steps a changed position stays uneditable (default 1).") var cooldown: Int?
-    @Option(name: .customLong("cycle-window"), help: "Freeze a position that returns to a value held within N steps (0 = off; default 6).")
-    var cycleWindow: Int?
-    @Option(name: .customLong("correction-steps"), help: "Edit-only steps after the last mask is filled (default 8).") var correctionSteps: Int?
-    @Option(help: "Seed for sampled proposals and repair damage (default 0).") var seed: UInt64?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("cooldown"))) var cooldown: Int?
+    @Option(name: .customLong("cycle-window"), help: ArgumentHelp(SamplerKnobs.help("cycle_window"))) var cycleWindow: Int?
+    @Option(name: .customLong("correction-steps"), help: ArgumentHelp(SamplerKnobs.help("correction_steps")))
+    var correctionSteps: Int?
+    @Option(help: ArgumentHelp(SamplerKnobs.help("seed"))) var seed: UInt64?
 
     static let defaultLength = 48
+    /// The knobs the CLI starts from when a model recommends none: SamplerKnobs' defaults, answer `defaultLength`.
+    static var lengthDefaults: SamplerKnobs { var k = SamplerKnobs(); k.answerLength = defaultLength; return k }
 
     /// `base` with every flag given on the command line applied. Without a recommended length, the answer
     /// is `defaultLength` long.

@@ -5,6 +5,11 @@ import FlowDiffusion
 public enum ColorMeasure: String, Sendable, Hashable, CaseIterable {
     case probability, margin, entropy, pCurrent = "p(current)"
 
+    /// The ramp that follows the sampler's confidence measure (the TUI's default, and `generate`'s colours).
+    public init(following measure: ConfidenceMeasure) {
+        self = Self.allCases.first { $0.samplerMeasure == measure }!
+    }
+
     public var samplerMeasure: ConfidenceMeasure? {
         switch self {
         case .probability: return .probability
