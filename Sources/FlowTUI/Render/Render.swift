@@ -52,8 +52,12 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
     }
     if let extra { parts.append(extra) }
     let rate = state.tokensPerSecond.map { "\(Int($0.rounded())) tok/s" }
-    let allKnobs = "τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) τu \(format(knobs.tauUnmask)) "
-        + "T \(format(knobs.temperature, digits: 1)) E \(knobs.maxEditsPerStep) \(state.colorMeasure.rawValue)"
+    // Edit thresholds only for a sampler that reads them (LLaDA never edits).
+    let knobKeys = Samplers.selected(by: knobs).knobKeys
+    let editKnobs = knobKeys.contains("tau_edit")
+        ? "τe \(format(knobs.tauEdit)) δ \(format(knobs.delta)) " : ""
+    let allKnobs = editKnobs + "τu \(format(knobs.tauUnmask)) T \(format(knobs.temperature, digits: 1))"
+        + (knobKeys.contains("max_edits") ? " E \(knobs.maxEditsPerStep)" : "") + " \(state.colorMeasure.rawValue)"
     let fewKnobs = "τu \(format(knobs.tauUnmask)) T \(format(knobs.temperature, digits: 1)) \(state.colorMeasure.rawValue)"
     let activity = state.busy.isEmpty ? (state.autoplay ? "▶ auto" : "") : "⟳ working"
     let activityX = grid.width - DisplayWidth.of(activity) - 1
