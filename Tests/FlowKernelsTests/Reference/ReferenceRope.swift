@@ -1,3 +1,4 @@
+@testable import FlowKernels
 import Foundation
 
 extension Reference {

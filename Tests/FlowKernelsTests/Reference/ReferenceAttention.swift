@@ -1,3 +1,4 @@
+@testable import FlowKernels
 extension Reference {
     /// One head over one sequence with dense q, k, v [length, headDim]: masked scores, softmax, weighted sum.
     public static func attention(q: [Float], k: [Float], v: [Float], length: Int, headDim: Int, keyCount: Int,

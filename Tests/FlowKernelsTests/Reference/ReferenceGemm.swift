@@ -1,3 +1,4 @@
+@testable import FlowKernels
 extension Reference {
     /// Row-major `C = alpha · op(A) · op(B) + beta · C` with explicit strides.
     public static func gemm(_ orientationA: MatrixOrientation, _ orientationB: MatrixOrientation,

@@ -1,3 +1,4 @@
+@testable import FlowKernels
 extension Reference {
     public static func layerNorm(_ input: [Float], width: Int, weight: [Float], bias: [Float]?, eps: Float) -> [Float] {
         var out = input

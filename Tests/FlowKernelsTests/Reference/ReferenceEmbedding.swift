@@ -1,3 +1,4 @@
+@testable import FlowKernels
 extension Reference {
     /// `embeddingSumForward`'s twin: one row per token, `(token + type) + position`, element by element.
     public static func embeddingSum(ids: [Int32], positionIDs: [Int32], tokens: [Float], positions: [Float],
