@@ -43,7 +43,8 @@ struct RowStatistics {
         let rows = self.rows, vocabulary = vocabularySize, ranges = allowedRanges, inverseT = inverseTemperature
         let pairs = allowedRangePairs
         let fast = vocabulary >= Self.fastKernelMinimumVocabulary ? Self.widestKernel : .portable
-        let workers = rows * vocabulary >= 1 << 20 ? min(RowStatistics.cores, max(1, rows / 16)) : 1
+        let workers = rows * vocabulary >= 1 << 20
+            ? ParallelChunks.count(total: rows, workers: RowStatistics.cores, minimumChunk: 16) : 1
         var firstFailure = rows
         logits.values.withUnsafeBufferPointer { all in
             topIds.withUnsafeMutableBufferPointer { ids in
@@ -58,10 +59,9 @@ struct RowStatistics {
                                        probabilities: probabilities.baseAddress!, maxima: maxima.baseAddress!,
                                        sums: sums.baseAddress!, entropies: entropies.baseAddress!,
                                        failures: failures.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let lower = rows * worker / workers, upper = rows * (worker + 1) / workers
-                    output.failures[worker] = rows
-                    for r in lower..<upper where !Self.computeRow(
+                for worker in 0..<workers { output.failures[worker] = rows }
+                ParallelChunks.run(total: rows, workers: workers) { worker, range in
+                    for r in range where !Self.computeRow(
                         r, output.logits + r * vocabulary, ranges: ranges, pairs: pairs, fast: fast, k: k,
                         inverseT: inverseT, entropy: entropy, output: output) {
                         output.failures[worker] = r

@@ -1,4 +1,5 @@
 import Foundation
+import FlowCore
 
 /// A pointer that may cross into `concurrentPerform` workers. Safe because every worker writes a
 /// disjoint range, which each call site guarantees.
@@ -52,12 +53,7 @@ public struct ComputePolicy: Sendable, Equatable {
 
     /// Splits 0..<total into `threads` near-equal contiguous chunks and runs them in parallel.
     public func forEachChunk(_ total: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = max(1, min(workers, total / max(1, minimumChunk)))
-        if parts <= 1 { if total > 0 { body(0..<total) }; return }
-        forEach(parts) { p in
-            let lower = total * p / parts, upper = total * (p + 1) / parts
-            if upper > lower { body(lower..<upper) }
-        }
+        ParallelChunks.run(total: total, workers: workers, minimumChunk: minimumChunk) { _, range in body(range) }
     }
 }
 
