@@ -39,6 +39,14 @@ static inline __mmask16 tail_mask(int64_t remaining) {
 }
 
 __attribute__((target("avx512f")))
+void flowlm_exp_avx512(const float *input, float *output, int64_t count) {
+    for (int64_t i = 0; i < count; i += 16) {
+        __mmask16 m = tail_mask(count - i);
+        _mm512_mask_storeu_ps(output + i, m, exp_avx512(_mm512_maskz_loadu_ps(m, input + i)));
+    }
+}
+
+__attribute__((target("avx512f")))
 void flowlm_gelu_avx512(const float *input, float *output, int64_t count) {
     for (int64_t i = 0; i < count; i += 16) {
         __mmask16 m = tail_mask(count - i);
@@ -81,6 +89,7 @@ void flowlm_softmax_avx512(float *row, int64_t count, float scale) {
 }
 
 #else
+void flowlm_exp_avx512(const float *input, float *output, int64_t count) { (void)input; (void)output; (void)count; }
 void flowlm_gelu_avx512(const float *input, float *output, int64_t count) { (void)input; (void)output; (void)count; }
 void flowlm_geglu_avx512(const float *input, float *output, int64_t rows, int64_t inner) {
     (void)input; (void)output; (void)rows; (void)inner;

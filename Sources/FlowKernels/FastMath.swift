@@ -1,39 +1,8 @@
-/// Vectorised exp and erf in float32. The stdlib's SIMD helpers (`pointwiseMax`, `clamped`, integer
+/// Vectorised erf in float32 (exp is FlowCore's `fastExp`, shared with the refinement loop). The stdlib's SIMD helpers (`pointwiseMax`, `clamped`, integer
 /// conversions) compile to slow lane loops, so clamping uses `replacing(with:where:)` and rounding the
 /// float magic-number trick. `a * b + c` rather than `addingProduct`: without FMA in the baseline CPU
 /// target the latter becomes a libcall per lane.
 public typealias FloatVector = SIMD16<Float>
-
-@usableFromInline let roundingMagic: Float = 12_582_912  // 1.5 · 2^23
-
-/// exp(x) with Cephes' expf polynomial (≈ 1–2 ulp); underflows to 0 below −87.3, saturates above 88.3.
-@inlinable @inline(__always)
-public func fastExp(_ x: FloatVector) -> FloatVector {
-    var v = x
-    v.replace(with: 88.3, where: v .> 88.3)
-    let tooSmall = v .< -87.3
-    v.replace(with: -87.3, where: tooSmall)
-    let shifted = v * 1.442_695_04 + FloatVector(repeating: roundingMagic)
-    let n = shifted - FloatVector(repeating: roundingMagic)
-    var r = v - n * 0.693_359_375
-    r = r - n * -2.121_944_4e-4
-    var p: FloatVector = r * 1.987_569_15e-4 + 1.398_199_95e-3
-    p = p * r + 8.333_451_9e-3
-    p = p * r + 4.166_579_59e-2
-    p = p * r + 1.666_666_55e-1
-    p = p * r + 5.000_000_12e-1
-    p = p * (r * r) + r + 1
-    let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- Int32(bitPattern: roundingMagic.bitPattern)
-    let scale = unsafeBitCast((exponent &+ 127) &<< 23, to: FloatVector.self)
-    var result = p * scale
-    result.replace(with: 0, where: tooSmall)
-    return result
-}
-
-@inlinable @inline(__always)
-public func fastExp(_ x: Float) -> Float {
-    fastExp(FloatVector(repeating: x))[0]
-}
 
 /// erf(x) as the odd/even rational approximation used by Eigen and XLA for float32 (max error ≈ 4e-7
 /// absolute against the exact erf, checked in FastMathTests); |x| ≥ 4 gives ±1 as float32 rounding does.

@@ -1,3 +1,4 @@
+import FlowCore
 import CVectorMath
 
 /// d gelu(x)/dx for the exact-erf GELU: Φ(x) + x·φ(x), with φ the standard normal density.

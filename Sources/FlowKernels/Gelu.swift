@@ -1,3 +1,4 @@
+import FlowCore
 import CVectorMath
 
 /// Exact-erf GELU, `0.5 · x · (1 + erf(x / √2))`, PyTorch's `gelu(approximate="none")`.

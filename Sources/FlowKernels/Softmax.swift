@@ -1,3 +1,4 @@
+import FlowCore
 import CVectorMath
 
 /// In-place softmax of `row[0..<count]` after multiplying by `scale`, in float32 with a vectorised exp.

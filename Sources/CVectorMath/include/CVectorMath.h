@@ -65,6 +65,8 @@ void flowlm_gemm_packed_avx512(int64_t m, int64_t n, int64_t k, const float *x, 
 /// FlowKernels' exact-erf GELU, GeGLU (rows of [activated | gate], `inner` wide each) and in-place scaled
 /// softmax, sixteen lanes with FMA. Call only when flowlm_has_avx512() returned 1.
 void flowlm_gelu_avx512(const float *input, float *output, int64_t count);
+/// exp of each value with vector_exp.h's exp_avx512 (the C twin of FlowCore's fastExp), for tests.
+void flowlm_exp_avx512(const float *input, float *output, int64_t count);
 void flowlm_geglu_avx512(const float *input, float *output, int64_t rows, int64_t inner);
 void flowlm_softmax_avx512(float *row, int64_t count, float scale);
 /// Their backward passes (GeGLUBackward.swift), overwriting input_gradient.
