@@ -4,7 +4,8 @@ import Foundation
 
 // Release builds must be fast without flags from the user (docs/DECISIONS.md, "Compiler flags").
 // -Ounchecked only on the numeric targets whose inner loops are over validated unsafe buffers;
-// no -target-cpu: the binary must run on any x86-64, GEMM goes to OpenBLAS which dispatches at run time.
+// no -target-cpu: the binary must run on any x86-64; GEMM goes to the packed AVX-512 kernel where the CPU has it
+// (chosen at run time), else to OpenBLAS, which dispatches its own kernels.
 let hotCode: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
