@@ -35,6 +35,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(name: .customLong("vocab-size"), help: "Size of the BPE tokenizer trained on a text corpus.") var vocabSize: Int?
     @Option(help: "Use this tokenizer.json instead of training one.") var tokenizer: String?
+    @Flag(name: .customLong("evaluated-length-only"),
+          help: "Synthetic tasks: train palindromes and brackets only at the length flowlm eval uses (their longest).")
+    var evaluatedLengthOnly = false
     @Option(name: .customLong("init"),
             help: "Fine-tune an existing ModernBERT folder (or a hub id in the local HF cache): its weights, tokenizer and shape.")
     var initialModel: String?
@@ -72,6 +75,7 @@ struct TrainCommand: ParsableCommand {
             options.dtype = dtype; options.threads = threads ?? options.threads; options.vocabularySize = vocabSize
             options.tokenizer = tokenizer.map { URL(fileURLWithPath: $0) }; options.substitutionPeak = pSub
             options.initialModel = try initialModel.map { try ModelLocator().directory($0) }
+            options.evaluatedLengthOnly = evaluatedLengthOnly
             options.substitutionFloor = subFloor; options.minimumNoise = minNoise; options.beta2 = beta2
             options.decayFloor = decayFloor
             options.weightMasked = wMask; options.weightSubstituted = wSub; options.weightKept = wKeep

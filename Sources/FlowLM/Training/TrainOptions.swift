@@ -28,6 +28,8 @@ public struct TrainOptions: Sendable {
     public var vocabularySize: Int?
     /// An existing tokenizer.json to use instead of training one.
     public var tokenizer: URL?
+    /// Synthetic tasks: palindromes and brackets only at the length `flowlm eval` uses (`--evaluated-length-only`).
+    public var evaluatedLengthOnly = false
     /// A ModernBERT folder to fine-tune (`--init`): its weights, tokenizer and shape replace the preset's.
     public var initialModel: URL?
     public var substitutionPeak = 0.2

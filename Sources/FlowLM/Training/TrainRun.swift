@@ -80,7 +80,7 @@ public final class TrainRun {
         // Data.
         let encode: TextEncoder = { text in tokenizer.map { $0.encodeIDs(text) } ?? [] }
         let data = try TrainingData.load(options.data, encode: encode, specials: specials, length: options.length,
-                                         validationSeed: options.seed &+ 0x5EED)
+                                         validationSeed: options.seed &+ 0x5EED, evaluatedLengthOnly: options.evaluatedLengthOnly)
         dataSummary = data.summary
         self.specials = specials
         sample = SampleSetup(data: data, options: options, tokenizer: tokenizer, specials: specials)
@@ -92,7 +92,8 @@ public final class TrainRun {
         let source: AnyExampleSource
         switch data.source {
         case let .synthetic(name):
-            source = AnyExampleSource(try SyntheticExamples(task: name.makeTask(), seed: options.seed, contextLength: options.length))
+            source = AnyExampleSource(try SyntheticExamples(task: name.makeTask(evaluatedLengthOnly: options.evaluatedLengthOnly),
+                                                            seed: options.seed, contextLength: options.length))
         case .text, .promptResponse:
             guard !data.train.isEmpty else { throw TrainSetupError("\(options.data): no training examples after the validation split") }
             source = AnyExampleSource(try ShuffledExamples(examples: data.train, seed: options.seed))

@@ -35,7 +35,9 @@ public struct PalindromeTask: SyntheticTask {
     public let vocabulary: SymbolVocabulary
     public let lengths: ClosedRange<Int>
 
-    public init(alphabet: String = "abcdefgh", lengths: ClosedRange<Int> = 4...16) throws(SettingError) {
+    public static let defaultLengths = 4...16
+
+    public init(alphabet: String = "abcdefgh", lengths: ClosedRange<Int> = PalindromeTask.defaultLengths) throws(SettingError) {
         guard lengths.lowerBound >= 1 else { throw SettingError(message: "palindrome lengths must be at least 1") }
         vocabulary = try SymbolVocabulary(symbols: alphabet)
         self.lengths = lengths
@@ -62,7 +64,9 @@ public struct BracketTask: SyntheticTask {
     public let vocabulary: SymbolVocabulary
     public let lengths: ClosedRange<Int>
 
-    public init(lengths: ClosedRange<Int> = 4...16) throws(SettingError) {
+    public static let defaultLengths = 4...16
+
+    public init(lengths: ClosedRange<Int> = BracketTask.defaultLengths) throws(SettingError) {
         guard lengths.lowerBound >= 2, lengths.upperBound >= lengths.lowerBound + (lengths.lowerBound % 2) else {
             throw SettingError(message: "bracket lengths must include an even length of at least 2")
         }

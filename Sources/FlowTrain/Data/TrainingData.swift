@@ -5,12 +5,21 @@ import FlowCore
 public enum SyntheticTaskName: String, Sendable, CaseIterable, Codable {
     case palindrome, dyck, addition
 
-    /// The task with its default settings.
-    public func makeTask() -> any SyntheticTask {
+    /// The task with its default settings. `evaluatedLengthOnly` keeps palindromes and brackets at the one length
+    /// `flowlm eval` uses (their longest); addition is evaluated over every length it trains on, so it is unchanged.
+    public func makeTask(evaluatedLengthOnly: Bool = false) -> any SyntheticTask {
         // The defaults are valid by construction; `try?` cannot fail here, and a fallback keeps it total.
         switch self {
-        case .palindrome: if let task = try? PalindromeTask() { return task }
-        case .dyck: if let task = try? BracketTask() { return task }
+        case .palindrome:
+            let longest = PalindromeTask.defaultLengths.upperBound
+            if let task = try? PalindromeTask(lengths: evaluatedLengthOnly ? longest...longest : PalindromeTask.defaultLengths) {
+                return task
+            }
+        case .dyck:
+            let longest = BracketTask.defaultLengths.upperBound
+            if let task = try? BracketTask(lengths: evaluatedLengthOnly ? longest...longest : BracketTask.defaultLengths) {
+                return task
+            }
         case .addition: if let task = try? AdditionTask() { return task }
         }
         preconditionFailure("default synthetic task settings are invalid")
@@ -38,18 +47,19 @@ public struct TrainingData: Sendable {
 
     /// `encode` is the model's tokenizer (ignored for synthetic tasks, which bring their own vocabulary).
     public static func load(_ argument: String, encode: TextEncoder, specials: SpecialTokens, length: Int,
-                            validationSeed: UInt64 = 0x5EED) throws(DataError) -> TrainingData {
+                            validationSeed: UInt64 = 0x5EED, evaluatedLengthOnly: Bool = false) throws(DataError) -> TrainingData {
         if argument.hasPrefix(syntheticPrefix) {
             let name = String(argument.dropFirst(syntheticPrefix.count))
             guard let taskName = SyntheticTaskName(rawValue: name) else {
                 let known = SyntheticTaskName.allCases.map(\.rawValue).joined(separator: ", ")
                 throw DataError(path: argument, "unknown synthetic task '\(name)' (known: \(known))")
             }
-            let task = taskName.makeTask()
+            let task = taskName.makeTask(evaluatedLengthOnly: evaluatedLengthOnly)
             var source = try SyntheticExamples(task: task, seed: validationSeed, contextLength: length)
             let validation = (0..<syntheticValidationCount).map { _ in source.next() }
+            let only = evaluatedLengthOnly && taskName != .addition ? ", at its evaluated length only" : ""
             return TrainingData(source: .synthetic(taskName), train: [], validation: validation,
-                                summary: "synthetic task \(task.name) (generated on the fly; \(validation.count) fixed validation examples)")
+                                summary: "synthetic task \(task.name) (generated on the fly\(only); \(validation.count) fixed validation examples)")
         }
         let url = URL(fileURLWithPath: argument)
         if url.pathExtension.lowercased() == "jsonl" {

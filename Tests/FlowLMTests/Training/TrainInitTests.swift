@@ -95,3 +95,24 @@ import Testing
         #expect(error?.message.contains("8192") == true)
     }
 }
+
+/// `--evaluated-length-only`: palindromes and brackets train only at the length `flowlm eval` uses.
+@Suite struct EvaluatedLengthOnlyTests {
+    @Test(arguments: ["task:palindrome", "task:dyck"])
+    func everyExampleHasTheEvaluatedLength(data: String) throws {
+        let out = FixturePath.temporaryDirectory("flowlm-eval-length")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var options = TinyRun.options(data: data, output: out, steps: 2)
+        options.evaluatedLengthOnly = true
+        let run = try TrainRun(options: options)
+        #expect(run.dataSummary.contains("evaluated length only"))
+        var batcher = run.session.batcher
+        let lengths = Set(batcher.nextBatch().lengths)
+        #expect(lengths == [18], "\(data): [CLS] + 16 + [SEP]")
+        var mixed = TinyRun.options(data: data, output: FixturePath.temporaryDirectory("flowlm-mixed"), steps: 2)
+        mixed.batchSize = 32
+        var mixedBatcher = try TrainRun(options: mixed).session.batcher
+        let varied = Set(mixedBatcher.nextBatch().lengths)
+        #expect(varied.count > 1)
+    }
+}
