@@ -38,17 +38,18 @@ struct KeptStatistics {
     /// p(token) at `row` as `RowStatistics.probability(row:token:in:)` gives it from the logits; nil when the
     /// token is neither the current one nor among the kept candidates.
     func probability(row r: Int, token: TokenID) -> Float? {
-        let s = statistics
-        guard token >= 0, Int(token) < s.vocabularySize, !s.special.isReserved(token) else { return 0 }
+        guard token >= 0, Int(token) < statistics.vocabularySize, !statistics.special.isReserved(token) else { return 0 }
+        let k = statistics.k
         let logit: Float
         if token == currentTokens[r] {
             logit = currentLogits[r]
-        } else if let j = (0..<s.k).first(where: { s.topIds[r * s.k + $0] == token }) {
-            logit = s.topLogits[r * s.k + j]
+        } else if let j = (0..<k).first(where: { statistics.topIds[r * k + $0] == token }) {
+            logit = statistics.topLogits[r * k + j]
         } else {
             return nil
         }
-        return RowStatistics.probability(logit, max: s.maxLogit[r], inverseT: s.inverseTemperature, sum: s.normalizer[r])
+        return RowStatistics.probability(logit, max: statistics.maxLogit[r], inverseT: statistics.inverseTemperature,
+                                         sum: statistics.normalizer[r])
     }
 }
 

@@ -22,6 +22,10 @@ public protocol MaskedLanguageModel: Sendable {
 
     func makeWorkspace() -> Workspace
 
+    /// A copy with the linear weights packed for the inference GEMM where the CPU has it (about the weights'
+    /// size again). The registry's loaders leave models unpacked, so `flowlm info` does not pay for it.
+    func packedForInference() -> Self
+
     /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
     /// `request`, a model that can gather each row's softmax statistics while writing the logits returns them
     /// (nil otherwise). Throws only on bad input (an id outside the vocabulary, a sequence over the context).
@@ -52,8 +56,8 @@ public struct ModelArchitecture: Sendable {
     public let modelTypes: [String]
     /// The HF class a checkpoint of this architecture comes from, for messages and docs.
     public let huggingFaceClass: String
-    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly, ready for
-    /// inference.
+    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly (unpacked:
+    /// see `packedForInference`).
     public let load: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles)
         throws(ModelFileError) -> any MaskedLanguageModel
 

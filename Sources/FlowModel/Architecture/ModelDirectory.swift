@@ -78,11 +78,11 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// Whichever architecture config.json names, through the registry, ready for inference.
+    /// Whichever architecture config.json names, through the registry, packed for inference.
     public func loadMaskedLanguageModel() throws(ModelFileError) -> any MaskedLanguageModel {
         let json = try loadConfigJSON()
         let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
-        return try architecture.load(json, configURL.path, try openWeights())
+        return try architecture.load(json, configURL.path, try openWeights()).packedForInference()
     }
 
     static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {

@@ -26,6 +26,12 @@ extension BertFamilyModel: MaskedLanguageModel {
         ]
     }
 
+    public func packedForInference() -> BertFamilyModel {
+        var packed = self
+        packed.packForInference()
+        return packed
+    }
+
     public func makeWorkspace() -> BertFamilyWorkspace { BertFamilyWorkspace(config: config) }
 
     public func logitsInPlace(_ batch: TokenBatch, workspace: BertFamilyWorkspace, policy: ComputePolicy,
@@ -44,8 +50,8 @@ extension ModelArchitecture {
     /// DistilBERT (`DistilBertForMaskedLM`).
     public static let distilbert = bertFamily(modelTypes: ["distilbert"], huggingFaceClass: "DistilBertForMaskedLM")
 
-    /// An entry whose loader reads a BERT-family config (refusing a `model_type` outside `modelTypes`), binds the
-    /// weights and packs them for inference.
+    /// An entry whose loader reads a BERT-family config (refusing a `model_type` outside `modelTypes`), and binds the
+    /// weights.
     private static func bertFamily(modelTypes: [String], huggingFaceClass: String) -> ModelArchitecture {
         ModelArchitecture(modelTypes: modelTypes, huggingFaceClass: huggingFaceClass) { json, path, weights throws(ModelFileError) in
             let config = try BertFamilyConfig.parse(json: json, path: path)
@@ -53,9 +59,7 @@ extension ModelArchitecture {
                 throw ModelFileError(path: path, kind: .unsupported(key: "model_type"),
                                      detail: "key 'model_type': '\(config.modelType)' is not read by the \(huggingFaceClass) loader (expected \(modelTypes.joined(separator: ", ")))")
             }
-            var model = try BertFamilyModel(config: config, weights: weights)
-            model.packForInference()
-            return model
+            return try BertFamilyModel(config: config, weights: weights)
         }
     }
 }

@@ -23,6 +23,12 @@ extension ModernBertModel: MaskedLanguageModel {
         ]
     }
 
+    public func packedForInference() -> ModernBertModel {
+        var packed = self
+        packed.packForInference()
+        return packed
+    }
+
     public func makeWorkspace() -> ForwardWorkspace { ForwardWorkspace(config: config) }
 
     public func logitsInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy,
@@ -36,9 +42,7 @@ extension ModelArchitecture {
     /// ModernBERT (`ModernBertForMaskedLM`): the architecture FlowLM also trains.
     public static let modernBert = ModelArchitecture(modelTypes: ["modernbert"], huggingFaceClass: "ModernBertForMaskedLM") {
         json, path, weights throws(ModelFileError) in
-        var model = try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights)
-        model.packForInference()
-        return model
+        try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights)
     }
 }
 
