@@ -17,7 +17,7 @@ for task in palindrome dyck addition; do
   for seed in 0 1 2; do
     args+=(--model "$dir/flowlm-seed$seed" --baseline "$dir/llada-seed$seed" --ablation "$dir/flowlm-wkeep0-seed$seed")
   done
-  "$bin" eval --task "$task" "${args[@]}" --samples "$samples" --seeds "$seeds" "${threads[@]}" \
+  "$bin" eval --task "$task" "${args[@]}" --samples "$samples" --seeds "$seeds" "${threads[@]}" --validity-curve \
     --report "docs/eval/$task.md" --json > "docs/eval/$task.json"
   echo "wrote docs/eval/$task.md"
 done
@@ -28,3 +28,5 @@ python3 Tools/fetch_shakespeare.py
 echo "wrote docs/eval/text.md"
 python3 Tools/summarize_eval.py docs/eval > docs/eval/SUMMARY.md
 echo "wrote docs/eval/SUMMARY.md"
+python3 Tools/plot_validity_curves.py docs/eval > docs/eval/curves.md
+echo "wrote docs/eval/curves.md and docs/eval/validity-curves.png"

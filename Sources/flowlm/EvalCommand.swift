@@ -26,6 +26,8 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Canvases per forward pass.") var batchSize: Int = 128
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
     @Option(help: "Also write the markdown summary to this file.") var report: String?
+    @Flag(name: .customLong("validity-curve"),
+          help: "Also measure validity against forward passes at every K = 2 … L (sampled from all-mask).") var validityCurve = false
     @Flag(help: "Print the results as JSON instead of markdown.") var json = false
 
     func validate() throws {
@@ -40,6 +42,7 @@ struct EvalCommand: ParsableCommand {
         try reportingFailures {
             var settings = EvalSettings()
             settings.samples = samples; settings.seeds = seeds; settings.batchSize = batchSize
+            settings.validityCurve = validityCurve
             let synthetic: SyntheticTaskName?
             if task == "text" {
                 synthetic = nil

@@ -44,6 +44,8 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case unigramEntropy = "unigram_entropy_bits"
     case maskedLoss = "masked_loss"
     case maskedAccuracy = "masked_accuracy"
+    case curveValidity = "curve_validity"
+    case curvePasses = "curve_forward_passes"
 
     public var title: String {
         switch self {
@@ -67,6 +69,8 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .unigramEntropy: "Diversity: unigram entropy of samples (bits)"
         case .maskedLoss: "Held-out masked-token loss (nats)"
         case .maskedAccuracy: "Held-out masked-token accuracy"
+        case .curveValidity: "Validity against forward passes (sampled, all-mask)"
+        case .curvePasses: "Forward passes per sequence on the validity curve"
         }
     }
 
@@ -74,9 +78,9 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .validity, .detectionAUROC, .fixedRate, .exactRepair, .validAfterRepair, .infillValidity, .infillExact,
              .infillTokenAccuracy,
-             .uniqueValid, .uniqueSamples, .maskedAccuracy: true
+             .uniqueValid, .uniqueSamples, .maskedAccuracy, .curveValidity: true
         case .falseEditRate, .brokenShare, .calibrationError, .maskedLoss, .freezeRate: false
-        case .forwardPasses, .editsPerSequence, .unigramEntropy, .reliability: nil
+        case .forwardPasses, .editsPerSequence, .unigramEntropy, .reliability, .curvePasses: nil
         }
     }
 }

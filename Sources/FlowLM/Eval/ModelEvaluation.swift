@@ -12,6 +12,9 @@ public struct EvalSettings: Sendable {
     public var batchSize = 128
     /// K = L / d for each divisor d (at least 1 step).
     public var stepDivisors = [1, 2, 4, 8]
+    /// Also trace validity against forward passes at every K = 2 … L (sampled from all-mask, edits off and
+    /// edits on within the same budget); off by default, since it costs about L²/2 batched passes.
+    public var validityCurve = false
     public var substitutionRates = [0.05, 0.1, 0.2, 0.3]
     public var maskRates = [0.25, 0.5, 0.75]
     public init() {}
@@ -39,7 +42,8 @@ public struct ModelEvaluation {
     /// Units of work `run` reports through `progress` (for a progress bar).
     public var unitCount: Int {
         let generation = task.hasChecker ? 2 * settings.stepDivisors.count * EvalSampler.allCases.count : 2
-        return (generation + settings.substitutionRates.count + 1 + 2 + settings.maskRates.count) * settings.seeds
+        let curve = task.hasChecker && settings.validityCurve ? 1 : 0
+        return (generation + curve + settings.substitutionRates.count + 1 + 2 + settings.maskRates.count) * settings.seeds
     }
 
     public func run() throws -> [EvalMeasurement] {
@@ -47,6 +51,7 @@ public struct ModelEvaluation {
         for seed in 0..<settings.seeds {
             let items = task.items(count: settings.samples, seed: UInt64(seed))
             out += try generation(items, seed: UInt64(seed))
+            if task.hasChecker && settings.validityCurve { out += try validityCurve(items, seed: UInt64(seed)) }
             out += try repair(items, seed: UInt64(seed))
             out += try infilling(items, seed: UInt64(seed))
             out += try maskedLoss(items, seed: UInt64(seed))
@@ -124,6 +129,28 @@ public struct ModelEvaluation {
                 }
             }
         }
+        return out
+    }
+
+    /// Validity against forward passes: sampled from all-mask at K = 2 … L steps (each sample's K capped at its
+    /// own answer length), edits off against edits on with its correction steps taken out of the same K.
+    func validityCurve(_ items: [EvalItem], seed: UInt64) throws -> [EvalMeasurement] {
+        var out: [EvalMeasurement] = []
+        let canvases = try items.map { try canvas($0, masking: $0.answer) }
+        let longest = items.map(\.answer.count).max() ?? 0
+        for steps in stride(from: 2, through: longest, by: 1) {
+            for sampler in [EvalSampler.editsOff, .editsOnEqualPasses] {
+                let summaries = try refine(canvases) { i in
+                    sampler.knobs(steps: min(steps, items[i].answer.count), proposal: .sample, seed: sampleSeed(seed, i))
+                }.map(\.summary)
+                let valid = zip(items, summaries).filter { task.isValid($1.tokens, item: $0) == true }.count
+                let n = Double(items.count), condition = "sampled, all-mask, K=\(steps)"
+                out.append(EvalMeasurement(.curveValidity, condition, sampler, Double(valid) / n))
+                out.append(EvalMeasurement(.curvePasses, condition, sampler,
+                                           summaries.reduce(0.0) { $0 + Double($1.forwardPasses) } / n))
+            }
+        }
+        progress("validity curve")
         return out
     }
 

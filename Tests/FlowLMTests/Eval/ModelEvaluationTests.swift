@@ -87,6 +87,27 @@ final class MirrorDenoiser: Denoiser {
         #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.5", nil)) < 0.5)
     }
 
+    @Test func theValidityCurveCoversEveryStepCountWithinItsBudget() throws {
+        var settings = Self.settings()
+        settings.validityCurve = true
+        var reported: [String] = []
+        var evaluation = ModelEvaluation(denoiser: try MirrorDenoiser(), task: EvalTask(task: .palindrome), settings: settings)
+        evaluation.progress = { reported.append($0) }
+        let m = try evaluation.run()
+        #expect(reported.count == evaluation.unitCount)
+        let curve = m.filter { $0.metric == .curveValidity }
+        #expect(curve.count == 2 * 15, "K = 2 … 16, edits off and edits on at equal passes")
+        for steps in 2...16 {
+            let condition = "sampled, all-mask, K=\(steps)"
+            #expect(Self.value(m, .curvePasses, condition, .editsOff) == Double(steps))
+            let passes = try #require(m.first { $0.metric == .curvePasses && $0.condition == condition && $0.sampler == .editsOnEqualPasses })
+            #expect(passes.value <= Double(steps), "the correction budget is inside K")
+        }
+        // One commit per step: the second of each mirror pair sees its partner (sampling rarely misses it).
+        let full = try #require(m.first { $0.metric == .curveValidity && $0.condition == "sampled, all-mask, K=16" && $0.sampler == .editsOff })
+        #expect(full.value >= 0.9)
+    }
+
     @Test func sameSettingsSameNumbers() throws {
         var settings = Self.settings()
         settings.samples = 6
