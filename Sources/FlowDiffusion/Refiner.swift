@@ -1,22 +1,11 @@
 import CVectorMath
 import FlowCore
 
-/// One step in the history tree: which step it follows, the knobs it ran with, and its result.
-public struct StepNode: Sendable {
-    public let id: Int
-    /// nil for a first step (it follows the initial canvas).
-    public let parent: Int?
-    public let knobs: SamplerKnobs
-    public let step: RefinementStep
-    let stateBefore: LoopState
-    let stateAfter: LoopState
-}
-
-/// Drives the refinement loop one step at a time over a `Denoiser` and keeps every step taken as a tree:
-/// stepping back and stepping again with other knobs (or after forcing a token) starts a branch, and
-/// the old future stays reachable until discarded. The most recent logits are cached, and every recorded
-/// step keeps its row statistics (`KeptStatistics`, within `keptStatisticsBudget` bytes), so re-planning any
-/// step in history with new thresholds needs no forward pass.
+/// Drives the refinement loop one step at a time over a `Denoiser` and keeps every step taken, and every
+/// token forced, as a `StepTree`: stepping back and stepping again with other knobs (or forcing a token)
+/// starts a branch, and the old future stays reachable until discarded. The most recent logits are cached,
+/// and every recorded step keeps its row statistics (`KeptStatistics`, within `keptStatisticsBudget` bytes),
+/// so re-planning any step in history with new thresholds needs no forward pass.
 public final class Refiner {
     /// Where the last computed step's scores came from.
     public enum PlanSource: String, Sendable {
@@ -44,9 +33,10 @@ public final class Refiner {
     /// The loop's own work in the last computed step (statistics + planning, no forward pass).
     public private(set) var lastPlanningTime: Duration = .zero
 
-    private var nodes: [StepNode?] = []
+    /// Every step and forced token kept; the TUI's `History` places its frames where this tree has its nodes.
+    public private(set) var tree = StepTree<StepNode>()
     private let initialState: LoopState
-    /// The state at the cursor after user actions (force, pin) that no step has consumed yet.
+    /// The state at the cursor after pin changes that no step has consumed yet (pins are not history).
     private var editedHead: LoopState?
     private var cachedLogits: (tokens: [TokenID], logits: LogitMatrix)?
     private var statistics = RowStatistics()
@@ -73,11 +63,11 @@ public final class Refiner {
 
     private var headState: LoopState {
         if let editedHead { return editedHead }
-        if let cursor, let node = nodes[cursor] { return node.stateAfter }
+        if let cursor, let node = tree[cursor] { return node.value.stateAfter }
         return initialState
     }
 
-    /// The canvas shown now (after the cursor's step and any user action since).
+    /// The canvas shown now (after the cursor's node and any pin change since).
     public var canvas: Canvas { headState.canvas }
     /// The phase the next step would run in.
     public var phase: RefinementPhase { headState.phase(under: knobs) }
@@ -85,26 +75,29 @@ public final class Refiner {
     /// Cycle-frozen positions at the cursor.
     public var frozenPositions: [Int] { headState.frozen.indices.filter { headState.frozen[$0] } }
 
-    /// The steps from the initial canvas to the cursor.
-    public var history: [RefinementStep] { pathNodes.map(\.step) }
+    /// Forces since the cursor's last computed step, which the next step reports.
+    public var pendingForces: [TokenChange] { headState.pendingForces }
+
+    /// The steps from the initial canvas to the cursor (forced tokens show up in the step after them).
+    public var history: [RefinementStep] { path.compactMap { tree[$0]?.value.step } }
     /// (knobs, step) along the path, for traces.
-    public var recordedSteps: [(knobs: SamplerKnobs, step: RefinementStep)] { pathNodes.map { ($0.knobs, $0.step) } }
-
-    /// Node ids from the first step to the cursor.
-    public var path: [Int] { pathNodes.map(\.id) }
-
-    private var pathNodes: [StepNode] {
-        var path: [StepNode] = []
-        var id = cursor
-        while let current = id, let node = nodes[current] { path.append(node); id = node.parent }
-        return path.reversed()
+    public var recordedSteps: [(knobs: SamplerKnobs, step: RefinementStep)] {
+        path.compactMap { id in tree[id].flatMap { node in node.value.step.map { (node.value.knobs, $0) } } }
     }
 
-    public func node(_ id: Int) -> StepNode? { nodes.indices.contains(id) ? nodes[id] : nil }
+    /// Node ids from the first step to the cursor.
+    public var path: [Int] { tree.path(to: cursor) }
+
+    public func node(_ id: Int) -> StepTree<StepNode>.Node? { tree[id] }
     /// Children of a node (nil = of the initial canvas), oldest first.
-    public func children(of id: Int?) -> [Int] { nodes.compactMap { $0 }.filter { $0.parent == id }.map(\.id) }
+    public func children(of id: Int?) -> [Int] { tree.children(of: id) }
     /// Tips of every branch kept.
-    public var leaves: [Int] { nodes.compactMap { $0 }.map(\.id).filter { children(of: $0).isEmpty } }
+    public var leaves: [Int] { tree.leaves }
+
+    /// The recorded step that follows the cursor under `knobs`, if any (never a forced token).
+    private var recordedNext: Int? {
+        children(of: cursor).last { tree[$0]?.value.step != nil && tree[$0]?.value.knobs == knobs }
+    }
 
     // MARK: Stepping
 
@@ -113,13 +106,13 @@ public final class Refiner {
     @discardableResult
     public func step() throws(DiffusionError) -> RefinementStep? {
         guard !isFinished else { return nil }
-        if editedHead == nil, let next = children(of: cursor).last(where: { nodes[$0]?.knobs == knobs }) {
+        if editedHead == nil, let next = recordedNext {
             cursor = next
-            return nodes[next]?.step
+            return tree[next]?.value.step
         }
         let (step, after, keptForStep) = try compute(from: headState, knobs: knobs)
-        let id = nodes.count
-        nodes.append(StepNode(id: id, parent: cursor, knobs: knobs, step: step, stateBefore: headState, stateAfter: after))
+        let id = tree.add(StepNode(knobs: knobs, step: step, force: nil, stateBefore: headState, stateAfter: after),
+                          under: cursor)
         if let keptForStep { kept.keep(keptForStep, for: id) }
         cursor = id
         editedHead = nil
@@ -133,29 +126,30 @@ public final class Refiner {
         return taken
     }
 
-    /// Moves the cursor to the parent step; user actions not yet stepped are dropped. False at the start.
+    /// Moves the cursor to the parent node; pin changes not yet stepped are dropped. False at the start.
     @discardableResult
     public func stepBack() -> Bool {
-        guard let cursor, let node = nodes[cursor] else { return false }
+        guard let cursor, let node = tree[cursor] else { return false }
         self.cursor = node.parent
         editedHead = nil
         return true
     }
 
-    /// Re-visits the most recent recorded child (adopting its knobs) without computing anything.
+    /// Re-visits the most recent recorded child (adopting its knobs) without computing anything; returns its
+    /// step (nil when there is no child, or when the child is a forced token).
     @discardableResult
     public func stepForward() -> RefinementStep? {
-        guard editedHead == nil, let next = children(of: cursor).last, let node = nodes[next] else { return nil }
+        guard editedHead == nil, let next = children(of: cursor).last, let node = tree[next] else { return nil }
         cursor = next
-        knobs = node.knobs
-        return node.step
+        knobs = node.value.knobs
+        return node.value.step
     }
 
     /// Moves the cursor to any kept node (nil = the initial canvas), adopting its knobs.
     public func select(node id: Int?) throws(DiffusionError) {
         if let id {
             guard let node = node(id) else { throw .invalidCanvas("no step node \(id)") }
-            knobs = node.knobs
+            knobs = node.value.knobs
         }
         cursor = id
         editedHead = nil
@@ -164,20 +158,15 @@ public final class Refiner {
     /// Drops a node and its subtree; refused for the cursor's own path.
     public func discard(node id: Int) throws(DiffusionError) {
         guard node(id) != nil else { throw .invalidCanvas("no step node \(id)") }
-        guard !pathNodes.contains(where: { $0.id == id }) else {
+        guard !path.contains(id) else {
             throw .invalidCanvas("step node \(id) is on the current path; step back before discarding it")
         }
-        var doomed = [id]
-        while let next = doomed.popLast() {
-            doomed += children(of: next)
-            nodes[next] = nil
-            kept.remove(next)
-        }
+        for removed in tree.remove(subtree: id) { kept.remove(removed) }
     }
 
     /// Drops the branch that ends at `leaf`: from where it leaves the current path down to its tip.
     public func discardBranch(endingAt leaf: Int) throws(DiffusionError) {
-        let onPath = Set(pathNodes.map(\.id))
+        let onPath = Set(path)
         guard var top = node(leaf) else { throw .invalidCanvas("no step node \(leaf)") }
         while let parent = top.parent, !onPath.contains(parent), let up = node(parent) { top = up }
         try discard(node: top.id)
@@ -187,12 +176,7 @@ public final class Refiner {
     /// What the UI calls when the user discards every other branch. A cursor on a freed step moves back to
     /// the initial canvas (callers select a node before stepping anyway).
     public func retain(nodes keep: Set<Int>) {
-        var retained = Set<Int>()
-        for start in keep {
-            var id: Int? = start
-            while let current = id, let node = node(current), retained.insert(current).inserted { id = node.parent }
-        }
-        for id in nodes.indices where nodes[id] != nil && !retained.contains(id) { nodes[id] = nil }
+        let retained = tree.retain(pathsTo: keep)
         kept.retain(retained)
         if let cursor, !retained.contains(cursor) {
             self.cursor = nil
@@ -200,8 +184,8 @@ public final class Refiner {
         }
     }
 
-    /// Steps recorded and not discarded (every branch).
-    public var recordedStepCount: Int { nodes.reduce(0) { $0 + ($1 == nil ? 0 : 1) } }
+    /// Steps recorded and not discarded (every branch; forced tokens are no steps).
+    public var recordedStepCount: Int { tree.values.reduce(0) { $0 + ($1.step == nil ? 0 : 1) } }
 
     // MARK: Knobs
 
@@ -217,13 +201,18 @@ public final class Refiner {
     public func replan(knobs: SamplerKnobs) throws(DiffusionError) -> RefinementStep? {
         try validate(knobs)
         self.knobs = knobs
-        guard let id = cursor, let node = nodes[id], node.stateBefore.phase(under: knobs) != .done else { return nil }
-        let (step, after, keptForStep) = try compute(from: node.stateBefore, knobs: knobs, kept: kept[id])
-        let newID = children(of: id).isEmpty ? id : nodes.count
+        guard let id = cursor, let node = tree[id], node.value.step != nil,
+              node.value.stateBefore.phase(under: knobs) != .done else { return nil }
+        let (step, after, keptForStep) = try compute(from: node.value.stateBefore, knobs: knobs, kept: kept[id])
+        let replanned = StepNode(knobs: knobs, step: step, force: nil, stateBefore: node.value.stateBefore, stateAfter: after)
+        let newID: Int
+        if children(of: id).isEmpty {
+            tree.replace(id, with: replanned)
+            newID = id
+        } else {
+            newID = tree.add(replanned, under: node.parent)
+        }
         if let keptForStep { kept.keep(keptForStep, for: newID) }
-        let replanned = StepNode(id: newID, parent: node.parent, knobs: knobs, step: step,
-                                 stateBefore: node.stateBefore, stateAfter: after)
-        if newID == id { nodes[id] = replanned } else { nodes.append(replanned) }
         cursor = newID
         editedHead = nil
         return step
@@ -232,23 +221,36 @@ public final class Refiner {
     // MARK: User actions
 
     /// Puts `token` at an editable position and pins it; the next step reports it as a `force` change.
-    /// After a FlowLM run ended because nothing passed, this re-opens correction (budget permitting).
     public func force(token: TokenID, at position: Int) throws(DiffusionError) {
-        var state = headState
+        try force(ForcedToken(position: position, token: token))
+    }
+
+    /// Records the user's forced token as a node after the cursor (a branch when the cursor has a future)
+    /// and moves there; returns the change the next step reports (with the model's probabilities then).
+    /// After a FlowLM run ended because nothing passed, this re-opens correction (budget permitting).
+    @discardableResult
+    public func force(_ choice: ForcedToken) throws(DiffusionError) -> TokenChange {
+        let before = headState
+        var state = before
+        let (position, token) = (choice.position, choice.token)
         try state.canvas.checkEditable(position)
         guard token >= 0, Int(token) < denoiser.vocabularySize, !state.canvas.specialTokens.isReserved(token) else {
             throw .invalidCanvas("token \(token) cannot be forced: reserved or outside the vocabulary")
         }
-        let previous = state.canvas.tokens[position]
+        let change = TokenChange(position: position, kind: .force, from: state.canvas.tokens[position], to: token,
+                                 pFrom: choice.shownProbabilityBefore, pTo: choice.shownProbability,
+                                 reason: ChangeReason(.user, "forced by the user"))
         state.pendingForces.removeAll { $0.position == position }
-        state.pendingForces.append(TokenChange(position: position, kind: .force, from: previous, to: token,
-                                               pFrom: 0, pTo: 0, reason: ChangeReason(.user, "forced by the user")))
+        state.pendingForces.append(change)
         state.canvas.set(token, at: position)
         state.canvas.setPinned(true, at: position)
         state.frozen[position] = false
         // The neighbours may now read differently: a content correction phase gets another look.
         state.correctionEnded = false
-        editedHead = state
+        cursor = tree.add(StepNode(knobs: knobs, step: nil, force: change, stateBefore: before, stateAfter: state),
+                          under: cursor)
+        editedHead = nil
+        return change
     }
 
     /// Pins or unpins a position (pinned tokens are never edited or remasked).
@@ -306,7 +308,7 @@ public final class Refiner {
     /// the forward passes of many refiners into one denoiser call (`LockstepRefinement`).
     public var canvasNeedingLogits: [TokenID]? {
         guard !isFinished else { return nil }
-        if editedHead == nil, children(of: cursor).contains(where: { nodes[$0]?.knobs == knobs }) { return nil }
+        if editedHead == nil, recordedNext != nil { return nil }
         let tokens = headState.canvas.tokens
         if let cachedLogits, cachedLogits.tokens == tokens { return nil }
         return tokens

@@ -74,7 +74,8 @@ final class RefinementWorker: @unchecked Sendable {
                     self.mailbox.post(.finished(request: request))
                     return
                 }
-                let rate = replan || seconds <= 0 ? nil : Double(frame.tokens.count) / seconds
+                // A re-plan or a forced token runs no forward pass: no rate to report.
+                let rate = replan || request.force != nil || seconds <= 0 ? nil : Double(frame.tokens.count) / seconds
                 self.mailbox.post(.stepped(request: request, frame: frame, replanned: replan, tokensPerSecond: rate))
                 if replan {
                     let source = driver.refiner.lastPlanSource

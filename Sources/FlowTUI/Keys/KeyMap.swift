@@ -51,7 +51,7 @@ public enum KeyMap {
              both, footer: 2, value: { state in state.visibleHistory.map { "\($0.viewIndex)/\($0.frames.count - 1)" } ?? "–" }),
         bind([char("g"), char("G")], .historyLast, "first/last", "Jump to the first / last step", group: "Stepping", both),
         bind([char("b")], .cycleBranch, "branch", "Switch to the next branch", group: "Stepping", viz,
-             value: { state in state.history.map { "\($0.branchID + 1)/\($0.branches.count)" } ?? "–" }),
+             value: { state in state.history.map { "\($0.branchID + 1)/\($0.branchIDs.count)" } ?? "–" }),
         bind([char("B")], .discardBranches, "discard", "Discard every other branch", group: "Stepping", viz),
         knobPair(.tauEdit, "[", "]", "Lower / raise tau_edit (min p(alt) for an edit)", footer: 3),
         knobPair(.delta, "{", "}", "Lower / raise delta (min p(alt) - p(current))", footer: 4),

@@ -45,7 +45,7 @@ func drawStatusLine(_ grid: inout CellGrid, _ state: AppState, extra: String? = 
             let budget = corrects ? "\(knobs.steps)+\(knobs.correctionSteps)" : "\(knobs.steps)"
             parts.append("step \(history.current.index)/\(budget) \(history.current.phaseAfter.rawValue)")
             parts.append("fwd \(history.current.forwardPasses)")
-            if history.branches.count > 1 { parts.append("branch \(history.branchID + 1)/\(history.branches.count)") }
+            if history.branchIDs.count > 1 { parts.append("branch \(history.branchID + 1)/\(history.branchIDs.count)") }
         } else {
             parts.append(state.busy.contains(.main) ? "starting…" : "no canvas")
         }

@@ -34,12 +34,16 @@ public final class RefinerDriver {
         StepFrame(initial: refiner.initialCanvas, knobs: knobs)
     }
 
-    /// One step from `request.from` (moving the refiner there, replaying pins and pending forces first).
-    /// nil when the loop has nothing left to do from there.
+    /// One step from `request.from` (the Refiner node it shows, with the request's pins), or, when the
+    /// request carries a forced token, the Refiner's record of it. nil when the loop has nothing left to do.
     public func step(_ request: StepRequest) throws -> StepFrame? {
         try refiner.select(node: request.from.nodeID)
-        try applyUserState(request)
+        try applyPins(request.pinned)
         try refiner.setKnobs(request.knobs)
+        if let choice = request.force {
+            let change = try refiner.force(choice)
+            return StepFrame(force: change, over: request.from, knobs: request.knobs, nodeID: refiner.cursor)
+        }
         guard let step = try refiner.step() else { return nil }
         return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
     }
@@ -52,16 +56,13 @@ public final class RefinerDriver {
         return StepFrame(step: step, roles: roles, knobs: request.knobs, nodeID: refiner.cursor)
     }
 
-    /// Forces recorded in the UI since the node, then the pin set (only where it differs, so an
-    /// unchanged head still re-visits a recorded step instead of recomputing it).
-    private func applyUserState(_ request: StepRequest) throws {
-        for force in request.from.pendingForces {
-            try refiner.force(token: force.to, at: force.position)
-        }
-        let forced = Set(request.from.pendingForces.map(\.position))
+    /// Pins are the UI's, not history: set where they differ from the node (so an unchanged node still
+    /// re-visits a recorded step instead of recomputing it). Forced tokens not yet stepped stay pinned.
+    private func applyPins(_ pinned: Set<Int>) throws {
+        let forced = Set(refiner.pendingForces.map(\.position))
         let pins = refiner.canvas.pinned
         for position in refiner.canvas.editablePositions {
-            let wanted = request.pinned.contains(position) || forced.contains(position)
+            let wanted = pinned.contains(position) || forced.contains(position)
             if pins[position] != wanted { try refiner.setPinned(wanted, at: position) }
         }
     }

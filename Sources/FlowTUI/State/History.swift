@@ -1,100 +1,109 @@
+import FlowDiffusion
+
 /// One line of refinement: frames 0...n, sharing a prefix with the branch it forked from.
 public struct Branch: Sendable, Hashable {
     public var id: Int
-    /// The frame index this branch diverged at (0 for the first branch).
-    public var forkIndex: Int
     public var frames: [StepFrame]
-    public init(id: Int, forkIndex: Int, frames: [StepFrame]) { self.id = id; self.forkIndex = forkIndex; self.frames = frames }
+    public init(id: Int, frames: [StepFrame]) { self.id = id; self.frames = frames }
 }
 
-/// Every computed step, as a set of branches: continuing from an earlier step with other knobs
-/// forks a new branch and keeps the old future reachable (`b` cycles, `B` discards the others).
-/// At most `maximumBranches` are kept: a fork beyond that forgets the oldest branch other than the one on
-/// screen, so hours of exploring cannot grow memory without bound (frames shared by branches are stored once).
+/// The frames on screen, kept as FlowDiffusion's `StepTree` (the same model the Refiner keeps its steps in),
+/// plus where the user is looking: a branch and a frame on it. Live, the tree follows the Refiner's answers
+/// (`record(_:after:)`, `recordReplan`), so a fork here is a fork in the loop; a replayed trace is one line.
+/// `b` cycles branches, `B` discards the others. At most `maximumBranches` are kept: a fork beyond that
+/// forgets the oldest branch other than the one on screen, and the app tells the Refiner (`keepSteps`).
 public struct History: Sendable, Hashable {
-    public static let maximumBranches = 16
+    public static var maximumBranches: Int { StepTree<StepFrame>.maximumBranches }
 
-    public private(set) var branches: [Branch]
-    public private(set) var activeBranch: Int
-    /// The frame on screen, an index into the active branch.
+    private var tree = StepTree<StepFrame>()
+    /// Tree nodes from frame 0 to the tip of the branch on screen.
+    private var path: [Int]
+    /// The frame on screen, an index into `path`.
     public private(set) var viewIndex: Int
-    private var nextID: Int
 
     public init(start: StepFrame) {
-        branches = [Branch(id: 0, forkIndex: 0, frames: [start])]
-        activeBranch = 0
+        path = [tree.add(start, under: nil)]
         viewIndex = 0
-        nextID = 1
     }
 
-    public var frames: [StepFrame] { branches[activeBranch].frames }
-    public var current: StepFrame { frames[viewIndex] }
-    public var last: StepFrame { frames[frames.count - 1] }
-    public var isAtEnd: Bool { viewIndex == frames.count - 1 }
-    public var branchID: Int { branches[activeBranch].id }
+    public var frames: [StepFrame] { path.map(frame) }
+    public var current: StepFrame { frame(path[viewIndex]) }
+    public var last: StepFrame { frame(path[path.count - 1]) }
+    public var isAtEnd: Bool { viewIndex == path.count - 1 }
+    public var branchID: Int { tree[path[path.count - 1]]!.branch }
+    /// Every branch, oldest first.
+    public var branches: [Branch] {
+        tree.branchTips.map { tip in Branch(id: tree[tip]!.branch, frames: tree.path(to: tip).map(frame)) }
+    }
+    public var branchIDs: [Int] { tree.branchTips.map { tree[$0]!.branch } }
 
-    public mutating func view(_ index: Int) { viewIndex = min(max(0, index), frames.count - 1) }
+    private func frame(_ node: Int) -> StepFrame { tree[node]!.value }
+
+    public mutating func view(_ index: Int) { viewIndex = min(max(0, index), path.count - 1) }
     public mutating func move(by offset: Int) { view(viewIndex + offset) }
 
-    /// Adds a frame after the viewed one. At the end it extends the branch; earlier it forks a new one.
+    /// Adds a frame after the viewed one (a replayed trace, or a frame made without the loop). At the end it
+    /// extends the branch; earlier it forks a new one.
     public mutating func append(_ frame: StepFrame) {
-        if isAtEnd {
-            branches[activeBranch].frames.append(frame)
-        } else {
-            let prefix = Array(frames[0...viewIndex])
-            branches.append(Branch(id: nextID, forkIndex: viewIndex, frames: prefix + [frame]))
-            nextID += 1
-            activeBranch = branches.count - 1
-            forgetOldBranches()
-        }
-        viewIndex = frames.count - 1
+        show(tree.add(frame, under: path[viewIndex]))
+        forgetOldBranches()
     }
 
     /// The refinement nodes any branch still shows (the loop may forget the others).
-    public var nodeIDs: Set<Int> { Set(branches.flatMap { $0.frames.compactMap(\.nodeID) }) }
+    public var nodeIDs: Set<Int> { Set(tree.values.compactMap(\.nodeID)) }
 
-    private mutating func forgetOldBranches() {
-        while branches.count > Self.maximumBranches {
-            let oldest = branches.indices.first { $0 != activeBranch }!
-            branches.remove(at: oldest)
-            if activeBranch > oldest { activeBranch -= 1 }
-        }
+    /// The tree node on branch `branchID` that holds `frame` (where a request was made); nil when that branch
+    /// is gone, e.g. forgotten while the request was in flight.
+    func treeNode(holding frame: StepFrame, onBranch branchID: Int) -> Int? {
+        guard let tip = tree.branchTips.first(where: { tree[$0]?.branch == branchID }) else { return nil }
+        return tree.path(to: tip).last { tree[$0]?.value == frame }
     }
 
-    /// Replaces the viewed frame (a re-plan of the same step with new knobs). Later frames were computed
-    /// from the old plan, so when there are any the re-plan forks instead of rewriting them.
-    public mutating func replaceCurrent(with frame: StepFrame) {
-        if isAtEnd {
-            branches[activeBranch].frames[viewIndex] = frame
+    /// A step (or forced token) the Refiner took from the frame at `parent`. The Refiner re-visits a step it
+    /// already holds instead of recomputing it, so a frame already showing that node is shown again.
+    mutating func record(_ frame: StepFrame, after parent: Int) {
+        if let node = frame.nodeID,
+           let known = tree.children(of: parent).first(where: { tree[$0]?.value.nodeID == node }) {
+            show(known)
+            return
+        }
+        show(tree.add(frame, under: parent))
+        forgetOldBranches()
+    }
+
+    /// A re-plan of the frame at `replaced`: in place when the Refiner replaced its node (it had no future),
+    /// else a sibling, so the old future stays reachable.
+    mutating func recordReplan(_ frame: StepFrame, of replaced: Int) {
+        guard let old = tree[replaced] else { return }
+        if frame.nodeID == old.value.nodeID {
+            tree.replace(replaced, with: frame)
+            show(replaced)
         } else {
-            let prefix = Array(frames[0..<viewIndex])
-            branches.append(Branch(id: nextID, forkIndex: max(0, viewIndex - 1), frames: prefix + [frame]))
-            nextID += 1
-            activeBranch = branches.count - 1
-            viewIndex = frames.count - 1
+            show(tree.add(frame, under: old.parent))
             forgetOldBranches()
         }
     }
 
-    /// Shows frame `index` of the branch with `branchID`; false when that branch or frame is gone.
-    public mutating func select(branchID: Int, index: Int) -> Bool {
-        guard let branch = branches.firstIndex(where: { $0.id == branchID }),
-              index >= 0, index < branches[branch].frames.count else { return false }
-        activeBranch = branch
-        viewIndex = index
-        return true
+    /// Views `node` on the branch it belongs to.
+    private mutating func show(_ node: Int) {
+        path = tree.path(to: tree.tip(below: node))
+        viewIndex = path.firstIndex(of: node) ?? path.count - 1
+    }
+
+    private mutating func forgetOldBranches() {
+        tree.forgetOldestBranches(beyond: Self.maximumBranches, keeping: path[path.count - 1])
     }
 
     /// Switches to the next branch, keeping the same step index where it exists.
     public mutating func cycleBranch() {
-        guard branches.count > 1 else { return }
-        activeBranch = (activeBranch + 1) % branches.count
-        viewIndex = min(viewIndex, frames.count - 1)
+        let tips = tree.branchTips
+        guard tips.count > 1, let here = tips.firstIndex(of: path[path.count - 1]) else { return }
+        path = tree.path(to: tips[(here + 1) % tips.count])
+        viewIndex = min(viewIndex, path.count - 1)
     }
 
-    /// Forgets every branch but the active one.
+    /// Forgets every branch but the one on screen.
     public mutating func discardOtherBranches() {
-        branches = [branches[activeBranch]]
-        activeBranch = 0
+        tree.retain(pathsTo: [path[path.count - 1]])
     }
 }

@@ -30,7 +30,7 @@ extension AppState {
         case .pin:
             guard let frame = currentFrame, frame.isEditable(cursor) else { return [] }
             if pinned.remove(cursor) == nil { pinned.insert(cursor) }
-        case .force: forceCandidate()
+        case .force: return forceCandidate()
         case .cycleBranch: history?.cycleBranch()
         case .discardBranches:
             guard let history, history.branches.count > 1 else { return [] }
@@ -85,7 +85,7 @@ extension AppState {
 
     /// The sampler reported that nothing is left to do after this frame.
     func isFinished(_ frame: StepFrame) -> Bool {
-        frame.index > 0 && frame.phaseAfter == .done && frame.pendingForces.isEmpty
+        frame.index > 0 && frame.phaseAfter == .done && !frame.isUserForce
     }
 
     /// Space: show the next step. Where a computed future already follows under the same knobs this
@@ -111,9 +111,10 @@ extension AppState {
         return [.step(request(lane: .main, from: history.current, branchID: history.branchID))]
     }
 
-    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: SamplerKnobs? = nil) -> StepRequest {
+    func request(lane: Lane, from frame: StepFrame, branchID: Int, knobs override: SamplerKnobs? = nil,
+                 force: ForcedToken? = nil) -> StepRequest {
         StepRequest(lane: lane, branchID: branchID, from: frame, knobs: override ?? knobs,
-                    pinned: lane == .main ? pinned : [], generation: generation)
+                    pinned: lane == .main ? pinned : [], generation: generation, force: force)
     }
 
     mutating func changeKnob(_ knob: Knob, by direction: Int) -> [Effect] {
@@ -124,7 +125,7 @@ extension AppState {
     /// Re-plans the viewed step from the logits of the canvas before it, at once, with the new knobs.
     mutating func replanCurrent() -> [Effect] {
         guard let history, history.viewIndex > 0 else { return [] }
-        guard history.current.pendingForces.isEmpty else {
+        guard !history.current.isUserForce else {
             setStatus("knobs apply from the next step (this one is a user force)")
             return []
         }
@@ -137,37 +138,34 @@ extension AppState {
         return [.replan(request(lane: .main, from: history.current, branchID: history.branchID))]
     }
 
-    /// Puts the inspector's chosen candidate at the cursor as a user force (pinned), recorded as a frame
-    /// of its own (a branch when not at the end); the app replays the force into the Refiner before the
-    /// next step, which then reports it as a `force` change.
-    mutating func forceCandidate() {
-        guard var frame = currentFrame, cursor < frame.tokens.count, frame.isEditable(cursor) else { setStatus("only generated positions can be forced", error: true); return }
+    /// Asks the Refiner to force the inspector's chosen candidate at the cursor (pinned). The Refiner records
+    /// it as a node of its own, so it shows as a frame (a branch when not at the end), and the next step
+    /// continues from it and reports the force as a change.
+    mutating func forceCandidate() -> [Effect] {
+        guard let history, cursor < history.current.tokens.count, history.current.isEditable(cursor) else {
+            setStatus("only generated positions can be forced", error: true)
+            return []
+        }
+        let frame = history.current
         let candidates = frame.candidates(at: cursor)
-        guard candidateIndex < candidates.count else { setStatus("no candidate to force here", error: true); return }
+        guard candidateIndex < candidates.count else { setStatus("no candidate to force here", error: true); return [] }
         let candidate = candidates[candidateIndex]
-        let before = frame.tokens[cursor]
-        let pBefore = cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0
-        let force = TokenChange(position: cursor, kind: .force, from: before, to: candidate.id, pFrom: pBefore,
-                                pTo: candidate.probability, reason: ChangeReason(.user, "forced by the user"))
-        frame.index += 1
-        frame.tokens[cursor] = candidate.id
-        if cursor < frame.pCurrent.count { frame.pCurrent[cursor] = candidate.probability }
-        if cursor < frame.confidence.count { frame.confidence[cursor] = candidate.probability }
-        frame.changes = [force]
-        frame.pendingForces.append(force)
-        frame.source = nil
-        frame.knobs = knobs
-        history?.append(frame)
+        let choice = ForcedToken(position: cursor, token: candidate.id,
+                                 shownProbabilityBefore: cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0,
+                                 shownProbability: candidate.probability)
+        guard !busy.contains(.main) else { return [] }  // like Space: one request at a time
         pinned.insert(cursor)
+        busy.insert(.main)
+        return [.step(request(lane: .main, from: frame, branchID: history.branchID, force: choice))]
     }
 
-    /// Puts a result where it was asked for: after (or, for a re-plan, in place of) the request's frame
-    /// in the request's branch. A result for a branch discarded meanwhile is dropped.
+    /// Puts a result where the Refiner put it: after (or, for a re-plan, in place of or beside) the request's
+    /// frame in the request's branch. A result for a branch discarded meanwhile is dropped.
     mutating func record(_ frame: StepFrame, for request: StepRequest, replanned: Bool) {
         let side = request.lane.rawValue - 1
         guard var target = request.lane == .main ? history : abHistories[side],
-              target.select(branchID: request.branchID, index: request.from.index) else { return }
-        if replanned { target.replaceCurrent(with: frame) } else { target.append(frame) }
+              let from = target.treeNode(holding: request.from, onBranch: request.branchID) else { return }
+        if replanned { target.recordReplan(frame, of: from) } else { target.record(frame, after: from) }
         if request.lane == .main {
             history = target
             if isFinished(frame) { autoplay = false }

@@ -37,11 +37,11 @@ extension AppState {
             guard request.generation == generation else { return [] }
             busy.remove(request.lane)
             if let rate { tokensPerSecond = rate }
-            let branchesBefore = history?.branches.map(\.id)
+            let branchesBefore = history?.branchIDs
             record(frame, for: request, replanned: replanned)
             // A branch forgotten for the cap: the loop may drop the steps only it held.
             if request.lane == .main, let history, let before = branchesBefore,
-               !Set(before).isSubset(of: history.branches.map(\.id)) {
+               !Set(before).isSubset(of: history.branchIDs) {
                 return [.keepSteps(lane: .main, nodes: history.nodeIDs)]
             }
             return []

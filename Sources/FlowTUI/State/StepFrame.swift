@@ -19,23 +19,22 @@ public struct StepFrame: Sendable, Hashable {
     public var knobs: SamplerKnobs
     public var forwardPasses: Int
     public var phaseAfter: RefinementPhase
-    /// The Refiner history node this frame shows (nil = its initial canvas, or a replayed trace).
+    /// The Refiner history node this frame shows (nil = its initial canvas, or a replayed trace); a step
+    /// asked from this frame continues from that node.
     public var nodeID: Int?
-    /// User forces applied on top of `nodeID` that no step has consumed yet (the app replays them
-    /// into the Refiner before the next step).
-    public var pendingForces: [TokenChange]
+    /// The frame shows a token the user forced, not a computed step: knobs apply from the next step, which
+    /// reports the force as a change.
+    public var isUserForce = false
     /// The step this frame shows, as the Refiner produced it (nil for frame 0 and for user forces);
     /// kept so a saved trace holds exactly what was computed. Its arrays share storage with the frame's.
     public var source: RefinementStep?
 
     public init(index: Int, tokens: [TokenID], roles: [PositionRole], confidence: [Float], pCurrent: [Float],
                 candidates: CandidateTable? = nil, changes: [TokenChange] = [], knobs: SamplerKnobs,
-                forwardPasses: Int, phaseAfter: RefinementPhase = .unmask, nodeID: Int? = nil,
-                pendingForces: [TokenChange] = []) {
+                forwardPasses: Int, phaseAfter: RefinementPhase = .unmask, nodeID: Int? = nil) {
         self.index = index; self.tokens = tokens; self.roles = roles; self.confidence = confidence
         self.pCurrent = pCurrent; self.candidates = candidates; self.changes = changes; self.knobs = knobs
         self.forwardPasses = forwardPasses; self.phaseAfter = phaseAfter; self.nodeID = nodeID
-        self.pendingForces = pendingForces
     }
 
     /// Frame 0: a fresh canvas before any step.
@@ -51,6 +50,22 @@ public struct StepFrame: Sendable, Hashable {
                   pCurrent: step.pCurrent, candidates: step.candidates, changes: step.changes, knobs: knobs,
                   forwardPasses: step.forwardPasses, phaseAfter: step.phaseAfter, nodeID: nodeID)
         source = step
+    }
+
+    /// The Refiner's record of a forced token (`Refiner.force`), drawn over the frame it was forced on: the
+    /// chosen token shows the probability the user saw, and the change is the force the next step reports.
+    public init(force: TokenChange, over previous: StepFrame, knobs: SamplerKnobs, nodeID: Int?) {
+        self = previous
+        let p = force.position
+        index += 1
+        tokens[p] = force.to
+        if p < pCurrent.count { pCurrent[p] = force.pTo }
+        if p < confidence.count { confidence[p] = force.pTo }
+        changes = [force]
+        self.knobs = knobs
+        self.nodeID = nodeID
+        isUserForce = true
+        source = nil
     }
 
     /// Positions the sampler may change (false for the prompt and special tokens).
