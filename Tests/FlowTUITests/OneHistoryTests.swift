@@ -60,4 +60,17 @@ import Testing
         try harness.release()
         #expect(harness.state.history?.frames.count == 3 && harness.state.history?.branches.count == 1)
     }
+
+    /// Without a model there is no Refiner to record a force (it used to add a frame only the screen knew).
+    @Test func replayWithoutAModelCannotForce() throws {
+        let live = try started()
+        let frames = try #require(live.state.history?.frames)
+        var replay = AppState(modelName: "trace", hasModel: false, pieces: ScriptedDenoiser.pieces,
+                              maskToken: ScriptedDenoiser.special.mask, theme: Theme(depth: .monochrome))
+        replay = reduce(replay, .traceOpened(path: "t.jsonl", prompt: "the mind is", frames: frames)).0
+        replay = reduce(replay, .key(.character(" "))).0
+        replay.cursor = try #require(frames[1].editable.firstIndex(of: true))
+        let (forced, effects) = reduce(replay, .key(.character("f")))
+        #expect(effects.isEmpty && forced.statusIsError && forced.history?.frames.count == 2)
+    }
 }

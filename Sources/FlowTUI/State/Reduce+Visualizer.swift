@@ -153,6 +153,7 @@ extension AppState {
         let choice = ForcedToken(position: cursor, token: candidate.id,
                                  shownProbabilityBefore: cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0,
                                  shownProbability: candidate.probability)
+        guard hasModel else { setStatus("replay only: forcing a token needs a model", error: true); return [] }
         guard !busy.contains(.main) else { return [] }  // like Space: one request at a time
         pinned.insert(cursor)
         busy.insert(.main)
