@@ -21,78 +21,97 @@ public struct StepTree<Value> {
     /// keep (`Refiner.retain(nodes:)`).
     public static var maximumBranches: Int { 16 }
 
-    /// Indexed by id; nil once removed (ids are never reused, so old ids held elsewhere stay unambiguous).
-    private var nodes: [Node?] = []
+    // Indexed by id, the structure apart from the values, so walking the tree never copies a value (a
+    // frame or a loop state holds arrays; copying one per visited node made every redraw O(nodes) retains).
+    // Ids are never reused, so old ids held elsewhere stay unambiguous.
+    private var storedValues: [Value?] = []
+    private var kept: [Bool] = []
+    private var parents: [Int?] = []
+    private var branchOf: [Int] = []
+    private var childLists: [[Int]] = []
+    private var roots: [Int] = []
     private var nextBranch = 0
 
     public init() {}
 
-    public subscript(id: Int) -> Node? { nodes.indices.contains(id) ? nodes[id] : nil }
+    public subscript(id: Int) -> Node? {
+        guard isKept(id), let value = storedValues[id] else { return nil }
+        return Node(id: id, parent: parents[id], branch: branchOf[id], value: value)
+    }
+
+    public func isKept(_ id: Int) -> Bool { kept.indices.contains(id) && kept[id] }
+
+    /// The branch a kept node belongs to.
+    public func branch(of id: Int) -> Int? { isKept(id) ? branchOf[id] : nil }
 
     /// Ids of the nodes kept, oldest first.
-    public var ids: [Int] { nodes.compactMap { $0?.id } }
-    public var values: [Value] { nodes.compactMap { $0?.value } }
+    public var ids: [Int] { kept.indices.filter { kept[$0] } }
+    public var values: [Value] { storedValues.compactMap { $0 } }
 
     /// Children of a node (nil = the roots), oldest first.
     public func children(of parent: Int?) -> [Int] {
-        nodes.compactMap { $0 }.filter { $0.parent == parent }.map(\.id)
+        guard let parent else { return roots }
+        return isKept(parent) ? childLists[parent] : []
     }
 
     /// Tips of every branch kept, oldest first.
-    public var leaves: [Int] {
-        var hasChild = Set<Int>()
-        for case let node? in nodes { if let parent = node.parent { hasChild.insert(parent) } }
-        return ids.filter { !hasChild.contains($0) }
-    }
+    public var leaves: [Int] { ids.filter { childLists[$0].isEmpty } }
 
     /// Tips in the order their branches were made.
-    public var branchTips: [Int] { leaves.sorted { nodes[$0]!.branch < nodes[$1]!.branch } }
+    public var branchTips: [Int] { leaves.sorted { branchOf[$0] < branchOf[$1] } }
 
     /// Node ids from the root down to `id` (empty for nil or a removed node).
     public func path(to id: Int?) -> [Int] {
         var path: [Int] = []
         var current = id
-        while let here = current, let node = self[here] { path.append(here); current = node.parent }
+        while let here = current, isKept(here) { path.append(here); current = parents[here] }
         return path.reversed()
     }
 
     /// The tip reached from `id` by following its own branch down (the first child extends a branch).
     public func tip(below id: Int) -> Int {
         var here = id
-        while let next = children(of: here).first { here = next }
+        while isKept(here), let next = childLists[here].first { here = next }
         return here
     }
 
     /// Adds `value` under `parent` (nil = a new root); returns its id.
     @discardableResult
     public mutating func add(_ value: Value, under parent: Int?) -> Int {
-        let extendsBranch = parent.flatMap { self[$0] }.map { children(of: $0.id).isEmpty } ?? false
+        let linked = parent.flatMap { isKept($0) ? $0 : nil }
         let branch: Int
-        if extendsBranch, let parent, let owner = self[parent] {
-            branch = owner.branch
+        if let linked, childLists[linked].isEmpty {
+            branch = branchOf[linked]
         } else {
             branch = nextBranch
             nextBranch += 1
         }
-        let id = nodes.count
-        nodes.append(Node(id: id, parent: parent, branch: branch, value: value))
+        let id = storedValues.count
+        storedValues.append(value)
+        kept.append(true)
+        parents.append(parent)
+        branchOf.append(branch)
+        childLists.append([])
+        if let linked { childLists[linked].append(id) } else if parent == nil { roots.append(id) }
         return id
     }
 
     /// Replaces a node's value in place (a re-plan of a step with no future yet).
     public mutating func replace(_ id: Int, with value: Value) {
-        guard self[id] != nil else { return }
-        nodes[id]?.value = value
+        guard isKept(id) else { return }
+        storedValues[id] = value
     }
 
     /// Removes a node and everything below it; returns the ids removed.
     @discardableResult
     public mutating func remove(subtree id: Int) -> [Int] {
+        guard isKept(id) else { return [] }
+        detach(id)
         var removed: [Int] = []
-        var doomed = self[id] == nil ? [] : [id]
+        var doomed = [id]
         while let next = doomed.popLast() {
-            doomed += children(of: next)
-            nodes[next] = nil
+            doomed += childLists[next]
+            drop(next)
             removed.append(next)
         }
         return removed
@@ -104,9 +123,11 @@ public struct StepTree<Value> {
         var retained = Set<Int>()
         for start in keep {
             var id: Int? = start
-            while let current = id, let node = self[current], retained.insert(current).inserted { id = node.parent }
+            while let current = id, isKept(current), retained.insert(current).inserted { id = parents[current] }
         }
-        for id in nodes.indices where nodes[id] != nil && !retained.contains(id) { nodes[id] = nil }
+        for id in ids where !retained.contains(id) { drop(id) }
+        roots.removeAll { !retained.contains($0) }
+        for id in retained { childLists[id].removeAll { !retained.contains($0) } }
         return retained
     }
 
@@ -118,14 +139,31 @@ public struct StepTree<Value> {
         var tips = branchTips
         while tips.count > limit, let oldest = tips.first(where: { $0 != tip }) {
             var id: Int? = oldest
-            while let current = id, children(of: current).isEmpty, let node = self[current] {
-                nodes[current] = nil
-                id = node.parent
+            while let current = id, isKept(current), childLists[current].isEmpty {
+                id = parents[current]
+                detach(current)
+                drop(current)
             }
             tips.removeAll { $0 == oldest }
             forgot = true
         }
         return forgot
+    }
+
+    /// Unlinks a node from its parent's children (or the roots).
+    private mutating func detach(_ id: Int) {
+        if let parent = parents[id] {
+            if isKept(parent) { childLists[parent].removeAll { $0 == id } }
+        } else {
+            roots.removeAll { $0 == id }
+        }
+    }
+
+    /// Frees a node's value and child list; its id stays taken.
+    private mutating func drop(_ id: Int) {
+        storedValues[id] = nil
+        kept[id] = false
+        childLists[id] = []
     }
 }
 

@@ -17,25 +17,27 @@ public struct History: Sendable, Hashable {
 
     private var tree = StepTree<StepFrame>()
     /// Tree nodes from frame 0 to the tip of the branch on screen.
-    private var path: [Int]
+    private var path: [Int] { didSet { frames = path.map(frame) } }
+    /// The frames of `path`, kept beside it: the renderer reads them per column and per row.
+    public private(set) var frames: [StepFrame]
     /// The frame on screen, an index into `path`.
     public private(set) var viewIndex: Int
 
     public init(start: StepFrame) {
         path = [tree.add(start, under: nil)]
+        frames = [start]
         viewIndex = 0
     }
 
-    public var frames: [StepFrame] { path.map(frame) }
-    public var current: StepFrame { frame(path[viewIndex]) }
-    public var last: StepFrame { frame(path[path.count - 1]) }
+    public var current: StepFrame { frames[viewIndex] }
+    public var last: StepFrame { frames[frames.count - 1] }
     public var isAtEnd: Bool { viewIndex == path.count - 1 }
-    public var branchID: Int { tree[path[path.count - 1]]!.branch }
+    public var branchID: Int { tree.branch(of: path[path.count - 1]) ?? 0 }
     /// Every branch, oldest first.
     public var branches: [Branch] {
-        tree.branchTips.map { tip in Branch(id: tree[tip]!.branch, frames: tree.path(to: tip).map(frame)) }
+        tree.branchTips.map { tip in Branch(id: tree.branch(of: tip) ?? 0, frames: tree.path(to: tip).map(frame)) }
     }
-    public var branchIDs: [Int] { tree.branchTips.map { tree[$0]!.branch } }
+    public var branchIDs: [Int] { tree.branchTips.compactMap { tree.branch(of: $0) } }
 
     private func frame(_ node: Int) -> StepFrame { tree[node]!.value }
 
@@ -55,7 +57,7 @@ public struct History: Sendable, Hashable {
     /// The tree node on branch `branchID` that holds `frame` (where a request was made); nil when that branch
     /// is gone, e.g. forgotten while the request was in flight.
     func treeNode(holding frame: StepFrame, onBranch branchID: Int) -> Int? {
-        guard let tip = tree.branchTips.first(where: { tree[$0]?.branch == branchID }) else { return nil }
+        guard let tip = tree.branchTips.first(where: { tree.branch(of: $0) == branchID }) else { return nil }
         return tree.path(to: tip).last { tree[$0]?.value == frame }
     }
 
