@@ -3,7 +3,10 @@ SWIFT ?= swift
 FLOWLM_RELEASE := .build/release/flowlm
 DEFAULT_MODEL ?= checkpoints/shakespeare-flowlm
 # Sampler settings come from the model folder's flowlm_sampler.json (docs/SHAKESPEARE.md); flags here override them.
-RUN_ARGS ?=
+# make run opens repair mode: a famous line damaged (20 % substitutions, 10 % masks, the --repair defaults) for the
+# model to correct, the clearest picture of corruption-and-correction (docs/SHAKESPEARE.md §3). `e` leaves it for
+# free generation from a prompt; RUN_ARGS= opens generation directly.
+RUN_ARGS ?= --repair 'ROMEO. But soft! what light through yonder window breaks? It is the east, and Juliet is the sun.'
 
 .PHONY: setup build release test run bench fixtures fuzz clean eval experiment-models test-faults
 

@@ -13,7 +13,9 @@ Usage: Tools/measure_edits.py [--model DIR] [--seeds 0-9] [--bin .build/release/
 """
 import argparse, json, shlex, subprocess, sys
 
-RUN_ARGS = ""  # the Makefile's RUN_ARGS: make run takes its sampler settings from the model's flowlm_sampler.json
+# The Makefile's RUN_ARGS (make run opens repair mode); pass --run-args '' for generation from the model's own
+# prompt and its flowlm_sampler.json settings.
+RUN_ARGS = "--repair 'ROMEO. But soft! what light through yonder window breaks? It is the east, and Juliet is the sun.'"
 
 
 def run(cmd):
@@ -54,11 +56,13 @@ def main() -> int:
             cmd = [args.bin, "generate", "--model", args.model, *shlex.split(args.run_args), "--seed", str(seed),
                    "--json", "--threads", "1", *extra, *more]
             result = json.loads(run(cmd))
-            ids = result["ids"]
+            ids = result.get("ids", result.get("repaired_ids"))  # repair mode reports the repaired text
             # ids hold the final canvas without [CLS]/[SEP]; the answer is its last `length` tokens.
-            length = answer_length(args.model, shlex.split(args.run_args) + extra)
+            arguments = shlex.split(args.run_args) + extra
+            # In repair mode every token of the text is editable, so the whole canvas is the answer.
+            length = len(ids) if "--repair" in arguments else answer_length(args.model, arguments)
             row[f"edits_{label}"] = result["stats"]["edits"]
-            row[f"text_{label}"] = result["answer"]
+            row[f"text_{label}"] = result.get("answer", result.get("repaired"))
             row[f"ids_{label}"] = ids
             row[f"length"] = length
         rows.append(row)

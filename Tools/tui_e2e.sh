@@ -85,7 +85,7 @@ set -e
 [ "$status" = 2 ] || fail "without a terminal: exit $status, expected 2"
 echo "$message" | grep -q "flowlm generate" || fail "without a terminal: message does not point to flowlm generate"
 
-# Part 2: repair mode on a real model. Seed 6 damages 9 of the 33 tokens; the shipped model edits 3 of them
+# Part 2: repair mode on a real model. Seed 6 damages 9 of the 30 tokens; the shipped model edits 5 positions
 # (check with: flowlm generate --repair '…' --substitute 0.15 --mask 0 --seed 6 --every-step).
 REPAIR_MODEL=${FLOWLM_REPAIR_MODEL:-checkpoints/shakespeare-flowlm}
 REPAIR_TEXT='ROMEO. But soft! what light through yonder window breaks? It is the east, and Juliet is the sun.'

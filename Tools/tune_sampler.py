@@ -31,7 +31,7 @@ def main() -> int:
     for tau, delta, edits, temperature in grid:
         extra = ["--sample", "--tau-edit", tau, "--delta", delta, "--max-edits", edits, "--temperature", temperature]
         out = subprocess.run([sys.executable, str(pathlib.Path(measure_edits.__file__)), "--model", args.model,
-                              "--seeds", args.seeds, "--bin", args.bin, "--json", "--", *extra],
+                              "--seeds", args.seeds, "--bin", args.bin, "--run-args", "", "--json", "--", *extra],
                              check=True, capture_output=True, text=True).stdout
         result = json.loads(out)
         row = {"tau_edit": float(tau), "delta": float(delta), "max_edits": int(edits), "temperature": float(temperature),

@@ -13,6 +13,11 @@ public struct DamagedText: Sendable, Hashable {
 }
 
 public enum Damage {
+    /// Repair mode's damage unless told otherwise (`generate --repair`, `tui --repair`, the `R` key): a fifth of
+    /// the tokens substituted and a tenth masked, so a run shows both corrections and commits.
+    public static let defaultSubstituteRate = 0.2
+    public static let defaultMaskRate = 0.1
+
     /// Each editable position independently becomes MASK with probability `maskRate`, else a random
     /// ordinary token (never reserved, never the original) with probability `substituteRate`.
     /// Same seed, same damage. Positions outside `editable` are never touched.

@@ -19,8 +19,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Model directory (default: checkpoints/shakespeare-flowlm or $FLOWLM_MODEL).") var model: String?
     @Option(help: "Prompt; [MASK] or {{N}} put holes anywhere; - reads it from standard input.") var prompt: String?
     @Option(help: "Damage this text, then refine it back (repair mode); - reads it from standard input.") var repair: String?
-    @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = 0.2
-    @Option(help: "Repair: fraction of tokens masked.") var mask: Double = 0.1
+    @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = Damage.defaultSubstituteRate
+    @Option(help: "Repair: fraction of tokens masked.") var mask: Double = Damage.defaultMaskRate
     @Option(help: "Write the JSON Lines trace here (replay it with `flowlm replay` or `flowlm tui --replay`).") var trace: String?
     @Option(help: "auto (colour on a terminal unless NO_COLOR is set), always or never.") var color: ColorMode = .auto
     @Flag(help: "Print JSON instead of text.") var json = false

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FlowCore
 import FlowLM
+import FlowDiffusion
 import FlowTUI
 
 struct TUICommand: ParsableCommand {
@@ -15,8 +16,8 @@ struct TUICommand: ParsableCommand {
     @Option(help: ArgumentHelp("Open in repair mode: damage this text (--substitute, --mask, --seed, as generate --repair does) "
                                + "and watch the model correct it; - reads it from standard input."))
     var repair: String?
-    @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = 0.1
-    @Option(help: "Repair: fraction of tokens masked.") var mask: Double = 0
+    @Option(help: "Repair: fraction of tokens replaced by random ones.") var substitute: Double = Damage.defaultSubstituteRate
+    @Option(help: "Repair: fraction of tokens masked.") var mask: Double = Damage.defaultMaskRate
     @Option(help: "Colours: 256, 16 or mono (default: from the terminal; NO_COLOR means mono).") var theme: String?
     @Flag(inversion: .prefixedNo, help: "Click tokens and timeline steps, wheel through history (--no-mouse: leave the mouse to the terminal).")
     var mouse = true

@@ -6,7 +6,9 @@ import FlowDiffusion
 public struct DamageRates: Sendable, Hashable {
     public var substitute: Double
     public var mask: Double
-    public init(substitute: Double = 0.1, mask: Double = 0) { self.substitute = substitute; self.mask = mask }
+    public init(substitute: Double = Damage.defaultSubstituteRate, mask: Double = Damage.defaultMaskRate) {
+        self.substitute = substitute; self.mask = mask
+    }
 }
 
 /// The text repair mode damages: literal text (`--repair`, which the app's tokenizer encodes as generate
