@@ -35,8 +35,9 @@ def main():
     per_task = {}
     for task in TASKS:
         path = os.path.join(folder, f"{task}.json")
-        if os.path.exists(path):
-            per_task[task] = curves(json.load(open(path))["results"])
+        lines = curves(json.load(open(path))["results"]) if os.path.exists(path) else {}
+        if lines:
+            per_task[task] = lines
     print("# Validity against forward passes\n")
     print("Sampled from all-mask at K = 2 … L steps; cells: mean validity over training seeds (mean forward passes).")
     print("`flowlm eval --validity-curve` (Tools/run_eval.sh); the plot is validity-curves.png.\n")
@@ -51,6 +52,8 @@ def main():
             cells = [f"{lines[key][i][2]:.2f} ({lines[key][i][1]:.1f})" for key in keys]
             print(f"| {k} | " + " | ".join(cells) + " |")
         print()
+    if not per_task:
+        return
     try:
         import matplotlib
         matplotlib.use("Agg")
