@@ -17,7 +17,7 @@ for task in palindrome dyck addition; do
   for seed in 0 1 2; do
     args+=(--model "$dir/flowlm-seed$seed" --baseline "$dir/llada-seed$seed" --ablation "$dir/flowlm-wkeep0-seed$seed")
   done
-  "$bin" eval --task "$task" "${args[@]}" --samples "$samples" --seeds "$seeds" "${threads[@]}" --validity-curve \
+  "$bin" eval --task "$task" "${args[@]}" --samples "$samples" --seeds "$seeds" "${threads[@]}" --validity-curve --remask \
     --report "docs/eval/$task.md" --json > "docs/eval/$task.json"
   echo "wrote docs/eval/$task.md"
 done

@@ -46,8 +46,11 @@ def summarize(task, data):
              f"{data['samples']} samples per condition; training seeds: "
              + ", ".join(f"{short} {seeds[k]}" for k, short in kinds) + ".", ""]
     if conditions(results, "validity"):
-        columns = [(k, s) for k, _ in kinds for s in ("edits off", "edits on", "edits on, equal passes")]
-        header = ["validity"] + [f"{short}, {s}" for k, short in kinds for s in ("off", "on", "on =passes")]
+        samplers = [("edits off", "off"), ("edits on", "on"), ("edits on, equal passes", "on =passes")]
+        if any(r["sampler"] == "remask, equal passes" for r in results):
+            samplers.append(("remask, equal passes", "remask =passes"))
+        columns = [(k, s) for k, _ in kinds for s, _ in samplers]
+        header = ["validity"] + [f"{short}, {label}" for k, short in kinds for _, label in samplers]
         rows = [[c] + [cell(at.get(("validity", c, k, s))) for k, s in columns] for c in conditions(results, "validity")]
         lines += [table(header, rows), ""]
     repair = [c for c in conditions(results, "false_edit_rate")]

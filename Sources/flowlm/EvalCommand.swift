@@ -28,6 +28,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Also write the markdown summary to this file.") var report: String?
     @Flag(name: .customLong("validity-curve"),
           help: "Also measure validity against forward passes at every K = 2 … L (sampled from all-mask).") var validityCurve = false
+    @Flag(help: "Also measure the remask sampler at equal forward passes (edits mask the token instead of replacing it).")
+    var remask = false
     @Flag(help: "Print the results as JSON instead of markdown.") var json = false
 
     func validate() throws {
@@ -43,6 +45,7 @@ struct EvalCommand: ParsableCommand {
             var settings = EvalSettings()
             settings.samples = samples; settings.seeds = seeds; settings.batchSize = batchSize
             settings.validityCurve = validityCurve
+            if remask { settings.samplers.append(.remaskEqualPasses) }
             let synthetic: SyntheticTaskName?
             if task == "text" {
                 synthetic = nil

@@ -1,11 +1,16 @@
 import FlowDiffusion
 
 /// The sampler columns of the evaluation: the same loop with edits off (LLaDA), on, and on within the
-/// forward-pass budget of the edits-off run (correction steps taken out of the K steps).
+/// forward-pass budget of the edits-off run (correction steps taken out of the K steps); on request also the
+/// remask sampler within that budget (an accepted edit masks the token for the next commits to re-decide).
 public enum EvalSampler: String, Sendable, Hashable, Codable, CaseIterable {
     case editsOff = "edits off"
     case editsOn = "edits on"
     case editsOnEqualPasses = "edits on, equal passes"
+    case remaskEqualPasses = "remask, equal passes"
+
+    /// The columns `flowlm eval` measures unless asked for more.
+    public static let standard: [EvalSampler] = [.editsOff, .editsOn, .editsOnEqualPasses]
 
     /// Knobs for `steps` forward passes of unmasking (K) over a canvas; defaults elsewhere.
     public func knobs(steps: Int, proposal: ProposalKind, seed: UInt64) -> SamplerKnobs {
@@ -13,7 +18,8 @@ public enum EvalSampler: String, Sendable, Hashable, Codable, CaseIterable {
         knobs.steps = max(1, steps)
         knobs.proposal = proposal
         knobs.seed = seed
-        if self == .editsOnEqualPasses {
+        if self == .remaskEqualPasses { knobs.editMode = .remask }
+        if self == .editsOnEqualPasses || self == .remaskEqualPasses {
             let correction = steps >= 2 ? max(1, steps / 4) : 0
             knobs.steps = max(1, steps - correction)
             knobs.correctionSteps = correction

@@ -15,6 +15,8 @@ public struct EvalSettings: Sendable {
     /// Also trace validity against forward passes at every K = 2 … L (sampled from all-mask, edits off and
     /// edits on within the same budget); off by default, since it costs about L²/2 batched passes.
     public var validityCurve = false
+    /// The sampler columns of the generation conditions (edits off, on, on at equal passes by default).
+    public var samplers = EvalSampler.standard
     public var substitutionRates = [0.05, 0.1, 0.2, 0.3]
     public var maskRates = [0.25, 0.5, 0.75]
     public init() {}
@@ -41,7 +43,7 @@ public struct ModelEvaluation {
 
     /// Units of work `run` reports through `progress` (for a progress bar).
     public var unitCount: Int {
-        let generation = task.hasChecker ? 2 * settings.stepDivisors.count * EvalSampler.allCases.count : 2
+        let generation = task.hasChecker ? 2 * settings.stepDivisors.count * settings.samplers.count : 2
         let curve = task.hasChecker && settings.validityCurve ? 1 : 0
         return (generation + curve + settings.substitutionRates.count + 1 + 2 + settings.maskRates.count) * settings.seeds
     }
@@ -113,7 +115,7 @@ public struct ModelEvaluation {
             let prefixes = items.map { mode.prompted ? task.promptedPrefix(of: $0) : 0 }
             let canvases = try zip(items, prefixes).map { item, prefix in try canvas(item, masking: item.answer.dropFirst(prefix)) }
             let divisors = task.hasChecker ? settings.stepDivisors : [1]
-            let samplers: [EvalSampler] = task.hasChecker ? EvalSampler.allCases : [.editsOff, .editsOn]
+            let samplers: [EvalSampler] = task.hasChecker ? settings.samplers : [.editsOff, .editsOn]
             for divisor in divisors {
                 for sampler in samplers {
                     let summaries = try refine(canvases) { i in
@@ -133,13 +135,14 @@ public struct ModelEvaluation {
     }
 
     /// Validity against forward passes: sampled from all-mask at K = 2 … L steps (each sample's K capped at its
-    /// own answer length), edits off against edits on with its correction steps taken out of the same K.
+    /// own answer length), edits off against edits on (and remask, when measured) with the correction steps taken
+    /// out of the same K.
     func validityCurve(_ items: [EvalItem], seed: UInt64) throws -> [EvalMeasurement] {
         var out: [EvalMeasurement] = []
         let canvases = try items.map { try canvas($0, masking: $0.answer) }
         let longest = items.map(\.answer.count).max() ?? 0
         for steps in stride(from: 2, through: longest, by: 1) {
-            for sampler in [EvalSampler.editsOff, .editsOnEqualPasses] {
+            for sampler in [EvalSampler.editsOff, .editsOnEqualPasses, .remaskEqualPasses] where settings.samplers.contains(sampler) {
                 let summaries = try refine(canvases) { i in
                     sampler.knobs(steps: min(steps, items[i].answer.count), proposal: .sample, seed: sampleSeed(seed, i))
                 }.map(\.summary)

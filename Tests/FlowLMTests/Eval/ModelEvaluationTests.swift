@@ -81,9 +81,10 @@ final class MirrorDenoiser: Denoiser {
         let evaluation = ModelEvaluation(denoiser: try MirrorDenoiser(contrary: true), task: EvalTask(task: .palindrome),
                                          settings: Self.settings())
         let m = try evaluation.run()
-        for sampler in EvalSampler.allCases {
+        for sampler in EvalSampler.standard {
             #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", sampler) == 0)
         }
+        #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", .remaskEqualPasses) == nil, "measured only on request")
         #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.5", nil)) < 0.5)
     }
 
@@ -106,6 +107,26 @@ final class MirrorDenoiser: Denoiser {
         // One commit per step: the second of each mirror pair sees its partner (sampling rarely misses it).
         let full = try #require(m.first { $0.metric == .curveValidity && $0.condition == "sampled, all-mask, K=16" && $0.sampler == .editsOff })
         #expect(full.value >= 0.9)
+    }
+
+    @Test func theRemaskColumnStaysWithinTheEditsOffBudget() throws {
+        var settings = Self.settings()
+        settings.samplers.append(.remaskEqualPasses)
+        settings.validityCurve = true
+        var evaluation = ModelEvaluation(denoiser: try MirrorDenoiser(), task: EvalTask(task: .palindrome), settings: settings)
+        var reported = 0
+        evaluation.progress = { _ in reported += 1 }
+        let m = try evaluation.run()
+        #expect(reported == evaluation.unitCount)
+        for divisor in [1, 2, 4, 8] {
+            let condition = "sampled, all-mask, K=L/\(divisor)"
+            let off = try #require(Self.value(m, .forwardPasses, condition, .editsOff))
+            let remask = try #require(Self.value(m, .forwardPasses, condition, .remaskEqualPasses))
+            #expect(remask <= off)
+        }
+        let valid = try #require(Self.value(m, .validity, "greedy, prompted, K=L/1", .remaskEqualPasses))
+        #expect((0...1).contains(valid))
+        #expect(m.contains { $0.metric == .curveValidity && $0.sampler == .remaskEqualPasses })
     }
 
     @Test func sameSettingsSameNumbers() throws {
