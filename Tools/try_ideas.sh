@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# First looks at issue 19 §2's ideas for a corruption-and-correction recipe without the generation tax, on tuning
+# seed 100 only (docs/eval/ideas.md; nothing here is a reported result). Each cell trains like the sweep's chosen
+# C&C cell (Tools/sweep_experiment.sh: 1,200 steps of 128 sequences, lr 2e-3) with one change, then is scored by
+# `flowlm eval --samples 100`:
+#   psub0-floor0.1 / 0.2   substitutions only from the floor, s(r) = floor·(1 − r), none from the mid-r peak
+# (Two-stage training, the sweep's mask-only model fine-tuned with the C&C objective, waits for `train --init` to
+# accept task data: today it refuses it, since task data brings its own vocabulary.)
+# `Tools/try_ideas.sh report` then trains the idea that did best there on the reported seeds 0–2 with §4.1's C&C
+# recipe (1,500 steps) and evaluates it as Tools/run_eval.sh does, into <runs>/ideas-report/<task>.md and .json.
+# Usage: Tools/try_ideas.sh [report]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${FLOWLM_RUNS:-runs}"
+source Tools/release_binary.sh
+base=(--objective flowlm --evaluated-length-only --batch 128 --length 18 --seed 100 --threads 1 --eval-every 400)
+cell() {  # task name arguments…
+  local task="$1" name="$2"; shift 2
+  local out="$runs/ideas/$task/$name"
+  [ -f "$out/eval.json" ] && return 0
+  mkdir -p "$out"
+  "$bin" train --data "task:$task" --out "$out" "${base[@]}" "$@" > "$out/stdout.log" 2>&1
+  "$bin" eval --task "$task" --model "$out" --samples 100 --threads 1 --json > "$out/eval.json"
+  echo "tried $out"
+}
+shape=(--hidden 128 --intermediate 256 --heads 4 --layers 4 --steps 1200 --lr 2e-3 --warmup 100)
+if [ "${1:-}" = report ]; then
+  for task in dyck palindrome; do
+    models=()
+    for seed in 0 1 2; do
+      out="$runs/ideas-report/$task/flowlm-floor0.1-seed$seed"
+      models+=(--model "$out")
+      [ -f "$out/model.safetensors" ] && continue
+      mkdir -p "$out"
+      "$bin" train --data "task:$task" --out "$out" --objective flowlm --evaluated-length-only --p-sub 0 --sub-floor 0.1 \
+        --hidden 128 --intermediate 256 --heads 4 --layers 4 --steps 1500 --batch 128 --length 18 --lr 2e-3 \
+        --min-noise 0.001 --warmup 100 --seed "$seed" --threads 1 --eval-every 250 --save-every 500 > "$out.out" 2>&1
+    done
+    "$bin" eval --task "$task" "${models[@]}" --samples 200 --seeds 1 --validity-curve --remask \
+      --report "$runs/ideas-report/$task.md" --json > "$runs/ideas-report/$task.json"
+  done
+  exit 0
+fi
+for task in palindrome dyck; do
+  cell "$task" psub0-floor0.1 "${shape[@]}" --p-sub 0 --sub-floor 0.1 &
+  cell "$task" psub0-floor0.2 "${shape[@]}" --p-sub 0 --sub-floor 0.2
+  wait
+done
