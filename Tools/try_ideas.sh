@@ -4,8 +4,7 @@
 # C&C cell (Tools/sweep_experiment.sh: 1,200 steps of 128 sequences, lr 2e-3) with one change, then is scored by
 # `flowlm eval --samples 100`:
 #   psub0-floor0.1 / 0.2   substitutions only from the floor, s(r) = floor·(1 − r), none from the mid-r peak
-# (Two-stage training, the sweep's mask-only model fine-tuned with the C&C objective, waits for `train --init` to
-# accept task data: today it refuses it, since task data brings its own vocabulary.)
+#   two-stage              the sweep's chosen mask-only model, then 300 C&C steps from it (`--init`, lr 1e-3)
 # `Tools/try_ideas.sh report` then trains the idea that did best there on the reported seeds 0–2 with §4.1's C&C
 # recipe (1,500 steps) and evaluates it as Tools/run_eval.sh does, into <runs>/ideas-report/<task>.md and .json.
 # Usage: Tools/try_ideas.sh [report]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
@@ -45,4 +44,5 @@ for task in palindrome dyck; do
   cell "$task" psub0-floor0.1 "${shape[@]}" --p-sub 0 --sub-floor 0.1 &
   cell "$task" psub0-floor0.2 "${shape[@]}" --p-sub 0 --sub-floor 0.2
   wait
+  cell "$task" two-stage --init "$runs/sweep-experiment/$task/llada-lr2e-3-tmin0.05" --steps 300 --lr 1e-3 --warmup 30
 done

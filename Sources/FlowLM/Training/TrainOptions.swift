@@ -109,8 +109,6 @@ public struct TrainOptions: Sendable {
         if initialModel != nil {
             try check(shape == ModelShapeOverride() && tokenizer == nil && vocabularySize == nil,
                       "--init takes the shape and tokenizer of the model it starts from; drop --hidden, --intermediate, --heads, --layers, --tokenizer and --vocab-size")
-            try check(!data.hasPrefix(TrainingData.syntheticPrefix),
-                      "--init fine-tunes on text with the model's own tokenizer; task data (\(data)) brings its own vocabulary")
             return  // the shape, context and memory checks run on the loaded config (checkFits)
         }
         if let problem = modelConfig.shapeProblem { try check(false, "model shape: \(problem)") }

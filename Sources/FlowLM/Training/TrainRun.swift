@@ -41,7 +41,17 @@ public final class TrainRun {
         let initial = options.resume ? nil : try options.initialModel.map(InitialModel.init)
         let tokenizer: Tokenizer?
         if let initial {
-            tokenizer = initial.tokenizer
+            if let vocabulary {
+                // Task data brings its own vocabulary, so only a model trained on that task can start from it (a
+                // mask-only model fine-tuned with corruption and correction, for instance).
+                guard initial.tokenizerJSON == Data(vocabulary.tokenizerJSON().serialized.utf8) else {
+                    throw TrainSetupError("\(initial.directory.path): --init with \(options.data) needs a model trained on that task "
+                                          + "(its tokenizer.json is not the task's vocabulary)")
+                }
+                tokenizer = nil
+            } else {
+                tokenizer = initial.tokenizer
+            }
             tokenizerJSON = initial.tokenizerJSON
         } else if let vocabulary {
             tokenizer = nil

@@ -89,10 +89,41 @@ import Testing
         var task = Self.options(model: model, corpus: corpus, output: output)
         task.data = "task:palindrome"
         #expect(throws: TrainSetupError.self) { try TrainRun(options: task) }
+        #expect((try? TrainRun(options: task)) == nil, "a text model cannot start training on a task's vocabulary")
         var long = Self.options(model: model, corpus: corpus, output: output)
         long.length = 9000
         let error = #expect(throws: TrainSetupError.self) { try TrainRun(options: long) }
         #expect(error?.message.contains("8192") == true)
+    }
+}
+
+/// `--init` on task data: a model trained on the task (e.g. mask-only) continues on it (e.g. with corruption and
+/// correction, the two-stage recipe); a model of another task is refused.
+@Suite struct TrainInitOnTaskTests {
+    @Test func aTaskModelContinuesOnItsOwnTaskOnly() throws {
+        let root = FixturePath.temporaryDirectory("flowlm-init-task")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var first = TrainOptions(data: "task:palindrome", output: root.appendingPathComponent("llada"))
+        first.objective = .llada
+        first.shape.hiddenSize = 16; first.shape.intermediateSize = 32; first.shape.headCount = 2; first.shape.layerCount = 1
+        first.steps = 2; first.batchSize = 4; first.length = 18; first.threads = 1; first.evaluateEvery = 2
+        let base = try TrainRun(options: first)
+        try base.advance(); try base.advance(); try base.save()
+
+        var second = TrainOptions(data: "task:palindrome", output: root.appendingPathComponent("flowlm"))
+        second.initialModel = first.output
+        second.objective = .flowlm
+        second.steps = 2; second.batchSize = 4; second.length = 18; second.threads = 1; second.evaluateEvery = 2
+        let tuned = try TrainRun(options: second)
+        #expect(tuned.config.hiddenSize == 16)
+        try tuned.advance()
+        #expect(tuned.step == 1)
+
+        var other = second
+        other.data = "task:addition"
+        other.length = 16
+        let error = #expect(throws: TrainSetupError.self) { try TrainRun(options: other) }
+        #expect(error?.message.contains("needs a model trained on that task") == true)
     }
 }
 
