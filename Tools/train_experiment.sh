@@ -9,11 +9,11 @@
 # Palindromes and brackets train at the evaluated length only (--evaluated-length-only).
 # Runs go to $FLOWLM_RUNS/experiment/ (default runs/; with their training state, out of git; an interrupted run resumes); finished
 # runs are stored as F16 under checkpoints/experiment/<task>/<variant>-seed<N>/ with their model cards.
-# Usage: Tools/train_experiment.sh [steps, default 2000]   (JOBS=2 parallel trainings, 1 thread each;
+# Usage: Tools/train_experiment.sh [steps, default 1500, as shipped]   (JOBS=2 parallel trainings, 1 thread each;
 #        TASKS='addition dyck' trains only those tasks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-steps="${1:-2000}"
+steps="${1:-1500}"
 jobs="${JOBS:-2}"
 runs="${FLOWLM_RUNS:-runs}"
 source Tools/release_binary.sh
