@@ -5,6 +5,7 @@
 # `flowlm eval --samples 100`:
 #   psub0-floor0.1 / 0.2   substitutions only from the floor, s(r) = floor·(1 − r), none from the mid-r peak
 #   two-stage              the sweep's chosen mask-only model, then 300 C&C steps from it (`--init`, lr 1e-3)
+#   two-stage-floor0.1     the same with the floor-only schedule (p_sub 0, floor 0.1) in the second stage
 # `Tools/try_ideas.sh report` then trains the idea that did best there on the reported seeds 0–2 with §4.1's C&C
 # recipe (1,500 steps) and evaluates it as Tools/run_eval.sh does, into <runs>/ideas-report/<task>.md and .json.
 # Usage: Tools/try_ideas.sh [report]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
@@ -45,4 +46,6 @@ for task in palindrome dyck; do
   cell "$task" psub0-floor0.2 "${shape[@]}" --p-sub 0 --sub-floor 0.2
   wait
   cell "$task" two-stage --init "$runs/sweep-experiment/$task/llada-lr2e-3-tmin0.05" --steps 300 --lr 1e-3 --warmup 30
+  cell "$task" two-stage-floor0.1 --init "$runs/sweep-experiment/$task/llada-lr2e-3-tmin0.05" --steps 300 --lr 1e-3 \
+    --warmup 30 --p-sub 0 --sub-floor 0.1
 done
