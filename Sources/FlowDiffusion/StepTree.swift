@@ -25,7 +25,6 @@ public struct StepTree<Value> {
     // frame or a loop state holds arrays; copying one per visited node made every redraw O(nodes) retains).
     // Ids are never reused, so old ids held elsewhere stay unambiguous.
     private var storedValues: [Value?] = []
-    private var kept: [Bool] = []
     private var parents: [Int?] = []
     private var branchOf: [Int] = []
     private var childLists: [[Int]] = []
@@ -35,17 +34,17 @@ public struct StepTree<Value> {
     public init() {}
 
     public subscript(id: Int) -> Node? {
-        guard isKept(id), let value = storedValues[id] else { return nil }
+        guard storedValues.indices.contains(id), let value = storedValues[id] else { return nil }
         return Node(id: id, parent: parents[id], branch: branchOf[id], value: value)
     }
 
-    public func isKept(_ id: Int) -> Bool { kept.indices.contains(id) && kept[id] }
+    public func isKept(_ id: Int) -> Bool { storedValues.indices.contains(id) && storedValues[id] != nil }
 
     /// The branch a kept node belongs to.
     public func branch(of id: Int) -> Int? { isKept(id) ? branchOf[id] : nil }
 
     /// Ids of the nodes kept, oldest first.
-    public var ids: [Int] { kept.indices.filter { kept[$0] } }
+    public var ids: [Int] { storedValues.indices.filter(isKept) }
     public var values: [Value] { storedValues.compactMap { $0 } }
 
     /// Children of a node (nil = the roots), oldest first.
@@ -88,7 +87,6 @@ public struct StepTree<Value> {
         }
         let id = storedValues.count
         storedValues.append(value)
-        kept.append(true)
         parents.append(parent)
         branchOf.append(branch)
         childLists.append([])
@@ -162,7 +160,6 @@ public struct StepTree<Value> {
     /// Frees a node's value and child list; its id stays taken.
     private mutating func drop(_ id: Int) {
         storedValues[id] = nil
-        kept[id] = false
         childLists[id] = []
     }
 }
