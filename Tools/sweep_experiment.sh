@@ -14,6 +14,7 @@ runs="${FLOWLM_RUNS:-runs}/sweep-experiment"
 source Tools/release_binary.sh
 
 sweep_cell() {  # task objective lr t_min steps runs bin
+  source Tools/experiment_shape.sh  # here: xargs runs this in a fresh bash, and arrays do not export
   local task="$1" objective="$2" lr="$3" tmin="$4" steps="$5" runs="$6" bin="$7"
   local out="$runs/$task/$objective-lr$lr-tmin$tmin"
   [ -f "$out/eval.json" ] && return 0
@@ -23,7 +24,7 @@ sweep_cell() {  # task objective lr t_min steps runs bin
   [ -f "$out/train_state.json" ] && resume=(--resume)
   mkdir -p "$out"
   "$bin" train --data "task:$task" --out "$out" --objective "$objective" "${shape[@]}" \
-    --hidden 128 --intermediate 256 --heads 4 --layers 4 --steps "$steps" --batch 128 --length "$length" \
+    "${experiment_shape[@]}" --steps "$steps" --batch 128 --length "$length" \
     --lr "$lr" --min-noise "$tmin" --warmup 100 --seed 100 --threads 1 --eval-every 200 --save-every 400 \
     "${resume[@]}" > "$out/stdout.log" 2>&1 || { echo "stopped: $out (run again to resume)" >&2; return 1; }
   "$bin" eval --task "$task" --model "$out" --samples 100 --threads 1 --json > "$out/eval.json.tmp"

@@ -19,6 +19,7 @@ runs="${FLOWLM_RUNS:-runs}"
 source Tools/release_binary.sh
 
 train_one() {  # task variant seed steps bin runs
+  source Tools/experiment_shape.sh  # here: xargs runs this in a fresh bash, and arrays do not export
   local task="$1" variant="$2" seed="$3" steps="$4" bin="$5" runs="$6"
   local run="$runs/experiment/$task/$variant-seed$seed" ship="checkpoints/experiment/$task/$variant-seed$seed"
   [ -f "$ship/model.safetensors" ] && return 0
@@ -41,7 +42,7 @@ RECIPES
   [ -f "$run/train_state.json" ] && resume=(--resume)
   mkdir -p "$(dirname "$run")"
   "$bin" train --data "task:$task" --out "$run" --objective "$objective" --w-keep "$keep" "${shape[@]}" \
-    --hidden 128 --intermediate 256 --heads 4 --layers 4 --steps "$steps" --batch 128 --length "$length" \
+    "${experiment_shape[@]}" --steps "$steps" --batch 128 --length "$length" \
     --lr "$lr" --min-noise "$tmin" --warmup 100 --seed "$seed" --threads 1 --eval-every 250 --save-every 500 \
     "${resume[@]}" > "$run.out" 2>&1 || { echo "stopped: $run (run again to resume)" >&2; return 1; }
   "$bin" convert --model "$run" --out "$ship" --dtype F16 > /dev/null

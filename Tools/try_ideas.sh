@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${FLOWLM_RUNS:-runs}"
 source Tools/release_binary.sh
+source Tools/experiment_shape.sh
 base=(--objective flowlm --evaluated-length-only --batch 128 --length 18 --seed 100 --threads 1 --eval-every 400)
 cell() {  # task name arguments…
   local task="$1" name="$2"; shift 2
@@ -23,7 +24,7 @@ cell() {  # task name arguments…
   "$bin" eval --task "$task" --model "$out" --samples 100 --threads 1 --json > "$out/eval.json"
   echo "tried $out"
 }
-shape=(--hidden 128 --intermediate 256 --heads 4 --layers 4 --steps 1200 --lr 2e-3 --warmup 100)
+shape=("${experiment_shape[@]}" --steps 1200 --lr 2e-3 --warmup 100)
 if [ "${1:-}" = report ]; then
   for task in dyck palindrome; do
     models=()
@@ -33,7 +34,7 @@ if [ "${1:-}" = report ]; then
       [ -f "$out/model.safetensors" ] && continue
       mkdir -p "$out"
       "$bin" train --data "task:$task" --out "$out" --objective flowlm --evaluated-length-only --p-sub 0 --sub-floor 0.1 \
-        --hidden 128 --intermediate 256 --heads 4 --layers 4 --steps 1500 --batch 128 --length 18 --lr 2e-3 \
+        "${experiment_shape[@]}" --steps 1500 --batch 128 --length 18 --lr 2e-3 \
         --min-noise 0.001 --warmup 100 --seed "$seed" --threads 1 --eval-every 250 --save-every 500 > "$out.out" 2>&1
     done
     "$bin" eval --task "$task" "${models[@]}" --samples 200 --seeds 1 --validity-curve --remask \
