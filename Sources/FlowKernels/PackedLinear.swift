@@ -3,12 +3,14 @@ import FlowCore
 
 /// An `nn.Linear` weight [outFeatures, inFeatures] copied once into the panel layout of the AVX-512
 /// inference GEMM (CVectorMath/packed_gemm.c), so a forward pass stops paying OpenBLAS's per-call packing
-/// of the weights. Immutable once made; the arena's copy stays the source of truth.
+/// of the weights. Immutable once made. An inference model keeps only this copy (FlowModel's `PackedParameters`).
 public final class PackedWeight: @unchecked Sendable {
     public let outFeatures: Int
     public let inFeatures: Int
     let panels: UnsafeMutablePointer<Float>
     var panelCount: Int { (outFeatures + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL) }
+    /// Bytes the panels take (the last one padded to a full panel).
+    public var byteCount: Int { Int(flowlm_packed_weight_count(Int64(outFeatures), Int64(inFeatures))) * MemoryLayout<Float>.stride }
 
     /// Most candidates per row `packedLogitsForward` can gather.
     public static let maximumSummaryCandidates = Int(FLOWLM_SUMMARY_MAX_K)

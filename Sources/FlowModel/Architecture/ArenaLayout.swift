@@ -74,12 +74,10 @@ public protocol ArenaModel {
 }
 
 extension ArenaModel {
-    /// Values of one tensor.
-    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
-
-    /// Packed copies of the linear weights for the AVX-512 inference GEMM (about the size of the weights again);
-    /// nil when the CPU has no packed kernel.
-    func packLinearWeights() -> PackedLinearWeights? {
-        parameters.withUnsafeBufferPointer { PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!) }
+    /// Values of one tensor, from the float32 arena (a model packed for inference has none: load it with
+    /// `ParameterForm.arena` to read or save its tensors).
+    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> {
+        precondition(!parameters.isEmpty, "'\(slot.name)': a model packed for inference keeps no float32 arena")
+        return parameters[slot.range]
     }
 }

@@ -22,8 +22,9 @@ public protocol MaskedLanguageModel: Sendable {
 
     func makeWorkspace() -> Workspace
 
-    /// A copy with the linear weights packed for the inference GEMM where the CPU has it (about the weights'
-    /// size again). The registry's loaders leave models unpacked, so `flowlm info` does not pay for it.
+    /// The model with its linear weights packed for the inference GEMM where the CPU has it, and no float32 arena
+    /// left (`PackedParameters`): itself where the CPU has no packed kernel. Loading for inference packs as it reads
+    /// instead (`ModelArchitecture.load(…, form: .inference)`), which never holds both copies.
     func packedForInference() -> Self
 
     /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
@@ -56,14 +57,20 @@ public struct ModelArchitecture: Sendable {
     public let modelTypes: [String]
     /// The HF class a checkpoint of this architecture comes from, for messages and docs.
     public let huggingFaceClass: String
-    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly (unpacked:
-    /// see `packedForInference`).
-    public let load: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles)
+    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly, in `form`.
+    let bind: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles, _ form: ParameterForm)
         throws(ModelFileError) -> any MaskedLanguageModel
 
     public init(modelTypes: [String], huggingFaceClass: String,
-                load: @escaping @Sendable (JSONValue, String, WeightFiles) throws(ModelFileError) -> any MaskedLanguageModel) {
-        self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.load = load
+                load bind: @escaping @Sendable (JSONValue, String, WeightFiles, ParameterForm) throws(ModelFileError) -> any MaskedLanguageModel) {
+        self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.bind = bind
+    }
+
+    /// The model config.json describes, its weights bound strictly: in a float32 arena by default (what `flowlm
+    /// info` reads), or packed for inference as they are read.
+    public func load(_ config: JSONValue, _ configPath: String, _ weights: WeightFiles,
+                     form: ParameterForm = .arena) throws(ModelFileError) -> any MaskedLanguageModel {
+        try bind(config, configPath, weights, form)
     }
 }
 

@@ -78,11 +78,12 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// Whichever architecture config.json names, through the registry, packed for inference.
+    /// Whichever architecture config.json names, through the registry, packed for inference as the weights are
+    /// read (no float32 arena of the packed weights is kept, nor held while loading).
     public func loadMaskedLanguageModel() throws(ModelFileError) -> any MaskedLanguageModel {
         let json = try loadConfigJSON()
         let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
-        return try architecture.load(json, configURL.path, try openWeights()).packedForInference()
+        return try architecture.load(json, configURL.path, try openWeights(), form: .inference)
     }
 
     static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {

@@ -27,9 +27,8 @@ extension BertFamilyModel: MaskedLanguageModel {
     }
 
     public func packedForInference() -> BertFamilyModel {
-        var packed = self
-        packed.packForInference()
-        return packed
+        guard let packed = packArena() else { return self }
+        return BertFamilyModel(config: config, parameters: [], packed: packed)
     }
 
     public func makeWorkspace() -> BertFamilyWorkspace { BertFamilyWorkspace(config: config) }
@@ -53,13 +52,13 @@ extension ModelArchitecture {
     /// An entry whose loader reads a BERT-family config (refusing a `model_type` outside `modelTypes`), and binds the
     /// weights.
     private static func bertFamily(modelTypes: [String], huggingFaceClass: String) -> ModelArchitecture {
-        ModelArchitecture(modelTypes: modelTypes, huggingFaceClass: huggingFaceClass) { json, path, weights throws(ModelFileError) in
+        ModelArchitecture(modelTypes: modelTypes, huggingFaceClass: huggingFaceClass) { json, path, weights, form throws(ModelFileError) in
             let config = try BertFamilyConfig.parse(json: json, path: path)
             guard modelTypes.contains(config.modelType) else {
                 throw ModelFileError(path: path, kind: .unsupported(key: "model_type"),
                                      detail: "key 'model_type': '\(config.modelType)' is not read by the \(huggingFaceClass) loader (expected \(modelTypes.joined(separator: ", ")))")
             }
-            return try BertFamilyModel(config: config, weights: weights)
+            return try BertFamilyModel(config: config, weights: weights, form: form)
         }
     }
 }

@@ -24,9 +24,8 @@ extension ModernBertModel: MaskedLanguageModel {
     }
 
     public func packedForInference() -> ModernBertModel {
-        var packed = self
-        packed.packForInference()
-        return packed
+        guard let packed = packArena() else { return self }
+        return ModernBertModel(config: config, parameters: [], packed: packed)
     }
 
     public func makeWorkspace() -> ForwardWorkspace { ForwardWorkspace(config: config) }
@@ -41,8 +40,8 @@ extension ModernBertModel: MaskedLanguageModel {
 extension ModelArchitecture {
     /// ModernBERT (`ModernBertForMaskedLM`): the architecture FlowLM also trains.
     public static let modernBert = ModelArchitecture(modelTypes: ["modernbert"], huggingFaceClass: "ModernBertForMaskedLM") {
-        json, path, weights throws(ModelFileError) in
-        try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights)
+        json, path, weights, form throws(ModelFileError) in
+        try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights, form: form)
     }
 }
 

@@ -43,11 +43,9 @@ extension ModernBertModel {
         policy.activate()
         let head = workspace.head!  // set by prepare
         var summaries: SoftmaxSummaries?
-        parameters.withUnsafeBufferPointer { arena in
-            let p = arena.baseAddress!
+        withParameterReader { p in
             batch.ids.withUnsafeBufferPointer { ids in
-                embeddingForward(ids: ids.baseAddress!, count: n, table: p + layout.tokenEmbeddings.offset, width: h,
-                                 output: head.embedded)
+                embed(ids: ids.baseAddress!, count: n, table: layout.tokenEmbeddings, p, output: head.embedded)
             }
             normalize(head.embedded, into: workspace.residuals[0], rows: n, layout.embeddingNorm, p,
                       mean: head.embeddingNormMean, rstd: head.embeddingNormRstd, policy: policy)
@@ -70,7 +68,7 @@ extension ModernBertModel {
     }
 
     /// The MLM head; returns the decoder's row summaries when `request` could be served.
-    func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,
+    func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: ParameterReader,
                      summarizing request: SoftmaxSummaryRequest? = nil, policy: ComputePolicy) -> SoftmaxSummaries? {
         let h = config.hiddenSize
         normalize(input, into: head.finalNormed, rows: n, layout.finalNorm, p,
