@@ -42,10 +42,20 @@ struct ForwardCommand: ParsableCommand {
             if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
             let loaded = try directory.loadMaskedLanguageModel()
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
-            let output = try loaded.copiedLogits(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
-            let report = LogitsReport(ids: tokenIDs, output: output)
-            if let out { try NumpyFile.write(report.logits, shape: [tokenIDs.count, report.vocabularySize], to: URL(fileURLWithPath: out)) }
             let describe: ((TokenID) -> String)? = tokenizer.map { t in { t.decode([$0]).debugDescription } }
+            try report(loaded, ids: tokenIDs, policy: policy, describe: describe)
+        }
+    }
+
+    /// Runs the forward pass and reports from the logits where the workspace holds them: no copy of [T, vocab].
+    private func report<Model: MaskedLanguageModel>(_ model: Model, ids: [TokenID], policy: ComputePolicy,
+                                                    describe: ((TokenID) -> String)?) throws {
+        let workspace = model.makeWorkspace()
+        let logits = try model.logitsInPlace(TokenBatch(sequences: [ids], padID: 0), workspace: workspace, policy: policy,
+                                             summarizing: nil).logits
+        try withExtendedLifetime(workspace) {
+            let report = LogitsReport(ids: ids, vocabularySize: model.vocabularySize, logits: UnsafeBufferPointer(logits))
+            if let out { try NumpyFile.write(Array(report.logits), shape: [ids.count, report.vocabularySize], to: URL(fileURLWithPath: out)) }
             print(json ? report.json(topK: topK) : report.textLines(topK: topK, describe: describe).joined(separator: "\n"))
         }
     }

@@ -38,6 +38,8 @@ struct PackedParametersBuilder {
     private var partial: [Int: (values: [Float], written: Int)] = [:]
     private var compact: [Float]
     private let compactOffsets: [Int: Int]
+    /// Every packed weight's panels, one after another.
+    private let storage: PackedWeightStorage
 
     /// Nil when this CPU has no packed kernel: then a model keeps its float32 arena.
     init?(layout: some ArenaLayout) {
@@ -51,6 +53,9 @@ struct PackedParametersBuilder {
             count = (count + slot.count + alignment - 1) / alignment * alignment
         }
         self.packedSlots = packedSlots
+        storage = PackedWeightStorage(floatCount: packedSlots.values.reduce(0) {
+            $0 + PackedWeight.floatCount(outFeatures: $1.shape[0], inFeatures: $1.shape[1])
+        })
         compactOffsets = offsets
         compact = [Float](repeating: 0, count: count)
     }
@@ -79,7 +84,8 @@ struct PackedParametersBuilder {
     }
 
     private mutating func pack(_ slot: ParameterSlot, _ values: UnsafeBufferPointer<Float>) {
-        guard let packed = PackedWeight(weight: values.baseAddress!, outFeatures: slot.shape[0], inFeatures: slot.shape[1]) else {
+        guard let packed = PackedWeight(weight: values.baseAddress!, outFeatures: slot.shape[0], inFeatures: slot.shape[1],
+                                        storage: storage) else {
             preconditionFailure("PackedParametersBuilder: cannot pack '\(slot.name)' of shape \(slot.shape)")
         }
         packedByOffset[slot.offset] = packed
