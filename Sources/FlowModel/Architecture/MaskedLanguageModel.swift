@@ -33,6 +33,23 @@ public protocol MaskedLanguageModel: Sendable {
     func logitsInPlace(_ batch: TokenBatch, workspace: Workspace, policy: ComputePolicy,
                        summarizing request: SoftmaxSummaryRequest?)
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?)
+
+    /// The logits of `batch` made at most `blockRows` rows at a time, each block handed to `body` (its rows and their
+    /// logits [rows, vocabularySize]) before the next is made, so a caller that reads each row once never holds all
+    /// of them. An architecture without blocks hands over one block of every row.
+    func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                            body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError)
+}
+
+extension MaskedLanguageModel {
+    public func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                                   body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError) {
+        let workspace = makeWorkspace()
+        try withExtendedLifetime(workspace) { () throws(ModelInputError) in
+            let logits = try logitsInPlace(batch, workspace: workspace, policy: policy, summarizing: nil).logits
+            body(0..<batch.tokenCount, UnsafeBufferPointer(logits))
+        }
+    }
 }
 
 /// The special-token ids a config.json gives (`pad_token_id`, `bos_token_id`, …); nil where it gives none.

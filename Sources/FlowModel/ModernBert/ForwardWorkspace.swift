@@ -56,9 +56,15 @@ public final class ForwardWorkspace {
     var localRotary: RotaryTable
     private let scratch = ScratchMemory()
 
-    public init(config: ModernBertConfig, keepsActivations: Bool = false) {
+    /// The most rows of logits kept at once: nil for all of a batch (`forwardInPlace`); a block size for
+    /// `forwardInBlocks`, which never holds [N, vocab] (98 MB for ModernBERT-base at 512 tokens).
+    public let logitRows: Int?
+
+    public init(config: ModernBertConfig, keepsActivations: Bool = false, logitRows: Int? = nil) {
+        precondition(logitRows.map { $0 >= 1 } ?? true, "ForwardWorkspace: logitRows must be at least 1")
         self.config = config
         self.keepsActivations = keepsActivations
+        self.logitRows = logitRows
         globalRotary = RotaryTable(theta: config.globalRopeTheta, headDim: config.headDim)
         localRotary = RotaryTable(theta: config.localRopeTheta, headDim: config.headDim)
     }
@@ -99,7 +105,7 @@ public final class ForwardWorkspace {
             embedded: take(n * h), embeddingNormMean: take(n), embeddingNormRstd: take(n),
             finalNormed: take(n * h), finalNormMean: take(n), finalNormRstd: take(n),
             dense: take(n * h), activated: take(n * h), headNormed: take(n * h), headNormMean: take(n),
-            headNormRstd: take(n), logits: take(n * config.vocabularySize))
+            headNormRstd: take(n), logits: take(min(n, logitRows ?? n) * config.vocabularySize))
         return (residuals, layers, head)
     }
 

@@ -30,6 +30,11 @@ extension ModernBertModel: MaskedLanguageModel {
 
     public func makeWorkspace() -> ForwardWorkspace { ForwardWorkspace(config: config) }
 
+    public func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                                   body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError) {
+        try forwardInBlocks(batch, workspace: ForwardWorkspace(config: config, logitRows: blockRows), policy: policy, body: body)
+    }
+
     public func logitsInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy,
                               summarizing request: SoftmaxSummaryRequest?)
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
