@@ -99,6 +99,8 @@ struct PackedParametersBuilder {
         for (offset, slot) in packedSlots where packedByOffset[offset] == nil {
             [Float](repeating: 0, count: slot.count).withUnsafeBufferPointer { pack(slot, $0) }
         }
+        // The tensors' values were read into temporary arrays one after another; give their memory back now.
+        defer { returnFreedMemory() }
         return PackedParameters(packedByOffset: packedByOffset, compact: compact, compactOffsets: compactOffsets)
     }
 }

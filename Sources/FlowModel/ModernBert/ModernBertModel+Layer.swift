@@ -51,7 +51,8 @@ extension ModernBertModel {
                 }
             }
         }
-        multiHeadAttentionForward(qkv: b.qkv, output: b.attentionOutput, probabilities: b.probabilities, batch: batch,
+        multiHeadAttentionForward(qkv: b.qkv, output: b.attentionOutput, probabilities: b.probabilities,
+                                  probabilitySlots: workspace.probabilitySlots(batchSize: batch.batchSize), batch: batch,
                                   hiddenSize: h, heads: heads, headDim: d, window: window, policy: policy)
     }
 }
