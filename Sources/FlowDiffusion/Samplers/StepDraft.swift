@@ -157,6 +157,22 @@ extension StepDraft {
     }
 }
 
+extension StepDraft {
+    /// The chosen confidence measure of `token` at `row` (p(token) by default).
+    func measure(_ row: Int, _ token: TokenID) -> Float { planner.measure(row, token) }
+
+    /// Masks a visible token again because a planner preferred committing the mask at `rival`.
+    mutating func remask(_ p: Int, score: Float, rival: Int, rivalConfidence: Float) {
+        let current = before[p]
+        let measure = knobs.confidence.rawValue
+        changes.append(TokenChange(position: p, kind: .remask, from: current, to: mask, pFrom: probability(p, current),
+                                   pTo: 0, reason: ChangeReason(.planned,
+                                       "\(measure) \(twoDecimals(score)) < \(twoDecimals(rivalConfidence)) of the mask at \(rival), committed in its place; remasked")))
+        state.record(change: p, from: current, window: knobs.cycleWindow)
+        state.canvas.set(mask, at: p)
+    }
+}
+
 /// Two decimals, as every reason prints its numbers.
 func twoDecimals(_ x: Float) -> String { twoDecimals(Double(x)) }
 func twoDecimals(_ x: Double) -> String { String(format: "%.2f", x) }
