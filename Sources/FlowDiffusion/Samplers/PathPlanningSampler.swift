@@ -18,12 +18,7 @@ struct PathPlanningSampler: Sampler {
     func hasCorrectionPhase(under knobs: SamplerKnobs) -> Bool { false }
 
     func unmask(_ step: inout StepDraft) {
-        let scope = step.proposeForMasksInScope()
-        guard !scope.isEmpty else { return }
-        let confidence = step.confidence(ofProposalsAt: scope)
-        let quota = step.commitQuota(scope: scope, confidence: confidence)
-        guard quota.count > 0 else { return }
-        let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
+        guard let (ranked, confidence, quota) = step.rankedMasksInScope() else { return }
         let challengers = ranked.dropFirst(quota.count)
         var remasks: [(position: Int, score: Float, rival: Int)] = []
         if !step.isBlockDeadline, step.knobs.maxEditsPerStep > 0, !challengers.isEmpty {

@@ -85,6 +85,18 @@ extension StepDraft {
         return CommitQuota(count: max(0, scope.count - target), masks: scope.count, reason: target == 0 ? .deadline : .scheduled)
     }
 
+    /// The masks the schedule may commit now, proposed and ranked most confident first (ties to the lower
+    /// position, as in LLaDA's reference), with their confidence and the schedule's quota; nil when the quota is 0.
+    mutating func rankedMasksInScope() -> (ranked: [Int], confidence: [Float], quota: CommitQuota)? {
+        let scope = proposeForMasksInScope()
+        guard !scope.isEmpty else { return nil }
+        let confidence = confidence(ofProposalsAt: scope)
+        let quota = commitQuota(scope: scope, confidence: confidence)
+        guard quota.count > 0 else { return nil }
+        let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
+        return (ranked, confidence, quota)
+    }
+
     /// Commits the proposals at `ranked` (most confident first; the rank goes into the reason), in position order.
     mutating func commit(_ ranked: some Collection<Int>, under quota: CommitQuota, confidence: [Float]) {
         var rankOf = [Int: Int]()
