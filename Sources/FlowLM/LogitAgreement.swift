@@ -6,6 +6,9 @@ public struct LogitAgreement: Sendable, Equatable {
     public private(set) var positions = 0
     public private(set) var agreeing = 0
     public private(set) var maxAbsDifference: Float = 0
+    /// Over the positions that disagree, the largest lead the reference's argmax has over the other's choice, in
+    /// the reference's logits: how near a tie every flipped position was (0 when none flipped).
+    public private(set) var maxFlippedLead: Float = 0
 
     public init() {}
 
@@ -28,7 +31,11 @@ public struct LogitAgreement: Sendable, Equatable {
                 maxAbsDifference = max(maxAbsDifference, abs(reference[index] - other[index]))
             }
             positions += 1
-            if bestReference == bestOther { agreeing += 1 }
+            if bestReference == bestOther {
+                agreeing += 1
+            } else {
+                maxFlippedLead = max(maxFlippedLead, reference[bestReference] - reference[bestOther])
+            }
         }
     }
 
@@ -37,6 +44,7 @@ public struct LogitAgreement: Sendable, Equatable {
 
     var jsonFields: [(key: String, value: JSONValue)] {
         [("positions", .number(String(positions))), ("argmax_agreement", .number(String(format: "%.5f", fraction))),
-         ("max_abs_logit_difference", .number(String(format: "%.5g", Double(maxAbsDifference))))]
+         ("max_abs_logit_difference", .number(String(format: "%.5g", Double(maxAbsDifference)))),
+         ("max_flipped_lead", .number(String(format: "%.5g", Double(maxFlippedLead))))]
     }
 }
