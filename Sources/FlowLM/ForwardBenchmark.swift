@@ -12,9 +12,12 @@ public struct ForwardBenchmark: Sendable {
         public var tokensPerSecond: Double { times.tokensPerSecond }
         public let vocabularySize: Int
         public let summarized: Bool
+        /// What the GEMMs ran in (nil: unpacked, OpenBLAS in fp32).
+        public let precision: InferencePrecision?
         public var json: String {
             JSONValue.object(times.jsonFields + [("vocab_size", .number(String(vocabularySize))),
-                                                 ("summarized", .bool(summarized))]).serialized
+                                                 ("summarized", .bool(summarized)),
+                                                 ("precision", .string(precision?.rawValue ?? "fp32"))]).serialized
         }
     }
 
@@ -73,6 +76,6 @@ public struct ForwardBenchmark: Sendable {
             if run >= shape.warmups { times.append(elapsed) }
         }
         return Result(times: BenchmarkTimes(shape: shape, milliseconds: times), vocabularySize: config.vocabularySize,
-                      summarized: summarized)
+                      summarized: summarized, precision: model.inferenceWeights?.precision)
     }
 }
