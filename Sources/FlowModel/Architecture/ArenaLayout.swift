@@ -1,4 +1,5 @@
 import FlowKernels
+
 /// One named tensor inside a model's parameter arena.
 public struct ParameterSlot: Sendable, Equatable {
     /// The tensor's name: HF's for ModernBERT (with the `model.` prefix), FlowLM's own for the BERT family
