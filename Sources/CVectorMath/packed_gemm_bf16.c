@@ -212,7 +212,7 @@ static void pair_tile(int64_t pairs, const flowlm_bf16_pair *x, int64_t ldx, con
 }
 
 // Fewer than six rows, or a panel without a partner: `rows` (1 ... 6) rows by one panel, with intrinsics
-// (a small share of the work: at 512 rows two rows in 48, and an odd last panel).
+// (a small share of the work: at 512 rows only the last two, and an odd last panel).
 BF16_TARGET
 static void edge_tile(int64_t rows, int64_t pairs, const flowlm_bf16_pair *x, int64_t ldx, const flowlm_bf16_pair *b,
                       float *c, int64_t ldc, int64_t width, const float *bias, int accumulate) {
