@@ -25,6 +25,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Independent sample sets (prompts, damage, sampling draws), pooled.") var seeds: Int = 1
     @Option(name: .customLong("batch-size"), help: "Canvases per forward pass.") var batchSize: Int = 128
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @Option(help: "Also write the markdown summary to this file.") var report: String?
     @Flag(name: .customLong("validity-curve"),
           help: "Also measure validity against forward passes at every K = 2 … L (sampled from all-mask).") var validityCurve = false
@@ -66,7 +67,7 @@ struct EvalCommand: ParsableCommand {
             var evaluated: [EvaluatedModel] = []
             var progress: EvalProgress?
             for (kind, path) in runs {
-                let loaded = try LoadedModel(directory: ModelLocator().directory(path), threads: threads)
+                let loaded = try LoadedModel(directory: ModelLocator().directory(path), threads: threads, precision: inference.precision)
                 let evalTask = try synthetic.map { EvalTask(task: $0) }
                     ?? EvalTask(corpus: URL(fileURLWithPath: data ?? ""), model: loaded, length: textLength)
                 var evaluation = try ModelEvaluation(model: loaded, task: evalTask, settings: settings)

@@ -18,6 +18,7 @@ struct ForwardCommand: ParsableCommand {
     @Flag(help: "Print {\"ids\", \"argmax\", \"logits\"} as JSON.") var json = false
     @Option(help: "Write float32 logits [T, vocab] to this .npy file.") var out: String?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
 
     func validate() throws {
         guard (text == nil) != (ids == nil) else { throw ValidationError("give exactly one of --text and --ids") }
@@ -40,7 +41,7 @@ struct ForwardCommand: ParsableCommand {
                 tokenIDs = loaded.encode(text ?? "").ids
             }
             if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
-            let loaded = try directory.loadMaskedLanguageModel()
+            let loaded = try directory.loadMaskedLanguageModel(precision: inference.precision)
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
             let output = try loaded.copiedLogits(TokenBatch(sequences: [tokenIDs], padID: 0), policy: policy)
             let report = LogitsReport(ids: tokenIDs, output: output)

@@ -1,3 +1,5 @@
+import FlowKernels
+
 /// One named tensor inside a model's parameter arena.
 public struct ParameterSlot: Sendable, Equatable {
     /// The tensor's name: HF's for ModernBERT (with the `model.` prefix), FlowLM's own for the BERT family
@@ -77,9 +79,11 @@ extension ArenaModel {
     /// Values of one tensor.
     public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
 
-    /// Packed copies of the linear weights for the AVX-512 inference GEMM (about the size of the weights again);
-    /// nil when the CPU has no packed kernel.
-    func packLinearWeights() -> PackedLinearWeights? {
-        parameters.withUnsafeBufferPointer { PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!) }
+    /// Packed copies of the linear weights for the AVX-512 inference GEMM (about the size of the weights again,
+    /// half that in bf16); nil when the CPU has no packed kernel.
+    func packLinearWeights(precision: InferencePrecision = .fp32) -> PackedLinearWeights? {
+        parameters.withUnsafeBufferPointer {
+            PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!, precision: precision)
+        }
     }
 }

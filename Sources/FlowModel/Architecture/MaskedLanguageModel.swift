@@ -23,8 +23,9 @@ public protocol MaskedLanguageModel: Sendable {
     func makeWorkspace() -> Workspace
 
     /// A copy with the linear weights packed for the inference GEMM where the CPU has it (about the weights'
-    /// size again). The registry's loaders leave models unpacked, so `flowlm info` does not pay for it.
-    func packedForInference() -> Self
+    /// size again, half in bf16), in `precision` (nil: `InferencePrecision.automatic`) where the CPU runs it.
+    /// The registry's loaders leave models unpacked, so `flowlm info` does not pay for it.
+    func packedForInference(precision: InferencePrecision?) -> Self
 
     /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
     /// `request`, a model that can gather each row's softmax statistics while writing the logits returns them
@@ -65,6 +66,11 @@ public struct ModelArchitecture: Sendable {
                 load: @escaping @Sendable (JSONValue, String, WeightFiles) throws(ModelFileError) -> any MaskedLanguageModel) {
         self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.load = load
     }
+}
+
+extension MaskedLanguageModel {
+    /// Packed in `InferencePrecision.automatic`.
+    public func packedForInference() -> Self { packedForInference(precision: nil) }
 }
 
 extension MaskedLanguageModel {

@@ -26,9 +26,9 @@ extension BertFamilyModel: MaskedLanguageModel {
         ]
     }
 
-    public func packedForInference() -> BertFamilyModel {
+    public func packedForInference(precision: InferencePrecision?) -> BertFamilyModel {
         var packed = self
-        packed.packForInference()
+        packed.packForInference(precision: precision)
         return packed
     }
 

@@ -19,7 +19,10 @@ public struct BertFamilyModel: ArenaModel, Sendable {
 
     /// Packs the linear weights (QKV, attention output, MLP, head dense, decoder) for the inference GEMM
     /// (`packLinearWeights`), when the CPU has it.
-    public mutating func packForInference() {
-        if inferenceWeights == nil { inferenceWeights = packLinearWeights() }
+    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it. Packing again in another
+    /// precision replaces the copy.
+    public mutating func packForInference(precision: InferencePrecision? = nil) {
+        let resolved = InferencePrecision.resolved(precision)
+        if inferenceWeights?.precision != resolved { inferenceWeights = packLinearWeights(precision: resolved) }
     }
 }

@@ -23,9 +23,9 @@ extension ModernBertModel: MaskedLanguageModel {
         ]
     }
 
-    public func packedForInference() -> ModernBertModel {
+    public func packedForInference(precision: InferencePrecision?) -> ModernBertModel {
         var packed = self
-        packed.packForInference()
+        packed.packForInference(precision: precision)
         return packed
     }
 

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowKernels
 
 /// A ModernBERT masked-LM: its config, the arena layout and the parameters themselves (one flat array,
 /// see ParameterLayout). A value type: the trainer mutates `parameters` in place.
@@ -18,8 +19,11 @@ public struct ModernBertModel: ArenaModel, Sendable {
 
     /// Packs the linear weights for the inference GEMM (`packLinearWeights`), when the CPU has it. For models
     /// that serve forward passes; a trainer changing the weights drops the copy.
-    public mutating func packForInference() {
-        if inferenceWeights == nil { inferenceWeights = packLinearWeights() }
+    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it. Packing again in another
+    /// precision replaces the copy.
+    public mutating func packForInference(precision: InferencePrecision? = nil) {
+        let resolved = InferencePrecision.resolved(precision)
+        if inferenceWeights?.precision != resolved { inferenceWeights = packLinearWeights(precision: resolved) }
     }
 
     /// HF's initialisation: truncated normal (±2σ), σ = 0.02 for embeddings, Wqkv and Wi, 0.02/√(2L) for
