@@ -14,7 +14,7 @@ import sys
 
 TASKS = ["palindrome", "dyck", "addition"]
 KINDS = [("mask-only", "mask-only"), ("corruption+correction", "C&C"), ("w_keep=0", "w_keep=0")]
-SAMPLERS = ["edits off", "edits on, equal passes", "remask, equal passes"]
+SAMPLERS = ["edits off", "edits on, equal passes", "remask, equal passes", "p2 planner"]
 
 
 def curves(results):
@@ -69,7 +69,7 @@ def main():
                     continue
                 x = [p[1] for p in points]
                 y = [p[2] for p in points]
-                style = {"edits off": "-", "edits on, equal passes": "--"}.get(sampler, ":")
+                style = {"edits off": "-", "edits on, equal passes": "--", "p2 planner": "-."}.get(sampler, ":")
                 line, = axis.plot(x, y, style, label=f"{label}, {sampler}")
                 bands = [p[3] for p in points]
                 if all(bands):

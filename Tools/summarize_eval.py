@@ -49,6 +49,8 @@ def summarize(task, data):
         samplers = [("edits off", "off"), ("edits on", "on"), ("edits on, equal passes", "on =passes")]
         if any(r["sampler"] == "remask, equal passes" for r in results):
             samplers.append(("remask, equal passes", "remask =passes"))
+        if any(r["sampler"] == "p2 planner" for r in results):
+            samplers.append(("p2 planner", "p2"))
         columns = [(k, s) for k, _ in kinds for s, _ in samplers]
         header = ["validity"] + [f"{short}, {label}" for k, short in kinds for _, label in samplers]
         rows = [[c] + [cell(at.get(("validity", c, k, s))) for k, s in columns] for c in conditions(results, "validity")]

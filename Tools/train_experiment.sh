@@ -10,7 +10,7 @@
 # Runs go to $FLOWLM_RUNS/experiment/ (default runs/; with their training state, out of git; an interrupted run resumes); finished
 # runs are stored as F16 under checkpoints/experiment/<task>/<variant>-seed<N>/ with their model cards.
 # Usage: Tools/train_experiment.sh [steps, default 1500, as shipped]   (JOBS=2 parallel trainings, 1 thread each;
-#        TASKS='addition dyck' trains only those tasks)
+#        TASKS='addition dyck' trains only those tasks, VARIANTS='flowlm llada' only those variants)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-1500}"
@@ -54,7 +54,7 @@ export -f train_one
 
 for task in ${TASKS:-addition palindrome dyck}; do
   for seed in 0 1 2; do
-    for variant in flowlm llada flowlm-wkeep0; do
+    for variant in ${VARIANTS:-flowlm llada flowlm-wkeep0}; do
       echo "$task $variant $seed"
     done
   done

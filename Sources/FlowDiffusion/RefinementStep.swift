@@ -31,6 +31,8 @@ public struct ChangeReason: Sendable, Hashable {
         case editGain
         /// Returning to a value held within the cycle window.
         case cycle
+        /// A planner ranked the token below a mask's proposal (p2): masked again for a later commit.
+        case planned
         /// A user action.
         case user
     }

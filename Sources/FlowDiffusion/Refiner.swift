@@ -195,13 +195,13 @@ public final class Refiner {
         self.knobs = knobs
     }
 
-    /// Re-plans the cursor's step with `knobs` from its cached logits (no forward pass when cached).
+    /// Re-plans the cursor's step (or adopted canvas) with `knobs` from its cached logits (no forward pass when cached).
     /// A leaf is replaced in place; a step with a future gets a sibling, so that future stays reachable.
     @discardableResult
     public func replan(knobs: SamplerKnobs) throws(DiffusionError) -> RefinementStep? {
         try validate(knobs)
         self.knobs = knobs
-        guard let id = cursor, let node = tree[id], node.value.step != nil,
+        guard let id = cursor, let node = tree[id], node.value.force == nil,
               node.value.stateBefore.phase(under: knobs) != .done else { return nil }
         let (step, after, keptForStep) = try compute(from: node.value.stateBefore, knobs: knobs, kept: kept[id])
         let replanned = StepNode(knobs: knobs, step: step, force: nil, stateBefore: node.value.stateBefore, stateAfter: after)
@@ -251,6 +251,39 @@ public final class Refiner {
                           under: cursor)
         editedHead = nil
         return change
+    }
+
+    /// Records a canvas reached elsewhere (a step of a replayed trace) as a node after the cursor, and moves
+    /// there: the next step continues from it with this loop's own state (its seed, a fresh schedule from
+    /// those masks). `tokens` may differ from the canvas at editable positions only. A re-plan of such a node
+    /// computes a step from the canvas before it.
+    @discardableResult
+    public func adopt(_ tokens: [TokenID], knobs adoptedKnobs: SamplerKnobs? = nil) throws(DiffusionError) -> Int {
+        let before = headState
+        var state = before
+        guard tokens.count == state.canvas.count else {
+            throw .invalidCanvas("the adopted canvas has \(tokens.count) positions; this one has \(state.canvas.count)")
+        }
+        for (position, token) in tokens.enumerated() where token != state.canvas.tokens[position] {
+            try state.canvas.checkEditable(position)
+            guard token >= 0, Int(token) < denoiser.vocabularySize,
+                  token == state.canvas.specialTokens.mask || !state.canvas.specialTokens.isReserved(token) else {
+                throw .invalidCanvas("token \(token) at position \(position) is reserved or outside the vocabulary of \(denoiser.vocabularySize)")
+            }
+            state.canvas.set(token, at: position)
+            state.lastChange[position] = state.stepIndex
+            state.frozen[position] = false
+        }
+        state.stepIndex += 1
+        state.pendingForces = []
+        if state.canvas.maskedCount == 0 { state.inCorrection = true }
+        var nodeKnobs = knobs
+        if let adoptedKnobs, (try? validate(adoptedKnobs)) != nil { nodeKnobs = adoptedKnobs }
+        let id = tree.add(StepNode(knobs: nodeKnobs, step: nil, force: nil, stateBefore: before, stateAfter: state),
+                          under: cursor)
+        cursor = id
+        editedHead = nil
+        return id
     }
 
     /// Pins or unpins a position (pinned tokens are never edited or remasked).

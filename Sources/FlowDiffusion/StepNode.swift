@@ -1,10 +1,11 @@
 import FlowCore
 
-/// One node of the Refiner's history: a computed step, or a token the user forced (which the next step
-/// reports as a `force` change), with the knobs in use and the loop states around it.
+/// One node of the Refiner's history: a computed step, a token the user forced (which the next step
+/// reports as a `force` change), or a canvas adopted from a replayed trace (`Refiner.adopt`; neither step
+/// nor force), with the knobs in use and the loop states around it.
 public struct StepNode: Sendable {
     public let knobs: SamplerKnobs
-    /// nil when the node is a user's forced token.
+    /// nil when the node is a user's forced token or an adopted canvas.
     public let step: RefinementStep?
     /// The user's forced token (nil for a computed step).
     public let force: TokenChange?

@@ -121,49 +121,13 @@ public func packedLogitsForward(
     input: UnsafePointer<Float>, rows: Int, weight: PackedWeight, bias: UnsafePointer<Float>?,
     output: UnsafeMutablePointer<Float>, summarizing request: SoftmaxSummaryRequest, policy: ComputePolicy
 ) -> SoftmaxSummaries {
-    precondition(request.candidates >= 1 && request.candidates <= PackedWeight.maximumSummaryCandidates,
-                 "packedLogitsForward: candidates out of range")
-    let n = weight.outFeatures, k = weight.inFeatures, candidates = request.candidates
-    let workers = max(1, min(policy.workers, weight.panelCount))
-    let states = UnsafeMutablePointer<flowlm_row_summary>.allocate(capacity: max(1, workers * rows))
-    defer { states.deallocate() }
-    flowlm_row_summary_reset(states, Int64(workers * rows))
+    let n = weight.outFeatures, k = weight.inFeatures
     let x = SendableConstPointer(input), c = SendablePointer(output), panels = SendableConstPointer(weight.panels)
-    let b = bias.map(SendableConstPointer.init), summaries = SendablePointer(states)
-    request.excluded.withUnsafeBufferPointer { excluded in
-        var raw = flowlm_summary_request(inverse_temperature: 1 / request.temperature, k: Int32(candidates),
-                                         excluded: excluded.baseAddress, excluded_count: Int32(excluded.count),
-                                         weighted: request.weighted ? 1 : 0)
-        withUnsafePointer(to: &raw) { rawRequest in
-            let shared = SendableConstPointer(rawRequest)
-            ComputePolicy(threads: workers).forEach(workers) { worker in
-                let lower = weight.panelCount * worker / workers, upper = weight.panelCount * (worker + 1) / workers
-                guard upper > lower else { return }
-                flowlm_gemm_packed_summarized_avx512(Int64(rows), Int64(n), Int64(k), x.pointer, Int64(k), panels.pointer,
-                                                     Int64(lower), Int64(upper), b?.pointer, c.pointer, Int64(n),
-                                                     shared.pointer, summaries.pointer + worker * rows)
-            }
-            flowlm_row_summary_finish(states, Int64(workers * rows))
-            for worker in 1..<workers {
-                flowlm_row_summary_merge(states, states + worker * rows, Int64(rows), rawRequest)
-            }
-        }
+    let b = bias.map(SendableConstPointer.init)
+    return gatherSoftmaxSummaries(rows: rows, panelCount: weight.panelCount, request: request, policy: policy) {
+        lower, upper, rawRequest, summaries in
+        flowlm_gemm_packed_summarized_avx512(Int64(rows), Int64(n), Int64(k), x.pointer, Int64(k), panels.pointer,
+                                             Int64(lower), Int64(upper), b?.pointer, c.pointer, Int64(n),
+                                             rawRequest, summaries)
     }
-    var maxima = [Float](), sums = [Float](), weighted = [Float]()
-    var ids = [TokenID](repeating: -1, count: rows * candidates), logits = [Float](repeating: -.infinity, count: rows * candidates)
-    maxima.reserveCapacity(rows); sums.reserveCapacity(rows); weighted.reserveCapacity(rows)
-    for r in 0..<rows {
-        let state = states[r]
-        maxima.append(state.max); sums.append(state.sum); weighted.append(state.weighted)
-        withUnsafeBytes(of: state.ids) { idBytes in
-            withUnsafeBytes(of: state.values) { valueBytes in
-                let stateIDs = idBytes.bindMemory(to: Int32.self), stateValues = valueBytes.bindMemory(to: Float.self)
-                for j in 0..<min(candidates, Int(state.found)) {
-                    ids[r * candidates + j] = stateIDs[j]; logits[r * candidates + j] = stateValues[j]
-                }
-            }
-        }
-    }
-    return SoftmaxSummaries(request: request, rows: rows, maxima: maxima, sums: sums, weightedSums: weighted,
-                            candidateIDs: ids, candidateLogits: logits)
 }

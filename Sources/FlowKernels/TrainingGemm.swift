@@ -78,10 +78,12 @@ final class PackingScratch: @unchecked Sendable {
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
         lock.lock()
         defer { lock.unlock() }
-        let fitting = free.indices.filter { free[$0].count >= count }
-        if let index = fitting.min(by: { free[$0].count < free[$1].count }) {
-            return free.remove(at: index).buffer
+        // A plain loop, not filter + min: the bf16 GEMMs take a buffer on every call, and this allocates nothing.
+        var best: Int?
+        for index in free.indices where free[index].count >= count && best.map({ free[index].count < free[$0].count }) ?? true {
+            best = index
         }
+        if let best { return free.remove(at: best).buffer }
         if let index = free.indices.min(by: { free[$0].count < free[$1].count }) {
             let entry = free.remove(at: index)
             sizes[entry.buffer] = nil

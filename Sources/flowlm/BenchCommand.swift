@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks that print JSON (compare with Tools/peer_torch.py via Tools/bench_forward.sh).",
         subcommands: [BenchForwardCommand.self, BenchGemmCommand.self, BenchTrainCommand.self, BenchStepCommand.self,
-                      BenchRenderCommand.self, BenchSoakCommand.self])
+                      BenchRenderCommand.self, BenchSoakCommand.self, BenchAgreementCommand.self])
 }
 
 /// Every benchmark says so on stderr when this binary was built without optimisation: its times (and, with

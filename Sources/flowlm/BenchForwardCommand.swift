@@ -24,6 +24,10 @@ struct BenchForwardCommand: ParsableCommand {
     var vocab: Int?
     @Flag(help: "Also gather the refinement loop's row statistics in the decoder GEMM (needs packed weights).")
     var summarize = false
+    @OptionGroup var inference: InferenceOptions
+    @Flag(name: .customLong("compare-precision"),
+          help: "Alternate fp32 and bf16 copies of the same weights in one run (--repeats rounds): per-round ratios, medians, logit agreement.")
+    var comparePrecision = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -35,8 +39,15 @@ struct BenchForwardCommand: ParsableCommand {
         warnIfUnoptimizedBuild()
         try reportingFailures {
             let policy = ComputePolicy(threads: threads ?? ComputePolicy.allCores.threads, strategy: strategy)
+            if comparePrecision {
+                let result = try PrecisionComparison(preset: preset, batch: batch, length: length, policy: policy,
+                                                     rounds: repeats).run()
+                print(result.json)
+                return
+            }
             let result = try ForwardBenchmark(preset: preset, batch: batch, length: length, policy: policy, repeats: repeats,
-                                          packedWeights: packed, vocabularySize: vocab, summarize: summarize).run()
+                                          packedWeights: packed, vocabularySize: vocab, summarize: summarize,
+                                              precision: inference.precision).run()
             if json {
                 print(result.json)
             } else {

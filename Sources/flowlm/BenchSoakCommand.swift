@@ -13,6 +13,7 @@ struct BenchSoakCommand: ParsableCommand {
     @Option(help: "Seed of the key stream.") var seed: UInt64 = 1
     @Option(name: .customLong("sample-every"), help: "Seconds between memory samples.") var sampleEvery: Double = 10
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @Flag(help: "Print the report as JSON (samples as [seconds, MB]).") var json = false
 
     func validate() throws {
@@ -21,10 +22,10 @@ struct BenchSoakCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let loaded = try LoadedModel(directory: ModelLocator().directory(model), threads: threads)
-            let threads = self.threads
+            let loaded = try LoadedModel(directory: ModelLocator().directory(model), threads: threads, precision: inference.precision)
+            let threads = self.threads, precision = inference.precision
             var options = TUIOptions(model: loaded.tuiModel, loadModel: { path in
-                try LoadedModel(directory: ModelLocator().directory(path), threads: threads).tuiModel
+                try LoadedModel(directory: ModelLocator().directory(path), threads: threads, precision: precision).tuiModel
             }, prompt: DefaultModel.prompt, knobs: try loaded.startingKnobs(defaultLength: SamplerOptions.defaultLength))
             options.mouse = false
             let report = SoakRun.run(options, seconds: minutes * 60, seed: seed, sampleEvery: sampleEvery) { line in

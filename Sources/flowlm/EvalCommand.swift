@@ -25,15 +25,21 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Independent sample sets (prompts, damage, sampling draws), pooled.") var seeds: Int = 1
     @Option(name: .customLong("batch-size"), help: "Canvases per forward pass.") var batchSize: Int = 128
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @Option(help: "Also write the markdown summary to this file.") var report: String?
     @Flag(name: .customLong("validity-curve"),
           help: "Also measure validity against forward passes at every K = 2 … L (sampled from all-mask).") var validityCurve = false
     @Flag(help: "Also measure the remask sampler at equal forward passes (edits mask the token instead of replacing it).")
     var remask = false
+    @Flag(name: .customLong("p2"), help: "Also measure the path-planning sampler (p2: doubted tokens are remasked within the edits-off steps).")
+    var pathPlanning = false
+    @Option(name: .customLong("p2-remasks"), help: "The p2 column's E: the most tokens it remasks in one step.")
+    var pathPlanningRemasks: Int = 2
     @Flag(help: "Print the results as JSON instead of markdown.") var json = false
 
     func validate() throws {
         guard !(model + baseline + ablation).isEmpty else { throw ValidationError("give at least one --model, --baseline or --ablation") }
+        guard pathPlanningRemasks >= 0 else { throw ValidationError("--p2-remasks must be 0 or more") }
         guard samples >= 1, seeds >= 1, batchSize >= 1 else { throw ValidationError("--samples, --seeds and --batch-size must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be positive") }
         if task == "text" && data == nil { throw ValidationError("--task text needs --data (the corpus)") }
@@ -46,6 +52,8 @@ struct EvalCommand: ParsableCommand {
             settings.samples = samples; settings.seeds = seeds; settings.batchSize = batchSize
             settings.validityCurve = validityCurve
             if remask { settings.samplers.append(.remaskEqualPasses) }
+            if pathPlanning { settings.samplers.append(.pathPlanning) }
+            settings.pathPlanningRemasks = pathPlanningRemasks
             let synthetic: SyntheticTaskName?
             if task == "text" {
                 synthetic = nil
@@ -59,7 +67,7 @@ struct EvalCommand: ParsableCommand {
             var evaluated: [EvaluatedModel] = []
             var progress: EvalProgress?
             for (kind, path) in runs {
-                let loaded = try LoadedModel(directory: ModelLocator().directory(path), threads: threads)
+                let loaded = try LoadedModel(directory: ModelLocator().directory(path), threads: threads, precision: inference.precision)
                 let evalTask = try synthetic.map { EvalTask(task: $0) }
                     ?? EvalTask(corpus: URL(fileURLWithPath: data ?? ""), model: loaded, length: textLength)
                 var evaluation = try ModelEvaluation(model: loaded, task: evalTask, settings: settings)

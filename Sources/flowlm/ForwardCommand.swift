@@ -18,6 +18,7 @@ struct ForwardCommand: ParsableCommand {
     @Flag(help: "Print {\"ids\", \"argmax\", \"logits\"} as JSON.") var json = false
     @Option(help: "Write float32 logits [T, vocab] to this .npy file.") var out: String?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
 
     /// Rows of logits the text report takes at a time: 48 × a 50k vocabulary is 9.7 MB, and 48 rows are whole tiles
     /// of the packed GEMM (6-row tiles, 48-row blocks).
@@ -44,7 +45,7 @@ struct ForwardCommand: ParsableCommand {
                 tokenIDs = loaded.encode(text ?? "").ids
             }
             if directory.hasTokenizer, tokenizer == nil { tokenizer = try? Tokenizer.load(from: directory.tokenizerURL) }
-            let loaded = try directory.loadMaskedLanguageModel()
+            let loaded = try directory.loadMaskedLanguageModel(precision: inference.precision)
             let policy = threads.map { ComputePolicy(threads: $0) } ?? .allCores
             let describe: ((TokenID) -> String)? = tokenizer.map { t in { t.decode([$0]).debugDescription } }
             try report(loaded, ids: tokenIDs, policy: policy, describe: describe)

@@ -26,6 +26,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
     @Flag(name: .customLong("every-step"), help: "Print every step, not only the final text.") var everyStep = false
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @OptionGroup var sampler: SamplerOptions
 
     func validate() throws {
@@ -36,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try LoadedModel(directory: ModelLocator().directory(self.model),
-                                         threads: threads)
+                                         threads: threads, precision: inference.precision)
             let task = TaskDefaults.of(loaded)
             let knobs = sampler.knobs(base: try loaded.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength))
             let model = loaded.textModel

@@ -14,6 +14,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "Comma-separated token ids of the text, without [CLS]/[SEP].") var ids: String?
     @Option(help: "Score only the last N tokens (e.g. a generated answer after its prompt).") var last: Int?
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @Flag(help: "Print {\"mean\", \"per_position\"} as JSON.") var json = false
 
     func validate() throws {
@@ -24,7 +25,7 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let loaded = try LoadedModel(directory: ModelLocator().directory(model),
-                                         threads: threads)
+                                         threads: threads, precision: inference.precision)
             let tokens: [TokenID]
             if let ids {
                 tokens = try parseTokenIDs(ids, vocabularySize: loaded.denoiser.vocabularySize)

@@ -22,6 +22,7 @@ struct TUICommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Click tokens and timeline steps, wheel through history (--no-mouse: leave the mouse to the terminal).")
     var mouse = true
     @Option(help: "Threads for the forward pass (default: all cores).") var threads: Int?
+    @OptionGroup var inference: InferenceOptions
     @OptionGroup var sampler: SamplerOptions
 
     func validate() throws {
@@ -40,12 +41,12 @@ struct TUICommand: ParsableCommand {
                 guard let depth = ColorDepth(rawValue: name) else { throw ValidationError("--theme must be 256, 16 or mono") }
                 theme = depth
             }
-            let threads = self.threads
+            let threads = self.threads, precision = inference.precision
             let load: (String) throws -> TUIModel = { path in
-                try LoadedModel(directory: ModelLocator().directory(path), threads: threads).tuiModel
+                try LoadedModel(directory: ModelLocator().directory(path), threads: threads, precision: precision).tuiModel
             }
             let loaded = try replay == nil
-                ? LoadedModel(directory: ModelLocator().directory(model), threads: threads)
+                ? LoadedModel(directory: ModelLocator().directory(model), threads: threads, precision: precision)
                 : nil
             let task = loaded.flatMap(TaskDefaults.of)
             let knobs = try sampler.knobs(base: loaded?.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength),

@@ -20,7 +20,7 @@ import Testing
     @Test(arguments: [
         (#"{"tau_edti": 0.3}"#, "m.json: unknown knob \"tau_edti\""),
         (#"{"steps": "many"}"#, "m.json: \"steps\" is not an integer"),
-        (#"{"sampler": "mdlm"}"#, "m.json: \"sampler\" has an unknown value \"mdlm\" (llada, flowlm)"),
+        (#"{"sampler": "mdlm"}"#, "m.json: \"sampler\" has an unknown value \"mdlm\" (llada, flowlm, p2)"),
         (#"{"tau_edit": 1.5}"#, "m.json: tau_edit 1.5 is outside [0, 1]"),
         (#"[1, 2]"#, "m.json: not a JSON object"),
         (#"{"steps": 3"#, "m.json: invalid JSON"),

@@ -138,4 +138,38 @@ void flowlm_gemm_packed_summarized_avx512(int64_t m, int64_t n, int64_t k, const
                                           const float *bias, float *c, int64_t ldc,
                                           const flowlm_summary_request *request, flowlm_row_summary *summaries);
 
+/// BF16 inference GEMM (packed_gemm_bf16.c): weights and activations rounded to bf16 (nearest even), products
+/// summed in fp32. A pair of bf16 values adjacent along k, the lower k in the low half: the unit the
+/// dot-product instruction (vdpbf16ps) takes, and the unit X and the packed weights are stored in.
+typedef uint32_t flowlm_bf16_pair;
+
+/// 1 when this CPU runs AVX-512 BF16 (CPUID leaf 7 subleaf 1, EAX bit 5) besides AVX-512F/BW/VL, checked once.
+int flowlm_has_avx512_bf16(void);
+
+/// bf16 rounding as the kernel does it (nearest even) and back, for packing and for reference code.
+uint16_t flowlm_bf16_from_float(float value);
+float flowlm_float_from_bf16(uint16_t value);
+
+/// Pairs a bf16 copy of an n×k weight takes: whole panels of FLOWLM_PACKED_PANEL columns, ⌈k/2⌉ pairs deep.
+int64_t flowlm_packed_bf16_count(int64_t n, int64_t k);
+
+/// flowlm_pack_weight's panels in bf16: per pair of k, the panel's 32 columns (an odd k's last pair and the
+/// last panel's missing columns hold zeros). `packed` must be 64-byte aligned. Runs on any CPU.
+void flowlm_pack_weight_bf16(int64_t n, int64_t k, const float *w, int64_t ldw, flowlm_bf16_pair *packed);
+
+/// X (m×k floats, row stride ldx) as rows of ⌈k/2⌉ bf16 pairs (row stride ldo pairs), an odd k padded with zero.
+/// Call only when flowlm_has_avx512_bf16() returned 1.
+void flowlm_convert_rows_bf16(int64_t m, int64_t k, const float *x, int64_t ldx, flowlm_bf16_pair *out, int64_t ldo);
+
+/// flowlm_gemm_packed_avx512 in bf16: X converted by flowlm_convert_rows_bf16 (row stride ldx pairs), W packed
+/// by flowlm_pack_weight_bf16; fp32 bias, residual and C. Call only when flowlm_has_avx512_bf16() returned 1.
+void flowlm_gemm_packed_bf16(int64_t m, int64_t n, int64_t k, const flowlm_bf16_pair *x, int64_t ldx,
+                             const flowlm_bf16_pair *packed, int64_t first_panel, int64_t end_panel,
+                             const float *bias, int accumulate, float *c, int64_t ldc);
+/// The same, folding every finished tile of C into `summaries` (flowlm_gemm_packed_summarized_avx512's).
+void flowlm_gemm_packed_summarized_bf16(int64_t m, int64_t n, int64_t k, const flowlm_bf16_pair *x, int64_t ldx,
+                                        const flowlm_bf16_pair *packed, int64_t first_panel, int64_t end_panel,
+                                        const float *bias, float *c, int64_t ldc,
+                                        const flowlm_summary_request *request, flowlm_row_summary *summaries);
+
 #endif

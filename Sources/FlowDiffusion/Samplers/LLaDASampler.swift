@@ -18,13 +18,7 @@ struct LLaDASampler: Sampler {
     func hasCorrectionPhase(under knobs: SamplerKnobs) -> Bool { false }
 
     func unmask(_ step: inout StepDraft) {
-        let scope = step.proposeForMasksInScope()
-        guard !scope.isEmpty else { return }
-        let confidence = step.confidence(ofProposalsAt: scope)
-        let quota = step.commitQuota(scope: scope, confidence: confidence)
-        guard quota.count > 0 else { return }
-        // Ties go to the lower position, as in the reference.
-        let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
+        guard let (ranked, confidence, quota) = step.rankedMasksInScope() else { return }
         step.commit(ranked.prefix(quota.count), under: quota, confidence: confidence)
     }
 

@@ -5,6 +5,7 @@ public enum Samplers {
         LLaDASampler(),
         FlowLMSampler(),
         RemaskSampler(),
+        PathPlanningSampler(),
     ]
 
     /// The A/B view's two sides: the mask-only baseline against the sampler that edits.

@@ -85,6 +85,18 @@ extension StepDraft {
         return CommitQuota(count: max(0, scope.count - target), masks: scope.count, reason: target == 0 ? .deadline : .scheduled)
     }
 
+    /// The masks the schedule may commit now, proposed and ranked most confident first (ties to the lower
+    /// position, as in LLaDA's reference), with their confidence and the schedule's quota; nil when the quota is 0.
+    mutating func rankedMasksInScope() -> (ranked: [Int], confidence: [Float], quota: CommitQuota)? {
+        let scope = proposeForMasksInScope()
+        guard !scope.isEmpty else { return nil }
+        let confidence = confidence(ofProposalsAt: scope)
+        let quota = commitQuota(scope: scope, confidence: confidence)
+        guard quota.count > 0 else { return nil }
+        let ranked = scope.sorted { confidence[$0] != confidence[$1] ? confidence[$0] > confidence[$1] : $0 < $1 }
+        return (ranked, confidence, quota)
+    }
+
     /// Commits the proposals at `ranked` (most confident first; the rank goes into the reason), in position order.
     mutating func commit(_ ranked: some Collection<Int>, under quota: CommitQuota, confidence: [Float]) {
         var rankOf = [Int: Int]()
@@ -154,6 +166,22 @@ extension StepDraft {
         }
         changes += freezes
         return applied
+    }
+}
+
+extension StepDraft {
+    /// The chosen confidence measure of `token` at `row` (p(token) by default).
+    func measure(_ row: Int, _ token: TokenID) -> Float { planner.measure(row, token) }
+
+    /// Masks a visible token again because a planner preferred committing the mask at `rival`.
+    mutating func remask(_ p: Int, score: Float, rival: Int, rivalConfidence: Float) {
+        let current = before[p]
+        let measure = knobs.confidence.rawValue
+        changes.append(TokenChange(position: p, kind: .remask, from: current, to: mask, pFrom: probability(p, current),
+                                   pTo: 0, reason: ChangeReason(.planned,
+                                       "\(measure) \(twoDecimals(score)) < \(twoDecimals(rivalConfidence)) of the mask at \(rival), committed in its place; remasked")))
+        state.record(change: p, from: current, window: knobs.cycleWindow)
+        state.canvas.set(mask, at: p)
     }
 }
 

@@ -56,6 +56,25 @@ final class RefinementWorker: @unchecked Sendable {
         }
     }
 
+    /// A trace opened with a model loaded: the visualizer's lane continues from its frames
+    /// (`RefinerDriver.adopt`); when the model cannot take the trace, the lane has no loop until a restart.
+    func adoptTrace(path: String, prompt: String, frames: [StepFrame]) {
+        queue.async {
+            guard let model = self.model else {
+                self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: frames))
+                return
+            }
+            do {
+                let adopted = try RefinerDriver.adopt(trace: frames, denoiser: model.denoiser)
+                self.drivers[.main] = adopted.driver
+                self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: adopted.frames))
+            } catch {
+                self.drivers[.main] = nil
+                self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: frames, cannotContinue: "\(error)"))
+            }
+        }
+    }
+
     func keepSteps(lane: Lane, nodes: Set<Int>) {
         queue.async { self.drivers[lane]?.refiner.retain(nodes: nodes) }
     }

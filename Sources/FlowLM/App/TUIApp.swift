@@ -133,13 +133,17 @@ struct AppLoop {
     mutating func openTrace(_ path: String) {
         do {
             let trace = try TraceFiles.load(path)
-            if options.model == nil {
+            if !state.hasModel {
                 dispatch(.replaySourceOpened(name: "replay: \(trace.context.model)", maskToken: trace.context.specialTokens.mask,
                                              pieces: options.replayPieces ?? PieceLookup { "#\($0)" }))
                 traceContext = trace.context
             }
             let prompt = trace.prompt.map { state.pieces($0) }.joined()
-            dispatch(.traceOpened(path: path, prompt: prompt, frames: trace.frames))
+            if !state.hasModel {
+                dispatch(.traceOpened(path: path, prompt: prompt, frames: trace.frames))
+            } else {
+                worker.adoptTrace(path: path, prompt: prompt, frames: trace.frames)
+            }
         } catch {
             dispatch(.workFailed(lane: nil, message: "\(error)"))
         }

@@ -2,23 +2,31 @@ import FlowDiffusion
 
 /// The sampler columns of the evaluation: the same loop with edits off (LLaDA), on, and on within the
 /// forward-pass budget of the edits-off run (correction steps taken out of the K steps); on request also the
-/// remask sampler within that budget (an accepted edit masks the token for the next commits to re-decide).
+/// remask sampler within that budget (an accepted edit masks the token for the next commits to re-decide), and
+/// the path-planning sampler (p2), which remasks doubted tokens inside the edits-off schedule itself.
 public enum EvalSampler: String, Sendable, Hashable, Codable, CaseIterable {
     case editsOff = "edits off"
     case editsOn = "edits on"
     case editsOnEqualPasses = "edits on, equal passes"
     case remaskEqualPasses = "remask, equal passes"
+    case pathPlanning = "p2 planner"
 
     /// The columns `flowlm eval` measures unless asked for more.
     public static let standard: [EvalSampler] = [.editsOff, .editsOn, .editsOnEqualPasses]
+    /// The columns that stay within the edits-off run's forward passes (the validity curves compare them).
+    public static let withinEditsOffPasses: [EvalSampler] = [.editsOff, .editsOnEqualPasses, .remaskEqualPasses, .pathPlanning]
 
     /// Knobs for `steps` forward passes of unmasking (K) over a canvas; defaults elsewhere.
-    public func knobs(steps: Int, proposal: ProposalKind, seed: UInt64) -> SamplerKnobs {
+    public func knobs(steps: Int, proposal: ProposalKind, seed: UInt64, pathPlanningRemasks: Int = 2) -> SamplerKnobs {
         var knobs = self == .editsOff ? SamplerKnobs.llada : SamplerKnobs()
         knobs.steps = max(1, steps)
         knobs.proposal = proposal
         knobs.seed = seed
         if self == .remaskEqualPasses { knobs.editMode = .remask }
+        if self == .pathPlanning {
+            knobs.sampler = .p2
+            knobs.maxEditsPerStep = pathPlanningRemasks
+        }
         if self == .editsOnEqualPasses || self == .remaskEqualPasses {
             let correction = steps >= 2 ? max(1, steps / 4) : 0
             knobs.steps = max(1, steps - correction)

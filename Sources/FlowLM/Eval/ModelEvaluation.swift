@@ -19,6 +19,8 @@ public struct EvalSettings: Sendable {
     public var samplers = EvalSampler.standard
     public var substitutionRates = [0.05, 0.1, 0.2, 0.3]
     public var maskRates = [0.25, 0.5, 0.75]
+    /// The p2 column's E: the most tokens it remasks in one step.
+    public var pathPlanningRemasks = 2
     public init() {}
 }
 
@@ -120,7 +122,7 @@ public struct ModelEvaluation {
                 for sampler in samplers {
                     let summaries = try refine(canvases) { i in
                         sampler.knobs(steps: max(1, (items[i].answer.count - prefixes[i]) / divisor), proposal: mode.proposal,
-                                      seed: sampleSeed(seed, i))
+                                      seed: sampleSeed(seed, i), pathPlanningRemasks: settings.pathPlanningRemasks)
                     }.map(\.summary)
                     // L counts the masked positions; with a fixed answer length every sample has the same K.
                     let fixedK = task.fixedAnswerLength.map { _ in max(1, (items[0].answer.count - prefixes[0]) / divisor) }
@@ -135,16 +137,17 @@ public struct ModelEvaluation {
     }
 
     /// Validity against forward passes: sampled from all-mask at K = 2 … L steps (each sample's K capped at its
-    /// own answer length), edits off against edits on (and remask, when measured) with the correction steps taken
-    /// out of the same K.
+    /// own answer length), edits off against edits on (and remask and p2, when measured) with the correction steps
+    /// taken out of the same K.
     func validityCurve(_ items: [EvalItem], seed: UInt64) throws -> [EvalMeasurement] {
         var out: [EvalMeasurement] = []
         let canvases = try items.map { try canvas($0, masking: $0.answer) }
         let longest = items.map(\.answer.count).max() ?? 0
         for steps in stride(from: 2, through: longest, by: 1) {
-            for sampler in [EvalSampler.editsOff, .editsOnEqualPasses, .remaskEqualPasses] where settings.samplers.contains(sampler) {
+            for sampler in EvalSampler.withinEditsOffPasses where settings.samplers.contains(sampler) {
                 let summaries = try refine(canvases) { i in
-                    sampler.knobs(steps: min(steps, items[i].answer.count), proposal: .sample, seed: sampleSeed(seed, i))
+                    sampler.knobs(steps: min(steps, items[i].answer.count), proposal: .sample, seed: sampleSeed(seed, i),
+                                  pathPlanningRemasks: settings.pathPlanningRemasks)
                 }.map(\.summary)
                 let valid = zip(items, summaries).filter { task.isValid($1.tokens, item: $0) == true }.count
                 let n = Double(items.count), condition = "sampled, all-mask, K=\(steps)"

@@ -17,13 +17,14 @@ public struct LoadedModel: @unchecked Sendable {
 
     public var name: String { directory.lastPathComponent }
 
-    public init(directory: URL, threads: Int? = nil) throws {
+    /// `precision`: the GEMMs' number format (nil: `InferencePrecision.automatic`; fp32 where the CPU has no bf16).
+    public init(directory: URL, threads: Int? = nil, precision: InferencePrecision? = nil) throws {
         let dir = try ModelDirectory(directory)
         guard dir.hasTokenizer else {
             throw FileProblem(dir.tokenizerURL.path, "file not found (generation needs the model's tokenizer.json)")
         }
         let tokenizer = try Tokenizer.load(from: dir.tokenizerURL)
-        let model = try dir.loadMaskedLanguageModel()
+        let model = try dir.loadMaskedLanguageModel(precision: precision)
         guard tokenizer.vocabularySize <= model.vocabularySize else {
             throw FileProblem(dir.tokenizerURL.path,
                               "tokenizer has \(tokenizer.vocabularySize) tokens but the model's vocabulary is \(model.vocabularySize)")

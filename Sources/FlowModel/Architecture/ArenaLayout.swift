@@ -1,3 +1,5 @@
+import FlowKernels
+
 /// One named tensor inside a model's parameter arena.
 public struct ParameterSlot: Sendable, Equatable {
     /// The tensor's name: HF's for ModernBERT (with the `model.` prefix), FlowLM's own for the BERT family
@@ -36,6 +38,8 @@ public protocol ArenaLayout: Sendable, Equatable {
     var totalCount: Int { get }
     /// The weights the inference GEMM multiplies by: every linear layer's and the decoder's.
     var linearWeights: [ParameterSlot] { get }
+    /// The token-embedding table the lookup reads (also the decoder's weight when they are tied).
+    var embeddingTable: ParameterSlot { get }
 }
 
 extension ArenaLayout {

@@ -74,6 +74,11 @@ extension EncoderForwardSteps {
     /// otherwise. `accumulate` adds to `output` instead of overwriting it (a residual add fused into the GEMM).
     func linear(_ input: UnsafePointer<Float>, rows: Int, _ slots: LinearSlots, _ arena: ParameterReader,
                 output: UnsafeMutablePointer<Float>, accumulate: Bool = false, policy: ComputePolicy) {
+        if let bf16 = inferenceWeights?.packedBF16(slots.weight) {
+            packedLinearForwardBF16(input: input, rows: rows, weight: bf16, bias: slots.bias.map { arena[$0] },
+                                    output: output, accumulate: accumulate, policy: policy)
+            return
+        }
         if let packed = inferenceWeights?.packed(slots.weight) {
             packedLinearForward(input: input, rows: rows, weight: packed, bias: slots.bias.map { arena[$0] },
                                 output: output, accumulate: accumulate, policy: policy)
@@ -89,6 +94,11 @@ extension EncoderForwardSteps {
     func decode(_ input: UnsafePointer<Float>, rows: Int, _ decoder: LinearSlots, _ arena: ParameterReader,
                 output: UnsafeMutablePointer<Float>, summarizing request: SoftmaxSummaryRequest?,
                 policy: ComputePolicy) -> SoftmaxSummaries? {
+        if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
+           let bf16 = inferenceWeights?.packedBF16(decoder.weight) {
+            return packedLogitsForwardBF16(input: input, rows: rows, weight: bf16, bias: decoder.bias.map { arena[$0] },
+                                           output: output, summarizing: request, policy: policy)
+        }
         if let request, request.candidates <= PackedWeight.maximumSummaryCandidates,
            let packed = inferenceWeights?.packed(decoder.weight) {
             return packedLogitsForward(input: input, rows: rows, weight: packed, bias: decoder.bias.map { arena[$0] },

@@ -22,10 +22,11 @@ public protocol MaskedLanguageModel: Sendable {
 
     func makeWorkspace() -> Workspace
 
-    /// The model with its linear weights packed for the inference GEMM where the CPU has it, and no float32 arena
-    /// left (`PackedParameters`): itself where the CPU has no packed kernel. Loading for inference packs as it reads
-    /// instead (`ModelArchitecture.load(…, form: .inference)`), which never holds both copies.
-    func packedForInference() -> Self
+    /// The model with its linear weights packed for the inference GEMM in `precision` (nil:
+    /// `InferencePrecision.automatic`; fp32 where the CPU has no bf16) and no float32 arena left (`PackedParameters`):
+    /// itself where the CPU has no packed kernel. Loading for inference packs as it reads instead
+    /// (`ModelArchitecture.load(…, form: .inference(precision:))`), which never holds both copies.
+    func packedForInference(precision: InferencePrecision?) -> Self
 
     /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
     /// `request`, a model that can gather each row's softmax statistics while writing the logits returns them
@@ -89,6 +90,11 @@ public struct ModelArchitecture: Sendable {
                      form: ParameterForm = .arena) throws(ModelFileError) -> any MaskedLanguageModel {
         try bind(config, configPath, weights, form)
     }
+}
+
+extension MaskedLanguageModel {
+    /// Packed in `InferencePrecision.automatic`.
+    public func packedForInference() -> Self { packedForInference(precision: nil) }
 }
 
 extension MaskedLanguageModel {

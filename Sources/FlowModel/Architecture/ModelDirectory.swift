@@ -1,5 +1,6 @@
 import Foundation
 import FlowCore
+import FlowKernels
 
 /// An HF model directory: config.json, the weights (model.safetensors, or the shards a
 /// model.safetensors.index.json names) and optionally tokenizer.json.
@@ -78,12 +79,13 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// Whichever architecture config.json names, through the registry, packed for inference as the weights are
-    /// read (no float32 arena of the packed weights is kept, nor held while loading).
-    public func loadMaskedLanguageModel() throws(ModelFileError) -> any MaskedLanguageModel {
+    /// Whichever architecture config.json names, through the registry, packed for inference in `precision` (nil:
+    /// `InferencePrecision.automatic`; fp32 where the CPU has no bf16) as the weights are read: no float32 arena of
+    /// the packed weights is kept, nor held while loading.
+    public func loadMaskedLanguageModel(precision: InferencePrecision? = nil) throws(ModelFileError) -> any MaskedLanguageModel {
         let json = try loadConfigJSON()
         let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
-        return try architecture.load(json, configURL.path, try openWeights(), form: .inference)
+        return try architecture.load(json, configURL.path, try openWeights(), form: .inference(precision: precision))
     }
 
     static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {

@@ -1,10 +1,13 @@
+import FlowKernels
+
 /// How a loaded model keeps its parameters.
 public enum ParameterForm: Sendable, Equatable {
     /// Every tensor in one float32 arena: what training, saving and conversion read and write.
     case arena
-    /// Packed for inference as the tensors are read (`PackedParameters`), where the CPU has the packed kernel; the
-    /// float32 arena elsewhere.
-    case inference
+    /// Packed for inference as the tensors are read (`PackedParameters`), in `precision` (nil:
+    /// `InferencePrecision.automatic`) where the CPU runs it, where the CPU has the packed kernel; the float32 arena
+    /// elsewhere.
+    case inference(precision: InferencePrecision?)
 }
 
 /// Where a loader writes the tensors it reads: a float32 arena, or straight into `PackedParameters`, so that loading
@@ -14,7 +17,11 @@ struct ParameterSink {
     private var builder: PackedParametersBuilder?
 
     init(layout: some ArenaLayout, form: ParameterForm) {
-        builder = form == .inference ? PackedParametersBuilder(layout: layout) : nil
+        if case .inference(let precision) = form {
+            builder = PackedParametersBuilder(layout: layout, precision: precision)
+        } else {
+            builder = nil
+        }
         arena = builder == nil ? [Float](repeating: 0, count: layout.totalCount) : []
     }
 
@@ -35,9 +42,10 @@ struct ParameterSink {
 }
 
 extension ArenaModel {
-    /// This model's arena packed for inference; nil where the CPU has no packed kernel or when there is no arena.
-    func packArena() -> PackedParameters? {
-        guard !parameters.isEmpty, var builder = PackedParametersBuilder(layout: layout) else { return nil }
+    /// This model's arena packed for inference in `precision`; nil where the CPU has no packed kernel or when there is
+    /// no arena.
+    func packArena(precision: InferencePrecision?) -> PackedParameters? {
+        guard !parameters.isEmpty, var builder = PackedParametersBuilder(layout: layout, precision: precision) else { return nil }
         for slot in layout.slots { builder.write(parameters[slot.range], into: slot) }
         return builder.finish()
     }

@@ -26,8 +26,15 @@ extension BertFamilyModel: MaskedLanguageModel {
         ]
     }
 
-    public func packedForInference() -> BertFamilyModel {
-        guard let packed = packArena() else { return self }
+    /// Packs the arena; a model already packed in that precision is itself. Packing needs the arena: a packed model
+    /// asked for another precision stops (load it again in that one).
+    public func packedForInference(precision: InferencePrecision?) -> BertFamilyModel {
+        if let packed = inferenceWeights {
+            precondition(packed.precision == InferencePrecision.resolved(precision),
+                         "a model packed in \(packed.precision.rawValue) keeps no arena to pack again")
+            return self
+        }
+        guard let packed = packArena(precision: precision) else { return self }
         return BertFamilyModel(config: config, parameters: [], packed: packed)
     }
 

@@ -26,7 +26,8 @@ public struct BertFamilyModel: ArenaModel, Sendable {
 
     /// Packs the linear weights (QKV, attention output, MLP, head dense, decoder) for the inference GEMM and drops
     /// the float32 arena (`packedForInference`).
-    public mutating func packForInference() {
-        self = packedForInference()
+    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it.
+    public mutating func packForInference(precision: InferencePrecision? = nil) {
+        self = packedForInference(precision: precision)
     }
 }

@@ -23,8 +23,15 @@ extension ModernBertModel: MaskedLanguageModel {
         ]
     }
 
-    public func packedForInference() -> ModernBertModel {
-        guard let packed = packArena() else { return self }
+    /// Packs the arena; a model already packed in that precision is itself. Packing needs the arena: a packed model
+    /// asked for another precision stops (load it again in that one).
+    public func packedForInference(precision: InferencePrecision?) -> ModernBertModel {
+        if let packed = inferenceWeights {
+            precondition(packed.precision == InferencePrecision.resolved(precision),
+                         "a model packed in \(packed.precision.rawValue) keeps no arena to pack again")
+            return self
+        }
+        guard let packed = packArena(precision: precision) else { return self }
         return ModernBertModel(config: config, parameters: [], packed: packed)
     }
 

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowKernels
 
 /// A ModernBERT masked-LM: its config, the arena layout and the parameters themselves (one flat array,
 /// see ParameterLayout). A value type: the trainer mutates `parameters` in place.
@@ -30,8 +31,9 @@ public struct ModernBertModel: ArenaModel, Sendable {
     }
 
     /// Packs the linear weights for the inference GEMM and drops the float32 arena (`packedForInference`).
-    public mutating func packForInference() {
-        self = packedForInference()
+    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it.
+    public mutating func packForInference(precision: InferencePrecision? = nil) {
+        self = packedForInference(precision: precision)
     }
 
     /// HF's initialisation: truncated normal (±2σ), σ = 0.02 for embeddings, Wqkv and Wi, 0.02/√(2L) for

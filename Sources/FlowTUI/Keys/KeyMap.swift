@@ -84,7 +84,7 @@ public enum KeyMap {
         bind([char("2")], .showAB, "A/B", "A/B view: two samplers, same prompt and seed, in lockstep", group: "Views", anywhere),
         bind([char("3")], .showTrain, "train", "Train screen", group: "Views", anywhere),
         bind([char("w")], .saveTrace, "save", "Save the trace (JSON Lines)", group: "Files", viz),
-        bind([char("o")], .openTrace, "open", "Open a trace to replay (no model needed)", group: "Files", viz),
+        bind([char("o")], .openTrace, "open", "Open a trace (a loaded model continues it)", group: "Files", viz),
         bind([char(" ")], .trainStartPause, "start/pause", "Start, pause or resume training", group: "Training",
              [.train], footer: 0, value: { $0.training.phaseLabel }),
         bind([char("c")], .cycleCorpus, "corpus", "Cycle the corpus", group: "Training", [.train], footer: 1,

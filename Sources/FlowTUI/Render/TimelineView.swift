@@ -39,7 +39,7 @@ func drawTimeline(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     guard let history = state.history else { return }
     let labelWidth = TimelineWindow.labelWidth
     let steps = TimelineWindow(history, width: rect.width).steps, start = steps.lowerBound
-    let window = Array(history.frames[steps])
+    let window = history.frames[steps]
     let rows: [(String, (StepFrame) -> Double, Bool)] = [
         ("commits", { Double($0.count(.commit)) }, false),
         ("edits", { Double($0.count(.edit)) }, false),

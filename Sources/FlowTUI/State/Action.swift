@@ -18,8 +18,9 @@ public enum Action: Sendable {
     case finished(request: StepRequest)
     case workFailed(lane: Lane?, message: String)
     case traceSaved(path: String)
-    /// A replayed trace: its frames become one branch; `hasModel` stays as it was.
-    case traceOpened(path: String, prompt: String, frames: [StepFrame])
+    /// A replayed trace: its frames become one branch; `hasModel` stays as it was. With a model, the frames
+    /// carry the nodes the loop adopted them as, or `cannotContinue` says why the model could not take them.
+    case traceOpened(path: String, prompt: String, frames: [StepFrame], cannotContinue: String? = nil)
     /// Where a re-plan's scores came from (kept statistics, cached logits, or a forward pass) and how long it took.
     case replanScored(lane: Lane, withoutForwardPass: Bool, source: String, milliseconds: Double)
     /// A trace replayed without a model: the name, mask id and pieces to show it with.

@@ -56,6 +56,9 @@ public struct AppState: Sendable {
     public var modelName: String
     /// False when replaying a trace without a model: stepping past the trace is then impossible.
     public var hasModel: Bool
+    /// Why the loaded model cannot step, force or re-plan from the replayed trace on screen (another
+    /// vocabulary, a canvas beyond its context); nil when it can, or when no trace is on screen.
+    public var traceRefusal: String?
     public var pieces: PieceLookup
     public var maskToken: TokenID
     public var theme: Theme

@@ -42,6 +42,7 @@ extension AppState {
         guard generation == self.generation, repair != nil else { return }
         busy.remove(.main)
         history = History(start: frame)
+        traceRefusal = nil
         repair?.damage = damage
         knobs.answerLength = frame.knobs.answerLength
         moveCursor(to: frame.roles.firstIndex { $0.isEditable } ?? 0)

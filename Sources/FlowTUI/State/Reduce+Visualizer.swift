@@ -107,6 +107,11 @@ extension AppState {
             setStatus(history.isAtEnd ? "end of the replayed trace" : "replay only: no model to fork with", error: !history.isAtEnd)
             return []
         }
+        if let traceRefusal {
+            autoplay = false
+            setStatus(traceRefusal, error: true)
+            return []
+        }
         busy.insert(.main)
         return [.step(request(lane: .main, from: history.current, branchID: history.branchID))]
     }
@@ -133,6 +138,7 @@ extension AppState {
             setStatus("replay: new knobs apply once a model is loaded")
             return []
         }
+        if let traceRefusal { setStatus(traceRefusal, error: true); return [] }
         guard !busy.contains(.main) else { return [] }
         busy.insert(.main)
         return [.replan(request(lane: .main, from: history.current, branchID: history.branchID))]
@@ -154,6 +160,7 @@ extension AppState {
                                  shownProbabilityBefore: cursor < frame.pCurrent.count ? frame.pCurrent[cursor] : 0,
                                  shownProbability: candidate.probability)
         guard hasModel else { setStatus("replay only: forcing a token needs a model", error: true); return [] }
+        if let traceRefusal { setStatus(traceRefusal, error: true); return [] }
         guard !busy.contains(.main) else { return [] }  // like Space: one request at a time
         pinned.insert(cursor)
         busy.insert(.main)

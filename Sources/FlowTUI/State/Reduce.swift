@@ -25,6 +25,7 @@ extension AppState {
             busy.remove(lane)
             if lane == .main {
                 history = History(start: frame)
+                traceRefusal = nil
                 moveCursor(to: frame.roles.firstIndex { $0.isEditable } ?? 0)
             } else {
                 abHistories[lane.rawValue - 1] = History(start: frame)
@@ -59,7 +60,7 @@ extension AppState {
         case let .traceSaved(path):
             setStatus("trace saved to \(path)")
             return []
-        case let .traceOpened(path, prompt, frames):
+        case let .traceOpened(path, prompt, frames, cannotContinue):
             guard var first = frames.first else { setStatus("\(path): no steps", error: true); return [] }
             generation += 1
             first.index = 0
@@ -72,7 +73,12 @@ extension AppState {
             self.prompt = prompt
             if let knobs = frames.last?.knobs { self.knobs = knobs }
             busy.removeAll()
-            setStatus("replaying \(path) (\(frames.count - 1) steps)")
+            traceRefusal = hasModel ? cannotContinue.map { "the loaded model cannot continue this trace: \($0)" } : nil
+            if hasModel, let cannotContinue {
+                setStatus("replaying \(path) (\(frames.count - 1) steps); the loaded model cannot continue it: \(cannotContinue)", error: true)
+            } else {
+                setStatus("replaying \(path) (\(frames.count - 1) steps)")
+            }
             return []
         case let .replanScored(lane, withoutForwardPass, source, milliseconds):
             guard lane == .main else { return [] }

@@ -76,10 +76,18 @@ public struct StepFrame: Sendable, Hashable {
     public func count(_ kind: ChangeKind) -> Int { changes.reduce(0) { $0 + ($1.kind == kind ? 1 : 0) } }
 
     /// Mean confidence over editable positions that are not masked.
+    /// The timeline asks this of every frame in its window on every render, so it reads the arrays in place.
     public func meanConfidence(mask: TokenID) -> Float {
         var sum: Float = 0, n = 0
-        for i in tokens.indices where isEditable(i) && tokens[i] != mask && i < confidence.count {
-            sum += confidence[i]; n += 1
+        let count = min(tokens.count, roles.count, confidence.count)
+        tokens.withUnsafeBufferPointer { tokens in
+            roles.withUnsafeBufferPointer { roles in
+                confidence.withUnsafeBufferPointer { confidence in
+                    for i in 0..<count where tokens[i] != mask && roles[i].isEditable {
+                        sum += confidence[i]; n += 1
+                    }
+                }
+            }
         }
         return n == 0 ? 0 : sum / Float(n)
     }

@@ -73,4 +73,16 @@ final class Harness {
     }
 
     func refiner(_ lane: Lane) -> Refiner? { drivers[lane]?.refiner }
+
+    /// A trace opened with the model loaded, as the app's worker does it (`RefinerDriver.adopt`).
+    func openTrace(_ frames: [StepFrame], prompt: String = "the mind is") throws {
+        do {
+            let adopted = try RefinerDriver.adopt(trace: frames, denoiser: denoiser)
+            drivers[.main] = adopted.driver
+            try send(.traceOpened(path: "t.jsonl", prompt: prompt, frames: adopted.frames))
+        } catch {
+            drivers[.main] = nil
+            try send(.traceOpened(path: "t.jsonl", prompt: prompt, frames: frames, cannotContinue: "\(error)"))
+        }
+    }
 }
