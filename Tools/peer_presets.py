@@ -17,6 +17,7 @@ PRESETS = {
     "small": dict(vocab_size=8192, hidden_size=384, intermediate_size=768, num_hidden_layers=8, num_attention_heads=6,
                   pad_token_id=0, bos_token_id=2, eos_token_id=3, cls_token_id=2, sep_token_id=3),
     "base": dict(vocab_size=50368, hidden_size=768, intermediate_size=1152, num_hidden_layers=22, num_attention_heads=12),
+    "large": dict(vocab_size=50368, hidden_size=1024, intermediate_size=2624, num_hidden_layers=28, num_attention_heads=16),
 }
 
 

@@ -1,6 +1,9 @@
 #include "CVectorMath.h"
 
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -23,3 +26,9 @@ void *flowlm_allocate_buffer(int64_t bytes) {
 }
 
 void flowlm_free_buffer(void *buffer) { free(buffer); }
+
+void flowlm_return_freed_memory(void) {
+#if defined(__GLIBC__)
+    (void)malloc_trim(0);
+#endif
+}

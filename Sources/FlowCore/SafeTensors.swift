@@ -67,20 +67,22 @@ public final class SafeTensorsFile: @unchecked Sendable {
     private let byName: [String: Int]
     private let bytes: Data
     private let dataStart: Int
+    /// The mapping `bytes` lives in, when read from a file.
+    private let mapping: MappedFile?
 
     public convenience init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw FileProblem(url.path, "cannot read: \((error as NSError).localizedDescription)")
-        }
-        try self.init(data: data, path: url.path)
+        let mapping = try MappedFile(contentsOf: url)
+        try self.init(data: mapping.data, path: url.path, mapping: mapping)
     }
 
-    public init(data: Data, path: String) throws(SafeTensorsError) {
+    public convenience init(data: Data, path: String) throws(SafeTensorsError) {
+        try self.init(data: data, path: path, mapping: nil)
+    }
+
+    private init(data: Data, path: String, mapping: MappedFile?) throws(SafeTensorsError) {
         self.path = path
         self.bytes = data
+        self.mapping = mapping
         func fail(_ p: SafeTensorsProblem) -> SafeTensorsError { SafeTensorsError(path: path, problem: p) }
 
         guard data.count >= 8 else { throw fail(.truncated(size: data.count)) }
@@ -171,10 +173,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
     }
 
-    /// A floating-point tensor converted to Float32, whatever its stored precision.
+    /// A floating-point tensor converted to Float32, whatever its stored precision. The tensor's pages of the file
+    /// are given back afterwards (`MappedFile.releasePages`), so loading a model never holds the file beside it.
     public func floats(_ name: String) throws -> [Float] {
         let info = try require(name)
         guard info.dtype.isFloatingPoint else { throw SafeTensorsError(path: path, problem: .wrongDType(name: name, dtype: info.dtype)) }
+        defer { mapping?.releasePages((dataStart + info.range.lowerBound)..<(dataStart + info.range.upperBound)) }
         return try withBytes(name) { raw in
             let n = info.elementCount
             return [Float](unsafeUninitializedCapacity: n) { out, count in

@@ -23,3 +23,14 @@ public func embeddingSumForward(ids: UnsafePointer<Int32>, positionIDs: UnsafePo
         }
     }
 }
+
+/// `embeddingSumForward` with each token's word row already in row i of `output` (gathered from a packed table):
+/// adds `typeRow` and then the position row in place, the same sums in the same order.
+public func embeddingSumInPlace(positionIDs: UnsafePointer<Int32>, count: Int, positions: UnsafePointer<Float>,
+                                typeRow: UnsafePointer<Float>?, width: Int, output: UnsafeMutablePointer<Float>) {
+    for i in 0..<count {
+        let y = output + i * width
+        if let typeRow { addForward(y, typeRow, output: y, count: width) }
+        addForward(y, positions + Int(positionIDs[i]) * width, output: y, count: width)
+    }
+}

@@ -16,3 +16,10 @@ public func allocateFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
 
 public func releaseLargeBuffer(_ buffer: UnsafeMutableRawPointer) { flowlm_free_buffer(buffer) }
 public func releaseLargeBuffer(_ buffer: UnsafeMutablePointer<Float>) { flowlm_free_buffer(buffer) }
+
+/// Gives memory that was freed back to the system (glibc's `malloc_trim`). Freed blocks below glibc's adaptive mmap
+/// threshold (up to 32 MB) stay in the heap, still resident: after a loader has converted tensor after tensor into
+/// temporary arrays, tens of megabytes of them would otherwise stay in the process's resident set.
+public func returnFreedMemory() {
+    flowlm_return_freed_memory()
+}

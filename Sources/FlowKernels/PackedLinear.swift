@@ -3,12 +3,14 @@ import FlowCore
 
 /// An `nn.Linear` weight [outFeatures, inFeatures] copied once into the panel layout of the AVX-512
 /// inference GEMM (CVectorMath/packed_gemm.c), so a forward pass stops paying OpenBLAS's per-call packing
-/// of the weights. Immutable once made; the arena's copy stays the source of truth.
+/// of the weights. Immutable once made. An inference model keeps only this copy (FlowModel's `PackedParameters`).
 public final class PackedWeight: @unchecked Sendable {
     public let outFeatures: Int
     public let inFeatures: Int
     let panels: UnsafeMutablePointer<Float>
     var panelCount: Int { (outFeatures + Int(FLOWLM_PACKED_PANEL) - 1) / Int(FLOWLM_PACKED_PANEL) }
+    /// Bytes the panels take (the last one padded to a full panel).
+    public var byteCount: Int { Self.floatCount(outFeatures: outFeatures, inFeatures: inFeatures) * MemoryLayout<Float>.stride }
 
     /// Most candidates per row `packedLogitsForward` can gather.
     public static let maximumSummaryCandidates = Int(FLOWLM_SUMMARY_MAX_K)
@@ -16,15 +18,57 @@ public final class PackedWeight: @unchecked Sendable {
     /// Whether this CPU runs the packed kernel (AVX-512F); without it `init` returns nil.
     public static var isSupported: Bool { flowlm_has_avx512() == 1 }
 
+    /// The shared memory `panels` lies in; nil when this weight owns its panels.
+    private let storage: PackedWeightStorage?
+
+    /// Packs `weight` into memory of its own.
     public init?(weight: UnsafePointer<Float>, outFeatures: Int, inFeatures: Int) {
         guard Self.isSupported, outFeatures > 0, inFeatures > 0 else { return nil }
         self.outFeatures = outFeatures; self.inFeatures = inFeatures
-        let count = Int(flowlm_packed_weight_count(Int64(outFeatures), Int64(inFeatures)))
-        panels = allocateFloats(count)
+        panels = allocateFloats(Self.floatCount(outFeatures: outFeatures, inFeatures: inFeatures))
+        storage = nil
         flowlm_pack_weight(Int64(outFeatures), Int64(inFeatures), weight, Int64(inFeatures), panels)
     }
 
-    deinit { releaseLargeBuffer(panels) }
+    /// Packs `weight` into the next free part of `storage`, which must have room (`floatCount`).
+    public init?(weight: UnsafePointer<Float>, outFeatures: Int, inFeatures: Int, storage: PackedWeightStorage) {
+        guard Self.isSupported, outFeatures > 0, inFeatures > 0 else { return nil }
+        self.outFeatures = outFeatures; self.inFeatures = inFeatures
+        panels = storage.take(Self.floatCount(outFeatures: outFeatures, inFeatures: inFeatures))
+        self.storage = storage
+        flowlm_pack_weight(Int64(outFeatures), Int64(inFeatures), weight, Int64(inFeatures), panels)
+    }
+
+    /// Floats the panels of an [outFeatures, inFeatures] weight take: a multiple of 32, so panels packed one after
+    /// another stay 64-byte aligned.
+    public static func floatCount(outFeatures: Int, inFeatures: Int) -> Int {
+        Int(flowlm_packed_weight_count(Int64(outFeatures), Int64(inFeatures)))
+    }
+
+    deinit { if storage == nil { releaseLargeBuffer(panels) } }
+}
+
+/// One allocation that many packed weights share. Each weight in memory of its own rounds up to whole 2 MB pages
+/// (`allocateLargeBuffer` asks for huge pages), which for ModernBERT-base's 90 weights measured about 90 MB of
+/// the resident set; packed one after another they waste at most one page in all. Freed when the last weight
+/// packed into it is.
+public final class PackedWeightStorage: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Float>
+    private let capacity: Int
+    private var used = 0
+
+    public init(floatCount: Int) {
+        capacity = floatCount
+        base = allocateFloats(max(1, floatCount))
+    }
+
+    fileprivate func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        precondition(used + count <= capacity, "PackedWeightStorage: out of room")
+        defer { used += count }
+        return base + used
+    }
+
+    deinit { releaseLargeBuffer(base) }
 }
 
 /// `linearForward` with a packed weight: `output [rows, out] (+)= input [rows, in] · weightᵀ (+ bias)`,

@@ -31,6 +31,11 @@ public final class PackedWeightBF16: @unchecked Sendable {
     /// Pairs of k per row of a converted input.
     var pairs: Int { (inFeatures + 1) / 2 }
 
+    /// Bytes the panels take.
+    public var byteCount: Int {
+        Int(flowlm_packed_bf16_count(Int64(outFeatures), Int64(inFeatures))) * MemoryLayout<flowlm_bf16_pair>.stride
+    }
+
     /// Whether this CPU runs the bf16 kernel; without it `init` returns nil.
     public static var isSupported: Bool { InferencePrecision.bf16Supported }
 

@@ -11,7 +11,7 @@ struct BenchForwardCommand: ParsableCommand {
         commandName: "forward",
         abstract: "Time the forward pass of a preset with random weights (median of repeats after warm-up).")
 
-    @Option(help: "toy, small or base.") var preset: ModelPreset = .toy
+    @Option(help: "toy, small, base or large.") var preset: ModelPreset = .toy
     @Option(help: "Sequences per batch.") var batch: Int = 1
     @Option(help: "Tokens per sequence.") var length: Int = 128
     @Option(help: "Threads (default: all cores).") var threads: Int?

@@ -10,7 +10,7 @@ struct BenchTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Time one training step (forward, loss, backward, AdamW) of a preset with random weights; peak RSS.")
 
-    @Option(help: "toy, small or base.") var preset: ModelPreset = .toy
+    @Option(help: "toy, small, base or large.") var preset: ModelPreset = .toy
     @Option(help: "Sequences per batch.") var batch: Int = 16
     @Option(help: "Tokens per sequence.") var length: Int = 128
     @Option(help: "Threads (default: all cores).") var threads: Int?

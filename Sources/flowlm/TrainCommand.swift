@@ -65,7 +65,7 @@ struct TrainCommand: ParsableCommand {
         try reportingFailures {
             var options = TrainOptions(data: data, output: URL(fileURLWithPath: out))
             guard let objective = Objective(rawValue: objective) else { throw ValidationError("unknown --objective '\(objective)' (llada, bert, flowlm, uniform)") }
-            guard let preset = ModelPreset(rawValue: preset), preset != .base else { throw ValidationError("--preset must be toy or small") }
+            guard let preset = ModelPreset(rawValue: preset), preset.trainsHere else { throw ValidationError("--preset must be toy or small") }
             guard let decay = LearningRateSchedule.Decay(rawValue: decay) else { throw ValidationError("unknown --decay '\(decay)'") }
             guard let dtype = ["f32": DType.f32, "f16": .f16, "bf16": .bf16][dtype] else { throw ValidationError("--dtype must be f32, f16 or bf16") }
             options.objective = objective; options.preset = preset; options.steps = steps; options.batchSize = batch

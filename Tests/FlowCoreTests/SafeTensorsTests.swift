@@ -74,6 +74,21 @@ import FlowTestSupport
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tmp") }
         #expect(leftovers.isEmpty)
     }
+
+    /// Reading a tensor gives its pages of the mapping back (MappedFile.releasePages); reading it, or its
+    /// neighbours on the same pages, again still gives the file's values.
+    @Test func tensorsReadAgainAfterTheirPagesWereReleased() throws {
+        let dir = FixturePath.temporaryDirectory()
+        let url = dir.appendingPathComponent("pages.safetensors")
+        let big = (0..<5000).map { Float($0) * 0.5 }, small: [Float] = [7, 8, 9]
+        try SafeTensorsWriter.write([TensorPayload(name: "big", shape: [5000], floats: big),
+                                     TensorPayload(name: "small", shape: [3], floats: small)], to: url)
+        let file = try SafeTensorsFile(contentsOf: url)
+        for _ in 0..<2 {
+            #expect(try file.floats("big") == big)
+            #expect(try file.floats("small") == small)
+        }
+    }
 }
 
 @Suite struct SafeTensorsWideTypesTests {

@@ -89,3 +89,20 @@ struct PackedLogitsSummaryTests {
         }
     }
 }
+
+/// The embedding lookup of a table kept only packed (a tied decoder's) reads the same rows as the table itself.
+@Suite(.enabled(if: PackedWeight.isSupported, "the packed GEMM needs AVX-512"))
+struct PackedEmbeddingTests {
+    @Test(arguments: [(1, 1), (33, 7), (70, 300), (64, 32)])
+    func rowsMatchTheUnpackedTable(shape: (Int, Int)) {
+        let (rows, width) = shape
+        let table = randomFloats(rows * width, seed: 60)
+        let packed = PackedWeight(weight: table, outFeatures: rows, inFeatures: width)!
+        let ids: [Int32] = (0..<rows).reversed().map(Int32.init) + [0, Int32(rows - 1)]
+        var fromPacked = [Float](repeating: .nan, count: ids.count * width)
+        var fromTable = fromPacked
+        fromPacked.withUnsafeMutableBufferPointer { packedEmbeddingForward(ids: ids, count: ids.count, table: packed, output: $0.baseAddress!) }
+        fromTable.withUnsafeMutableBufferPointer { embeddingForward(ids: ids, count: ids.count, table: table, width: width, output: $0.baseAddress!) }
+        #expect(fromPacked == fromTable)
+    }
+}

@@ -6,7 +6,7 @@ import FlowModel
 import FlowTestSupport
 
 @Suite struct LogitsReportTests {
-    func report() throws -> LogitsReport {
+    func report() throws -> LogitsReport<[Float]> {
         let model = try ModelDirectory(FixturePath.url("model/bf16")).loadModel()
         let ids: [TokenID] = [5, 9, 17, 3]
         return LogitsReport(ids: ids, output: try model.forward(TokenBatch(sequences: [ids], padID: 0), policy: .serial))

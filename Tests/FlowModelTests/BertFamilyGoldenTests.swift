@@ -52,8 +52,8 @@ private func registryLogits(_ model: any MaskedLanguageModel, _ batch: TokenBatc
         }
     }
 
-    /// Each registry entry loads its fixtures from config.json and the weights and serves logits (and, once packed
-    /// for inference, the softmax summaries) through `MaskedLanguageModel`.
+    /// Each registry entry loads its fixtures from config.json and the weights, packed for inference as they are
+    /// read, and serves logits and the softmax summaries through `MaskedLanguageModel`.
     @Test(arguments: cases)
     func registryEntryLoadsAndRuns(name: String) throws {
         let c = try BertGoldenCase(name)
@@ -62,7 +62,7 @@ private func registryLogits(_ model: any MaskedLanguageModel, _ batch: TokenBatc
         let modelType = try #require(json["model_type"]?.stringValue)
         let entry = try #require([ModelArchitecture.bert, .roberta, .distilbert].first { $0.modelTypes.contains(modelType) })
         let weights = WeightFiles(try SafeTensorsFile(contentsOf: directory.weightsURL))
-        let model = try entry.load(json, directory.configURL.path, weights).packedForInference()
+        let model = try entry.load(json, directory.configURL.path, weights, form: .inference(precision: nil))
         #expect(model.modelType == modelType)
         #expect(model.vocabularySize == c.model.config.vocabularySize)
         #expect(model.contextLength == c.model.config.contextLength)

@@ -32,13 +32,31 @@ import FlowTestSupport
         }
     }
 
-    @Test func changingTheParametersDropsThePackedCopy() throws {
-        var model = try ModernBertGoldenCase("nobias").model
-        model.packForInference()
-        let packed = model
-        model.parameters[0] += 1
+    /// Packing drops the float32 arena; giving the model an arena again drops the packed copy, so it never goes stale.
+    @Test(.enabled(if: PackedWeight.isSupported)) func packingDropsTheArenaAndANewArenaDropsThePackedCopy() throws {
+        let unpacked = try ModernBertGoldenCase("nobias").model
+        var model = unpacked.packedForInference()
+        #expect(model.parameters.isEmpty && model.inferenceWeights != nil)
+        model.parameters = unpacked.parameters
         #expect(model.inferenceWeights == nil)
-        #expect(packed.inferenceWeights != nil || !PackedWeight.isSupported)
+    }
+
+    /// Logits made a block of rows at a time (`flowlm forward`'s text report) are the whole forward's, packed or not,
+    /// whatever the block size, within rounding.
+    @Test(arguments: [1, 3, 7, 1000]) func logitsInBlocksEqualTheWholeForward(blockRows: Int) throws {
+        let c = try ModernBertGoldenCase("padded_batch")
+        for model in [c.model, c.model.packedForInference()] {
+            let whole = try model.forward(c.batch, policy: .serial).logits
+            var blocks: [Float] = [], covered: [Range<Int>] = []
+            try model.forEachLogitsBlock(c.batch, blockRows: blockRows, policy: .serial) { rows, logits in
+                #expect(rows.count <= blockRows && logits.count == rows.count * model.config.vocabularySize)
+                covered.append(rows); blocks += logits
+            }
+            #expect(covered.first?.lowerBound == 0 && covered.last?.upperBound == c.batch.tokenCount)
+            // The same products over fewer rows: OpenBLAS may tile them differently, so within rounding.
+            #expect(blocks.count == whole.count && maxAbsDifference(blocks, whole) < 1e-5,
+                    "packed \(model.inferenceWeights != nil), block \(blockRows)")
+        }
     }
 
     @Test func twoWorkersGiveTheSameLogits() throws {

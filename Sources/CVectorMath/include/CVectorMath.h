@@ -32,6 +32,8 @@ int flowlm_row_summary_avx512(const float *row, const int64_t *ranges, int range
 /// flowlm_free_buffer.
 void *flowlm_allocate_buffer(int64_t bytes);
 void flowlm_free_buffer(void *buffer);
+/// Returns freed heap memory to the system (glibc malloc_trim); nothing elsewhere.
+void flowlm_return_freed_memory(void);
 
 /// Output columns per packed weight panel.
 #define FLOWLM_PACKED_PANEL 32

@@ -101,7 +101,7 @@ public struct TrainOptions: Sendable {
         do { try corruptionKnobs.validate() } catch { try check(false, "--min-noise, --p-sub or --sub-floor: \(error.message)") }
         try check(evaluateEvery > 0 && saveEvery > 0, "--eval-every and --save-every must be positive")
         try check(threads >= 1, "--threads must be at least 1")
-        try check(preset != .base, "the base preset is too large to train here; use toy or small (or python/flowlm_train)")
+        try check(preset.trainsHere, "the \(preset.rawValue) preset is too large to train here; use toy or small (or python/flowlm_train)")
         for (name, value) in [("--hidden", shape.hiddenSize), ("--intermediate", shape.intermediateSize),
                               ("--heads", shape.headCount), ("--layers", shape.layerCount)] {
             if let value { try check(value >= 1, "\(name) must be positive (got \(value))") }

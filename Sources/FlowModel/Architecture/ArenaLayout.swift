@@ -38,6 +38,8 @@ public protocol ArenaLayout: Sendable, Equatable {
     var totalCount: Int { get }
     /// The weights the inference GEMM multiplies by: every linear layer's and the decoder's.
     var linearWeights: [ParameterSlot] { get }
+    /// The token-embedding table the lookup reads (also the decoder's weight when they are tied).
+    var embeddingTable: ParameterSlot { get }
 }
 
 extension ArenaLayout {
@@ -76,14 +78,10 @@ public protocol ArenaModel {
 }
 
 extension ArenaModel {
-    /// Values of one tensor.
-    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> { parameters[slot.range] }
-
-    /// Packed copies of the linear weights for the AVX-512 inference GEMM (about the size of the weights again,
-    /// half that in bf16); nil when the CPU has no packed kernel.
-    func packLinearWeights(precision: InferencePrecision = .fp32) -> PackedLinearWeights? {
-        parameters.withUnsafeBufferPointer {
-            PackedLinearWeights(slots: layout.linearWeights, arena: $0.baseAddress!, precision: precision)
-        }
+    /// Values of one tensor, from the float32 arena (a model packed for inference has none: load it with
+    /// `ParameterForm.arena` to read or save its tensors).
+    public func values(_ slot: ParameterSlot) -> ArraySlice<Float> {
+        precondition(!parameters.isEmpty, "'\(slot.name)': a model packed for inference keeps no float32 arena")
+        return parameters[slot.range]
     }
 }

@@ -22,9 +22,10 @@ public protocol MaskedLanguageModel: Sendable {
 
     func makeWorkspace() -> Workspace
 
-    /// A copy with the linear weights packed for the inference GEMM where the CPU has it (about the weights'
-    /// size again, half in bf16), in `precision` (nil: `InferencePrecision.automatic`) where the CPU runs it.
-    /// The registry's loaders leave models unpacked, so `flowlm info` does not pay for it.
+    /// The model with its linear weights packed for the inference GEMM in `precision` (nil:
+    /// `InferencePrecision.automatic`; fp32 where the CPU has no bf16) and no float32 arena left (`PackedParameters`):
+    /// itself where the CPU has no packed kernel. Loading for inference packs as it reads instead
+    /// (`ModelArchitecture.load(…, form: .inference(precision:))`), which never holds both copies.
     func packedForInference(precision: InferencePrecision?) -> Self
 
     /// Logits [batchSize · length, vocabularySize] for `batch`, valid until `workspace` is next used. With a
@@ -33,6 +34,23 @@ public protocol MaskedLanguageModel: Sendable {
     func logitsInPlace(_ batch: TokenBatch, workspace: Workspace, policy: ComputePolicy,
                        summarizing request: SoftmaxSummaryRequest?)
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?)
+
+    /// The logits of `batch` made at most `blockRows` rows at a time, each block handed to `body` (its rows and their
+    /// logits [rows, vocabularySize]) before the next is made, so a caller that reads each row once never holds all
+    /// of them. An architecture without blocks hands over one block of every row.
+    func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                            body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError)
+}
+
+extension MaskedLanguageModel {
+    public func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                                   body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError) {
+        let workspace = makeWorkspace()
+        try withExtendedLifetime(workspace) { () throws(ModelInputError) in
+            let logits = try logitsInPlace(batch, workspace: workspace, policy: policy, summarizing: nil).logits
+            body(0..<batch.tokenCount, UnsafeBufferPointer(logits))
+        }
+    }
 }
 
 /// The special-token ids a config.json gives (`pad_token_id`, `bos_token_id`, …); nil where it gives none.
@@ -57,14 +75,20 @@ public struct ModelArchitecture: Sendable {
     public let modelTypes: [String]
     /// The HF class a checkpoint of this architecture comes from, for messages and docs.
     public let huggingFaceClass: String
-    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly (unpacked:
-    /// see `packedForInference`).
-    public let load: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles)
+    /// Reads config.json (already parsed; `configPath` for messages) and binds the weights, strictly, in `form`.
+    let bind: @Sendable (_ config: JSONValue, _ configPath: String, _ weights: WeightFiles, _ form: ParameterForm)
         throws(ModelFileError) -> any MaskedLanguageModel
 
     public init(modelTypes: [String], huggingFaceClass: String,
-                load: @escaping @Sendable (JSONValue, String, WeightFiles) throws(ModelFileError) -> any MaskedLanguageModel) {
-        self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.load = load
+                load bind: @escaping @Sendable (JSONValue, String, WeightFiles, ParameterForm) throws(ModelFileError) -> any MaskedLanguageModel) {
+        self.modelTypes = modelTypes; self.huggingFaceClass = huggingFaceClass; self.bind = bind
+    }
+
+    /// The model config.json describes, its weights bound strictly: in a float32 arena by default (what `flowlm
+    /// info` reads), or packed for inference as they are read.
+    public func load(_ config: JSONValue, _ configPath: String, _ weights: WeightFiles,
+                     form: ParameterForm = .arena) throws(ModelFileError) -> any MaskedLanguageModel {
+        try bind(config, configPath, weights, form)
     }
 }
 

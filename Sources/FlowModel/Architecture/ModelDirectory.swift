@@ -79,12 +79,13 @@ public struct ModelDirectory: Sendable {
         }
     }
 
-    /// Whichever architecture config.json names, through the registry, packed for inference in `precision`
-    /// (nil: `InferencePrecision.automatic`; fp32 where the CPU has no bf16).
+    /// Whichever architecture config.json names, through the registry, packed for inference in `precision` (nil:
+    /// `InferencePrecision.automatic`; fp32 where the CPU has no bf16) as the weights are read: no float32 arena of
+    /// the packed weights is kept, nor held while loading.
     public func loadMaskedLanguageModel(precision: InferencePrecision? = nil) throws(ModelFileError) -> any MaskedLanguageModel {
         let json = try loadConfigJSON()
         let architecture = try ModelRegistry.architecture(config: json, path: configURL.path)
-        return try architecture.load(json, configURL.path, try openWeights()).packedForInference(precision: precision)
+        return try architecture.load(json, configURL.path, try openWeights(), form: .inference(precision: precision))
     }
 
     static func openSafeTensors(_ url: URL) throws(ModelFileError) -> SafeTensorsFile {

@@ -29,6 +29,7 @@ public struct BertFamilyLayout: ArenaLayout {
 
     /// The decoder's weight, tied or not.
     public var decoder: ParameterSlot { decoderWeight ?? wordEmbeddings }
+    public var embeddingTable: ParameterSlot { wordEmbeddings }
     public var linearWeights: [ParameterSlot] {
         [headDense.weight, decoder] + layers.flatMap { [$0.qkv.weight, $0.attentionOutput.weight, $0.mlpInput.weight, $0.mlpOutput.weight] }
     }

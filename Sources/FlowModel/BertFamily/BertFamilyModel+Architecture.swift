@@ -26,10 +26,16 @@ extension BertFamilyModel: MaskedLanguageModel {
         ]
     }
 
+    /// Packs the arena; a model already packed in that precision is itself. Packing needs the arena: a packed model
+    /// asked for another precision stops (load it again in that one).
     public func packedForInference(precision: InferencePrecision?) -> BertFamilyModel {
-        var packed = self
-        packed.packForInference(precision: precision)
-        return packed
+        if let packed = inferenceWeights {
+            precondition(packed.precision == InferencePrecision.resolved(precision),
+                         "a model packed in \(packed.precision.rawValue) keeps no arena to pack again")
+            return self
+        }
+        guard let packed = packArena(precision: precision) else { return self }
+        return BertFamilyModel(config: config, parameters: [], packed: packed)
     }
 
     public func makeWorkspace() -> BertFamilyWorkspace { BertFamilyWorkspace(config: config) }
@@ -53,13 +59,13 @@ extension ModelArchitecture {
     /// An entry whose loader reads a BERT-family config (refusing a `model_type` outside `modelTypes`), and binds the
     /// weights.
     private static func bertFamily(modelTypes: [String], huggingFaceClass: String) -> ModelArchitecture {
-        ModelArchitecture(modelTypes: modelTypes, huggingFaceClass: huggingFaceClass) { json, path, weights throws(ModelFileError) in
+        ModelArchitecture(modelTypes: modelTypes, huggingFaceClass: huggingFaceClass) { json, path, weights, form throws(ModelFileError) in
             let config = try BertFamilyConfig.parse(json: json, path: path)
             guard modelTypes.contains(config.modelType) else {
                 throw ModelFileError(path: path, kind: .unsupported(key: "model_type"),
                                      detail: "key 'model_type': '\(config.modelType)' is not read by the \(huggingFaceClass) loader (expected \(modelTypes.joined(separator: ", ")))")
             }
-            return try BertFamilyModel(config: config, weights: weights)
+            return try BertFamilyModel(config: config, weights: weights, form: form)
         }
     }
 }

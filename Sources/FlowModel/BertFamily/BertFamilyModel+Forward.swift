@@ -37,21 +37,12 @@ extension BertFamilyModel {
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
         policy.activate()
         var summaries: SoftmaxSummaries?
-        parameters.withUnsafeBufferPointer { arena in
-            let p = arena.baseAddress!
+        withParameterReader { p in
             batch.ids.withUnsafeBufferPointer { ids in
                 fillPositionIDs(ids: ids.baseAddress!, batchSize: batch.batchSize, length: batch.length,
                                 into: workspace.positionIDs)
-                let tokens = SendableConstPointer(ids.baseAddress!), positionIDs = SendableConstPointer(workspace.positionIDs)
-                let wordTable = SendableConstPointer(p + layout.wordEmbeddings.offset)
-                let positionTable = SendableConstPointer(p + layout.positionEmbeddings.offset)
-                let typeRow = layout.tokenTypeEmbeddings.map { SendableConstPointer(p + $0.offset) }  // token type 0
-                let out = SendablePointer(workspace.hidden)
-                policy.forEachChunk(n, minimumChunk: 64) { r in
-                    embeddingSumForward(ids: tokens.pointer + r.lowerBound, positionIDs: positionIDs.pointer + r.lowerBound,
-                                        count: r.count, tokens: wordTable.pointer, positions: positionTable.pointer,
-                                        typeRow: typeRow?.pointer, width: h, output: out.pointer + r.lowerBound * h)
-                }
+                sumEmbeddings(ids: ids.baseAddress!, positionIDs: workspace.positionIDs, count: n, p, output: workspace.hidden,
+                              policy: policy)
             }
             normalize(workspace.hidden, rows: n, layout.embeddingNorm, p, policy: policy)
             observeHidden(workspace.hidden)
@@ -62,6 +53,31 @@ extension BertFamilyModel {
             summaries = headForward(rows: n, workspace: workspace, arena: p, summarizing: request, policy: policy)
         }
         return (UnsafeMutableBufferPointer(start: workspace.logits, count: n * v), summaries)
+    }
+
+    /// `(word + type 0) + position` for each token, in HF's order, into `output`. A word table kept only packed (tied
+    /// to the decoder, packed for inference) is gathered into `output` first and the rest added in place.
+    func sumEmbeddings(ids: UnsafePointer<Int32>, positionIDs: UnsafePointer<Int32>, count n: Int, _ p: ParameterReader,
+                       output: UnsafeMutablePointer<Float>, policy: ComputePolicy) {
+        let h = config.hiddenSize
+        let tokens = SendableConstPointer(ids), positions = SendableConstPointer(positionIDs)
+        let positionTable = SendableConstPointer(p[layout.positionEmbeddings])
+        let typeRow = layout.tokenTypeEmbeddings.map { SendableConstPointer(p[$0]) }  // token type 0
+        let out = SendablePointer(output)
+        let packedWords = inferenceWeights?.packed(layout.wordEmbeddings)
+        let wordTable = packedWords == nil ? SendableConstPointer(p[layout.wordEmbeddings]) : nil
+        policy.forEachChunk(n, minimumChunk: 64) { r in
+            let y = out.pointer + r.lowerBound * h
+            if let packedWords {
+                packedEmbeddingForward(ids: tokens.pointer + r.lowerBound, count: r.count, table: packedWords, output: y)
+                embeddingSumInPlace(positionIDs: positions.pointer + r.lowerBound, count: r.count, positions: positionTable.pointer,
+                                    typeRow: typeRow?.pointer, width: h, output: y)
+            } else {
+                embeddingSumForward(ids: tokens.pointer + r.lowerBound, positionIDs: positions.pointer + r.lowerBound,
+                                    count: r.count, tokens: wordTable!.pointer, positions: positionTable.pointer,
+                                    typeRow: typeRow?.pointer, width: h, output: y)
+            }
+        }
     }
 
     /// Each token's row of the position table: its index for BERT and DistilBERT; for RoBERTa HF's
@@ -84,7 +100,7 @@ extension BertFamilyModel {
 
     /// One post-LN block, updating the residual stream `workspace.hidden` in place: x = LN(x + attention(x)), then
     /// x = LN(x + MLP(x)). The residual adds are fused into the output projections' GEMMs (accumulating into x).
-    func layerForward(_ index: Int, batch: TokenBatch, workspace w: BertFamilyWorkspace, arena p: UnsafePointer<Float>,
+    func layerForward(_ index: Int, batch: TokenBatch, workspace w: BertFamilyWorkspace, arena p: ParameterReader,
                       policy: ComputePolicy) {
         let slots = layout.layers[index]
         let n = batch.tokenCount
@@ -107,7 +123,7 @@ extension BertFamilyModel {
 
     /// The MLM head: dense, activation, LayerNorm, decoder. Returns the decoder's row summaries when `request`
     /// could be served.
-    func headForward(rows n: Int, workspace w: BertFamilyWorkspace, arena p: UnsafePointer<Float>,
+    func headForward(rows n: Int, workspace w: BertFamilyWorkspace, arena p: ParameterReader,
                      summarizing request: SoftmaxSummaryRequest?, policy: ComputePolicy) -> SoftmaxSummaries? {
         linear(w.hidden, rows: n, layout.headDense, p, output: w.headHidden, policy: policy)
         activate(w.headHidden, count: n * config.hiddenSize, config.headActivation, policy: policy)

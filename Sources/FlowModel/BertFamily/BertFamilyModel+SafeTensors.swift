@@ -12,9 +12,10 @@ extension BertFamilyModel {
     /// equals the word embeddings, and the two names of a tied decoder bias must agree. DistilBERT with
     /// sinusoidal positions may leave its position table out (HF computes it then; so does this). Names and
     /// shapes are all checked before the arena is allocated.
-    public init(config: BertFamilyConfig, weights file: WeightFiles) throws(ModelFileError) {
+    /// With `form: .inference` each linear weight is packed as soon as it is complete (`ParameterSink`).
+    public init(config: BertFamilyConfig, weights file: WeightFiles, form: ParameterForm = .arena) throws(ModelFileError) {
         let layout = BertFamilyLayout(config: config)
-        try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
+        try MemoryBudget.requireFits(MemoryBudget.weightBytes(parameterCount: layout.totalCount), path: file.path,
                                      what: "a model of \(layout.totalCount) parameters")
         let names = BertFamilyTensorNames(config: config, layout: layout)
 
@@ -51,28 +52,32 @@ extension BertFamilyModel {
         }
         if decoderBiases.isEmpty { throw file.missingError(names.decoderBiasNames[0], shape: layout.decoderBias.shape) }
 
-        var parameters = [Float](repeating: 0, count: layout.totalCount)
-        for (info, target) in bindings {
-            let start = target.slot.offset + target.offset
-            parameters.replaceSubrange(start..<(start + target.count), with: try file.readFloats(info))
+        // Checked against the file's own word embeddings before any weight is bound: the arena's copy may be packed.
+        if let copy = tiedDecoderCopy, let words = bindings.first(where: { $0.1.slot == layout.wordEmbeddings })?.0,
+           try file.readFloats(copy) != file.readFloats(words) {
+            throw file.fail(.unexpectedTensor(copy.name),
+                            "tensor '\(copy.name)' differs from the word embeddings, but tie_word_embeddings is true", tensor: copy.name)
         }
-        if computesPositions {
-            let table = BertFamilyModel.sinusoidalPositionTable(rows: config.maxPositions, width: config.hiddenSize)
-            parameters.replaceSubrange(layout.positionEmbeddings.range, with: table)
-        }
+        var decoderBias: [Float]?
         if let first = decoderBiases.first {
             let values = try file.readFloats(first)
             for other in decoderBiases.dropFirst() where try file.readFloats(other) != values {
                 throw file.fail(.unexpectedTensor(other.name),
                                 "tensor '\(other.name)' differs from '\(first.name)', but the decoder bias is tied to it", tensor: other.name)
             }
-            parameters.replaceSubrange(layout.decoderBias.range, with: values)
+            decoderBias = values
         }
-        if let copy = tiedDecoderCopy, try file.readFloats(copy)[...] != parameters[layout.wordEmbeddings.range] {
-            throw file.fail(.unexpectedTensor(copy.name),
-                            "tensor '\(copy.name)' differs from the word embeddings, but tie_word_embeddings is true", tensor: copy.name)
+        var sink = ParameterSink(layout: layout, form: form)
+        for (info, target) in bindings {
+            sink.write(try file.readFloats(info), into: target.slot, at: target.offset)
         }
-        self.init(config: config, parameters: parameters)
+        if computesPositions {
+            sink.write(BertFamilyModel.sinusoidalPositionTable(rows: config.maxPositions, width: config.hiddenSize),
+                       into: layout.positionEmbeddings)
+        }
+        if let decoderBias { sink.write(decoderBias, into: layout.decoderBias) }
+        let (parameters, packed) = sink.finish()
+        self.init(config: config, parameters: parameters, packed: packed)
     }
 
     /// One file.

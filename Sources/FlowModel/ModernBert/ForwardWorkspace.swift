@@ -1,3 +1,4 @@
+import Foundation
 import FlowKernels
 
 /// The activations of one layer's forward pass, as raw pointers into a workspace. With
@@ -11,7 +12,8 @@ public struct LayerBuffers {
     public let attentionNormed: UnsafeMutablePointer<Float>
     public let attentionNormMean: UnsafeMutablePointer<Float>
     public let attentionNormRstd: UnsafeMutablePointer<Float>
-    /// Wqkv output after RoPE [N, 3H]; attention weights [B, heads, T, T]; heads concatenated [N, H].
+    /// Wqkv output after RoPE [N, 3H]; attention weights [B, heads, T, T] (with `keepsActivations`; otherwise one
+    /// [T, T] slot per core, `ForwardWorkspace.probabilitySlots`); heads concatenated [N, H].
     public let qkv: UnsafeMutablePointer<Float>
     public let probabilities: UnsafeMutablePointer<Float>
     public let attentionOutput: UnsafeMutablePointer<Float>
@@ -56,9 +58,15 @@ public final class ForwardWorkspace {
     var localRotary: RotaryTable
     private let scratch = ScratchMemory()
 
-    public init(config: ModernBertConfig, keepsActivations: Bool = false) {
+    /// The most rows the head (its buffers and the logits) works on at once: nil for all of a batch (`forwardInPlace`);
+    /// a block size for `forwardInBlocks`, which never holds [N, vocab] (98 MB for ModernBERT-base at 512 tokens).
+    public let logitRows: Int?
+
+    public init(config: ModernBertConfig, keepsActivations: Bool = false, logitRows: Int? = nil) {
+        precondition(logitRows.map { $0 >= 1 } ?? true, "ForwardWorkspace: logitRows must be at least 1")
         self.config = config
         self.keepsActivations = keepsActivations
+        self.logitRows = logitRows
         globalRotary = RotaryTable(theta: config.globalRopeTheta, headDim: config.headDim)
         localRotary = RotaryTable(theta: config.localRopeTheta, headDim: config.headDim)
     }
@@ -90,17 +98,24 @@ public final class ForwardWorkspace {
                 input: residuals[l],
                 afterAttention: keepsActivations ? take(n * h) : residuals[0],
                 attentionNormed: take(n * h), attentionNormMean: take(n), attentionNormRstd: take(n),
-                qkv: take(n * 3 * h), probabilities: take(batchSize * config.headCount * length * length),
+                qkv: take(n * 3 * h), probabilities: take((probabilitySlots(batchSize: batchSize) ?? batchSize * config.headCount) * length * length),
                 attentionOutput: take(n * h),
                 mlpNormed: take(n * h), mlpNormMean: take(n), mlpNormRstd: take(n),
                 mlpHidden: take(n * 2 * i), mlpGated: take(n * i)))
         }
+        let r = min(n, logitRows ?? n)  // rows the head works on at a time
         let head = HeadBuffers(
             embedded: take(n * h), embeddingNormMean: take(n), embeddingNormRstd: take(n),
-            finalNormed: take(n * h), finalNormMean: take(n), finalNormRstd: take(n),
-            dense: take(n * h), activated: take(n * h), headNormed: take(n * h), headNormMean: take(n),
-            headNormRstd: take(n), logits: take(n * config.vocabularySize))
+            finalNormed: take(r * h), finalNormMean: take(r), finalNormRstd: take(r),
+            dense: take(r * h), activated: take(r * h), headNormed: take(r * h), headNormMean: take(r),
+            headNormRstd: take(r), logits: take(r * config.vocabularySize))
         return (residuals, layers, head)
+    }
+
+    /// [T, T] slots of attention weights that the workers reuse, or nil when every (sequence, head) keeps its own
+    /// (`keepsActivations`: the backward pass reads them). One per core, as no more workers run at once.
+    func probabilitySlots(batchSize: Int) -> Int? {
+        keepsActivations ? nil : min(batchSize * config.headCount, ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The buffers layer `index` writes.

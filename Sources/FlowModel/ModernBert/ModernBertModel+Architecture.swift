@@ -23,13 +23,24 @@ extension ModernBertModel: MaskedLanguageModel {
         ]
     }
 
+    /// Packs the arena; a model already packed in that precision is itself. Packing needs the arena: a packed model
+    /// asked for another precision stops (load it again in that one).
     public func packedForInference(precision: InferencePrecision?) -> ModernBertModel {
-        var packed = self
-        packed.packForInference(precision: precision)
-        return packed
+        if let packed = inferenceWeights {
+            precondition(packed.precision == InferencePrecision.resolved(precision),
+                         "a model packed in \(packed.precision.rawValue) keeps no arena to pack again")
+            return self
+        }
+        guard let packed = packArena(precision: precision) else { return self }
+        return ModernBertModel(config: config, parameters: [], packed: packed)
     }
 
     public func makeWorkspace() -> ForwardWorkspace { ForwardWorkspace(config: config) }
+
+    public func forEachLogitsBlock(_ batch: TokenBatch, blockRows: Int, policy: ComputePolicy,
+                                   body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError) {
+        try forwardInBlocks(batch, workspace: ForwardWorkspace(config: config, logitRows: blockRows), policy: policy, body: body)
+    }
 
     public func logitsInPlace(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy,
                               summarizing request: SoftmaxSummaryRequest?)
@@ -41,8 +52,8 @@ extension ModernBertModel: MaskedLanguageModel {
 extension ModelArchitecture {
     /// ModernBERT (`ModernBertForMaskedLM`): the architecture FlowLM also trains.
     public static let modernBert = ModelArchitecture(modelTypes: ["modernbert"], huggingFaceClass: "ModernBertForMaskedLM") {
-        json, path, weights throws(ModelFileError) in
-        try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights)
+        json, path, weights, form throws(ModelFileError) in
+        try ModernBertModel(config: ModernBertConfig.parse(json: json, path: path), weights: weights, form: form)
     }
 }
 

@@ -19,6 +19,7 @@ extension ModernBertModel {
     public func backward(_ batch: TokenBatch, forward: ForwardWorkspace, logitsGradient: UnsafePointer<Float>,
                          gradients g: UnsafeMutablePointer<Float>, workspace: BackwardWorkspace,
                          policy: ComputePolicy = .allCores) {
+        precondition(inferenceWeights == nil, "backward needs the float32 arena; a model packed for inference has none")
         precondition(forward.keepsActivations && forward.config == config && workspace.config == config,
                      "backward needs the forward workspace (with kept activations) of this model")
         precondition(forward.batchSize == batch.batchSize && forward.length == batch.length,

@@ -35,32 +35,61 @@ extension ModernBertModel {
                                observeHidden: (UnsafeMutablePointer<Float>) -> Void = { _ in })
         throws(ModelInputError) -> (logits: UnsafeMutableBufferPointer<Float>, summaries: SoftmaxSummaries?) {
         precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
-        let v = config.vocabularySize, h = config.hiddenSize
+        let v = config.vocabularySize
         try batch.checkIDs(vocabularySize: v)
         let n = batch.tokenCount
         guard n > 0 else { return (UnsafeMutableBufferPointer(start: nil, count: 0), nil) }
+        precondition(workspace.logitRows.map { $0 >= n } ?? true, "ForwardWorkspace holds fewer logit rows than the batch")
         workspace.prepare(batchSize: batch.batchSize, length: batch.length)
         policy.activate()
         let head = workspace.head!  // set by prepare
         var summaries: SoftmaxSummaries?
-        parameters.withUnsafeBufferPointer { arena in
-            let p = arena.baseAddress!
-            batch.ids.withUnsafeBufferPointer { ids in
-                embeddingForward(ids: ids.baseAddress!, count: n, table: p + layout.tokenEmbeddings.offset, width: h,
-                                 output: head.embedded)
-            }
-            normalize(head.embedded, into: workspace.residuals[0], rows: n, layout.embeddingNorm, p,
-                      mean: head.embeddingNormMean, rstd: head.embeddingNormRstd, policy: policy)
-            observeHidden(workspace.residuals[0])
-            for l in 0..<config.layerCount {
-                layerForward(l, batch: batch, buffers: workspace.buffers(layer: l), output: workspace.residuals[l + 1],
-                             workspace: workspace, arena: p, policy: policy)
-                observeHidden(workspace.residuals[l + 1])
-            }
-            summaries = headForward(input: workspace.residuals[config.layerCount], rows: n, head: head, arena: p,
-                                    summarizing: request, policy: policy)
+        withParameterReader { p in
+            let last = encode(batch, workspace: workspace, arena: p, policy: policy, observeHidden: observeHidden)
+            summaries = headForward(input: last, rows: n, head: head, arena: p, summarizing: request, policy: policy)
         }
         return (UnsafeMutableBufferPointer(start: head.logits, count: n * v), summaries)
+    }
+
+    /// The forward pass with the logits made `workspace.logitRows` rows at a time, each block handed to `body`
+    /// (its rows of the batch and their logits [rows, V]) before the next overwrites it: for callers that read each
+    /// row once, so [B·T, V] is never held at once.
+    public func forwardInBlocks(_ batch: TokenBatch, workspace: ForwardWorkspace, policy: ComputePolicy = .allCores,
+                                body: (Range<Int>, UnsafeBufferPointer<Float>) -> Void) throws(ModelInputError) {
+        precondition(workspace.config == config, "ForwardWorkspace belongs to another config")
+        let v = config.vocabularySize, h = config.hiddenSize
+        try batch.checkIDs(vocabularySize: v)
+        let n = batch.tokenCount
+        guard n > 0 else { return }
+        workspace.prepare(batchSize: batch.batchSize, length: batch.length)
+        policy.activate()
+        let head = workspace.head!, block = workspace.logitRows ?? n
+        withParameterReader { p in
+            let last = encode(batch, workspace: workspace, arena: p, policy: policy, observeHidden: { _ in })
+            for start in stride(from: 0, to: n, by: block) {
+                let rows = min(block, n - start)
+                _ = headForward(input: last + start * h, rows: rows, head: head, arena: p, policy: policy)
+                body(start..<(start + rows), UnsafeBufferPointer(start: head.logits, count: rows * v))
+            }
+        }
+    }
+
+    /// Embeddings and every layer; returns the last layer's output [B·T, H].
+    private func encode(_ batch: TokenBatch, workspace: ForwardWorkspace, arena p: ParameterReader, policy: ComputePolicy,
+                        observeHidden: (UnsafeMutablePointer<Float>) -> Void) -> UnsafeMutablePointer<Float> {
+        let n = batch.tokenCount, head = workspace.head!
+        batch.ids.withUnsafeBufferPointer { ids in
+            embed(ids: ids.baseAddress!, count: n, table: layout.tokenEmbeddings, p, output: head.embedded)
+        }
+        normalize(head.embedded, into: workspace.residuals[0], rows: n, layout.embeddingNorm, p,
+                  mean: head.embeddingNormMean, rstd: head.embeddingNormRstd, policy: policy)
+        observeHidden(workspace.residuals[0])
+        for l in 0..<config.layerCount {
+            layerForward(l, batch: batch, buffers: workspace.buffers(layer: l), output: workspace.residuals[l + 1],
+                         workspace: workspace, arena: p, policy: policy)
+            observeHidden(workspace.residuals[l + 1])
+        }
+        return workspace.residuals[config.layerCount]
     }
 
     /// Convenience for one-off calls: a fresh workspace each time.
@@ -70,7 +99,7 @@ extension ModernBertModel {
     }
 
     /// The MLM head; returns the decoder's row summaries when `request` could be served.
-    func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: UnsafePointer<Float>,
+    func headForward(input: UnsafeMutablePointer<Float>, rows n: Int, head: HeadBuffers, arena p: ParameterReader,
                      summarizing request: SoftmaxSummaryRequest? = nil, policy: ComputePolicy) -> SoftmaxSummaries? {
         let h = config.hiddenSize
         normalize(input, into: head.finalNormed, rows: n, layout.finalNorm, p,

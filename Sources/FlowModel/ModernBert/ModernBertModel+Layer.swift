@@ -5,7 +5,7 @@ extension ModernBertModel {
     /// added to the residual stream. `output` may alias `buffers.input` (inference). The residual adds are
     /// fused into the output projections' GEMMs (beta = 1 on a copy of the stream).
     func layerForward(_ index: Int, batch: TokenBatch, buffers b: LayerBuffers, output: UnsafeMutablePointer<Float>,
-                      workspace: ForwardWorkspace, arena p: UnsafePointer<Float>, policy: ComputePolicy) {
+                      workspace: ForwardWorkspace, arena p: ParameterReader, policy: ComputePolicy) {
         let slots = layout.layers[index]
         let n = batch.tokenCount, h = config.hiddenSize, i = config.intermediateSize
 
@@ -51,7 +51,8 @@ extension ModernBertModel {
                 }
             }
         }
-        multiHeadAttentionForward(qkv: b.qkv, output: b.attentionOutput, probabilities: b.probabilities, batch: batch,
+        multiHeadAttentionForward(qkv: b.qkv, output: b.attentionOutput, probabilities: b.probabilities,
+                                  probabilitySlots: workspace.probabilitySlots(batchSize: batch.batchSize), batch: batch,
                                   hiddenSize: h, heads: heads, headDim: d, window: window, policy: policy)
     }
 }

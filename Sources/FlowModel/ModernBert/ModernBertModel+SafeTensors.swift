@@ -11,10 +11,11 @@ extension ModernBertModel {
         try self.init(config: config, weights: WeightFiles(file))
     }
 
-    /// The same over a sharded checkpoint (or one file): each error names the shard that holds the tensor.
-    public init(config: ModernBertConfig, weights file: WeightFiles) throws(ModelFileError) {
+    /// The same over a sharded checkpoint (or one file): each error names the shard that holds the tensor. With
+    /// `form: .inference` each linear weight is packed as soon as it is read (`ParameterSink`).
+    public init(config: ModernBertConfig, weights file: WeightFiles, form: ParameterForm = .arena) throws(ModelFileError) {
         let layout = ParameterLayout(config: config)
-        try MemoryBudget.requireFits(MemoryBudget.inferenceBytes(parameterCount: layout.totalCount), path: file.path,
+        try MemoryBudget.requireFits(MemoryBudget.weightBytes(parameterCount: layout.totalCount), path: file.path,
                                      what: "a model of \(layout.totalCount) parameters")
         var byName: [String: ParameterSlot] = [:]
         for slot in layout.slots { byName[slot.name] = slot }
@@ -38,19 +39,20 @@ extension ModernBertModel {
         for slot in layout.slots where bound[slot.name] == nil {
             throw file.missingError(slot.name, shape: slot.shape)
         }
-        var parameters = [Float](repeating: 0, count: layout.totalCount)
-        for (info, slot) in bindings {
-            parameters.replaceSubrange(slot.range, with: try file.readFloats(info))
-        }
-        if let copy = tiedDecoderCopy {
+        // Checked against the file's own embeddings before any weight is bound: the arena's copy may be packed.
+        if let copy = tiedDecoderCopy, let embeddings = bindings.first(where: { $0.1 == layout.tokenEmbeddings })?.0 {
             let values = try? file.floats(copy.name)
-            guard copy.shape == layout.tokenEmbeddings.shape,
-                  values.map({ $0[...] == parameters[layout.tokenEmbeddings.range] }) == true else {
+            guard copy.shape == layout.tokenEmbeddings.shape, try values == file.readFloats(embeddings) else {
                 throw file.fail(.unexpectedTensor(copy.name),
                                 "tensor 'decoder.weight' differs from the token embeddings, but tie_word_embeddings is true")
             }
         }
-        self.init(config: config, parameters: parameters)
+        var sink = ParameterSink(layout: layout, form: form)
+        for (info, slot) in bindings {
+            sink.write(try file.readFloats(info), into: slot)
+        }
+        let (parameters, packed) = sink.finish()
+        self.init(config: config, parameters: parameters, packed: packed)
     }
 
     /// The tensors HF's `save_pretrained` would write for this model (tied decoder omitted).

@@ -6,24 +6,34 @@ import FlowKernels
 public struct ModernBertModel: ArenaModel, Sendable {
     public let config: ModernBertConfig
     public let layout: ParameterLayout
-    /// Changing them drops `inferenceWeights`, so a packed copy can never go stale.
-    public var parameters: [Float] { didSet { inferenceWeights = nil } }
-    /// Packed copies of the linear weights that the forward pass uses when present (`packForInference`).
-    public private(set) var inferenceWeights: PackedLinearWeights?
+    /// The float32 arena that training and saving read and write; empty in a model packed for inference, whose
+    /// tensors live in `inferenceWeights` alone. Setting a full arena drops the packed copy, so it never goes stale.
+    public var parameters: [Float] {
+        didSet {
+            precondition(parameters.count == layout.totalCount, "ModernBertModel: parameter arena has the wrong size")
+            inferenceWeights = nil
+        }
+    }
+    /// The packed linear weights and a compact arena of the rest, in a model packed for inference
+    /// (`packedForInference`, or loaded with `ParameterForm.inference`).
+    public private(set) var inferenceWeights: PackedParameters?
 
     public init(config: ModernBertConfig, parameters: [Float]) {
-        let layout = ParameterLayout(config: config)
-        precondition(parameters.count == layout.totalCount, "ModernBertModel: parameter arena has the wrong size")
-        self.config = config; self.layout = layout; self.parameters = parameters
+        self.init(config: config, parameters: parameters, packed: nil)
     }
 
-    /// Packs the linear weights for the inference GEMM (`packLinearWeights`), when the CPU has it. For models
-    /// that serve forward passes; a trainer changing the weights drops the copy.
-    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it. Packing again in another
-    /// precision replaces the copy.
+    /// A model packed for inference (`parameters` empty), or one with its arena when `packed` is nil.
+    init(config: ModernBertConfig, parameters: [Float], packed: PackedParameters?) {
+        let layout = ParameterLayout(config: config)
+        precondition(packed != nil ? parameters.isEmpty : parameters.count == layout.totalCount,
+                     "ModernBertModel: parameter arena has the wrong size")
+        self.config = config; self.layout = layout; self.parameters = parameters; inferenceWeights = packed
+    }
+
+    /// Packs the linear weights for the inference GEMM and drops the float32 arena (`packedForInference`).
+    /// `precision` nil: `InferencePrecision.automatic`; bf16 only where the CPU runs it.
     public mutating func packForInference(precision: InferencePrecision? = nil) {
-        let resolved = InferencePrecision.resolved(precision)
-        if inferenceWeights?.precision != resolved { inferenceWeights = packLinearWeights(precision: resolved) }
+        self = packedForInference(precision: precision)
     }
 
     /// HF's initialisation: truncated normal (±2σ), σ = 0.02 for embeddings, Wqkv and Wi, 0.02/√(2L) for

@@ -28,6 +28,7 @@ public struct ParameterLayout: ArenaLayout {
 
     /// The decoder's weight slot, tied or not.
     public var decoder: ParameterSlot { decoderWeight ?? tokenEmbeddings }
+    public var embeddingTable: ParameterSlot { tokenEmbeddings }
     public var linearWeights: [ParameterSlot] {
         [headDense.weight, decoder] + layers.flatMap { [$0.qkv.weight, $0.attentionOutput.weight, $0.mlpInput.weight, $0.mlpOutput.weight] }
     }
