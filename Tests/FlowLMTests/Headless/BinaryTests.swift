@@ -233,4 +233,27 @@ import Testing
         let missing = try run(["eval", "--model", dir.appendingPathComponent("nothing").path, "--task", "dyck"])
         #expect(missing.status == 1 && missing.stderr.hasPrefix("flowlm: "))
     }
+
+    /// Output to a pipe whose reader has gone (`flowlm generate | true`) ends the run as `yes | true` ends:
+    /// by SIGPIPE (or a clean exit if the output was already written), with nothing on stderr.
+    @Test(.enabled(if: BinaryTests.built, "build flowlm first (swift build)"))
+    func aClosedPipeEndsGenerateQuietly() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["generate", "--prompt", "Romeo.", "--length", "8", "--steps", "4", "--json"]
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "FLOWLM_MODEL")
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try out.fileHandleForReading.close()  // the reader is gone before the first write
+        try process.run()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let quiet = process.terminationReason == .uncaughtSignal ? process.terminationStatus == SIGPIPE
+                                                                 : process.terminationStatus == 0
+        #expect(quiet, "ended by \(process.terminationReason == .uncaughtSignal ? "signal" : "exit") \(process.terminationStatus)")
+        #expect(stderr.isEmpty, "\(String(decoding: stderr, as: UTF8.self))")
+    }
 }
