@@ -3,7 +3,8 @@ extension SamplerKind {
 }
 
 /// P2-style path planning (Peng et al. 2025, "Path Planning for Masked Diffusion Model Sampling": the
-/// self-planner, without its η, fitted to this loop's schedule): masked proposals and visible tokens compete for the places the schedule keeps visible. Each step
+/// self-planner, without its η, fitted to this loop's schedule): masked proposals and visible tokens compete
+/// for the places the schedule keeps visible. Each step
 /// commits its scheduled masks as LLaDA does, plus one more for every visible token whose own score (the
 /// confidence measure of the token it holds, p(current) by default) falls below the confidence of a mask left
 /// out; those tokens are masked again, to be re-decided in context by a later commit. At most E (max_edits)

@@ -133,17 +133,14 @@ struct AppLoop {
     mutating func openTrace(_ path: String) {
         do {
             let trace = try TraceFiles.load(path)
-            if !state.hasModel {
+            guard state.hasModel else {
                 dispatch(.replaySourceOpened(name: "replay: \(trace.context.model)", maskToken: trace.context.specialTokens.mask,
                                              pieces: options.replayPieces ?? PieceLookup { "#\($0)" }))
                 traceContext = trace.context
+                dispatch(.traceOpened(path: path, prompt: trace.prompt.map { state.pieces($0) }.joined(), frames: trace.frames))
+                return
             }
-            let prompt = trace.prompt.map { state.pieces($0) }.joined()
-            if !state.hasModel {
-                dispatch(.traceOpened(path: path, prompt: prompt, frames: trace.frames))
-            } else {
-                worker.adoptTrace(path: path, prompt: prompt, frames: trace.frames)
-            }
+            worker.adoptTrace(path: path, prompt: trace.prompt.map { state.pieces($0) }.joined(), frames: trace.frames)
         } catch {
             dispatch(.workFailed(lane: nil, message: "\(error)"))
         }
