@@ -64,14 +64,9 @@ final class RefinementWorker: @unchecked Sendable {
                 self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: frames))
                 return
             }
-            do {
-                let adopted = try RefinerDriver.adopt(trace: frames, denoiser: model.denoiser)
-                self.drivers[.main] = adopted.driver
-                self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: adopted.frames))
-            } catch {
-                self.drivers[.main] = nil
-                self.mailbox.post(.traceOpened(path: path, prompt: prompt, frames: frames, cannotContinue: "\(error)"))
-            }
+            let opened = RefinerDriver.open(trace: frames, path: path, prompt: prompt, denoiser: model.denoiser)
+            self.drivers[.main] = opened.driver
+            self.mailbox.post(opened.action)
         }
     }
 

@@ -18,4 +18,16 @@ extension RefinerDriver {
         }
         return (RefinerDriver(refiner: refiner), adopted)
     }
+
+    /// What opening a trace hands the main lane: the driver that continues it (nil when the model cannot
+    /// take the trace) and the action the reducer gets, which carries the refusal for the status line.
+    public static func open(trace frames: [StepFrame], path: String, prompt: String,
+                            denoiser: any Denoiser) -> (driver: RefinerDriver?, action: Action) {
+        do {
+            let adopted = try adopt(trace: frames, denoiser: denoiser)
+            return (adopted.driver, .traceOpened(path: path, prompt: prompt, frames: adopted.frames))
+        } catch {
+            return (nil, .traceOpened(path: path, prompt: prompt, frames: frames, cannotContinue: "\(error)"))
+        }
+    }
 }

@@ -76,13 +76,8 @@ final class Harness {
 
     /// A trace opened with the model loaded, as the app's worker does it (`RefinerDriver.adopt`).
     func openTrace(_ frames: [StepFrame], prompt: String = "the mind is") throws {
-        do {
-            let adopted = try RefinerDriver.adopt(trace: frames, denoiser: denoiser)
-            drivers[.main] = adopted.driver
-            try send(.traceOpened(path: "t.jsonl", prompt: prompt, frames: adopted.frames))
-        } catch {
-            drivers[.main] = nil
-            try send(.traceOpened(path: "t.jsonl", prompt: prompt, frames: frames, cannotContinue: "\(error)"))
-        }
+        let opened = RefinerDriver.open(trace: frames, path: "t.jsonl", prompt: prompt, denoiser: denoiser)
+        drivers[.main] = opened.driver
+        try send(opened.action)
     }
 }
