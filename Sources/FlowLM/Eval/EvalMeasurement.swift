@@ -44,6 +44,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case freezeRate = "freeze_rate"
     case detectionAUROC = "detection_auroc"
     case fixedRate = "fixed_rate"
+    case restorable = "restorable"
     case exactRepair = "exact_repair"
     case validAfterRepair = "valid_after_repair"
     case falseEditRate = "false_edit_rate"
@@ -69,6 +70,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
         case .freezeRate: "Runs with a cycle freeze"
         case .detectionAUROC: "Damage detection AUROC of −log p(current), one pass"
         case .fixedRate: "Damaged positions restored"
+        case .restorable: "Damaged positions whose best replacement in the first pass is the original, at any confidence"
         case .exactRepair: "Exact repair (every position original)"
         case .validAfterRepair: "Valid after repair"
         case .falseEditRate: "False edits (correct positions changed)"
@@ -90,7 +92,7 @@ public enum EvalMetric: String, Sendable, Hashable, Codable, CaseIterable {
 
     public var higherIsBetter: Bool? {
         switch self {
-        case .validity, .detectionAUROC, .fixedRate, .exactRepair, .validAfterRepair, .infillValidity, .infillExact,
+        case .validity, .detectionAUROC, .fixedRate, .restorable, .exactRepair, .validAfterRepair, .infillValidity, .infillExact,
              .infillTokenAccuracy,
              .uniqueValid, .uniqueSamples, .maskedAccuracy, .curveValidity: true
         case .falseEditRate, .brokenShare, .calibrationError, .maskedLoss, .freezeRate: false

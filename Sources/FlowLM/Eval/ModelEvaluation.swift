@@ -219,6 +219,7 @@ public struct ModelEvaluation {
             let n = Double(items.count)
             var positives: [Double] = [], negatives: [Double] = []
             var fixed = 0, damaged = 0, falseEdits = 0, correctPositions = 0, exact = 0, valid = 0, broken = 0
+            var restorable = 0
             for i in items.indices {
                 let damage = damages[i], item = items[i], final = summaries[i].tokens
                 let pDamaged = Self.probabilityOfInput(first: runs[i].first, canvas: damage.damaged)
@@ -229,6 +230,9 @@ public struct ModelEvaluation {
                     if hit.contains(p) { positives.append(score) } else { negatives.append(score) }
                     if rate > 0 { confidences.append(Double(pDamaged[p])); correct.append(!hit.contains(p)) }
                 }
+                restorable += damage.substituted.filter { p in
+                    Self.bestReplacement(first: runs[i].first, position: p, current: damage.damaged[p]) == damage.original[p]
+                }.count
                 fixed += report.fixed.count; damaged += report.damagedCount
                 falseEdits += report.wronglyEdited.count; correctPositions += item.answer.count - report.damagedCount
                 exact += report.exactRepair ? 1 : 0
@@ -245,6 +249,10 @@ public struct ModelEvaluation {
                     out.append(EvalMeasurement(.detectionAUROC, condition, nil, auroc))
                 }
                 out.append(EvalMeasurement(.fixedRate, condition, sampler, damaged > 0 ? Double(fixed) / Double(damaged) : 1))
+                let substituted = damages.reduce(0) { $0 + $1.substituted.count }
+                if substituted > 0 {
+                    out.append(EvalMeasurement(.restorable, condition, nil, Double(restorable) / Double(substituted)))
+                }
                 out.append(EvalMeasurement(.exactRepair, condition, sampler, Double(exact) / n))
                 if task.hasChecker { out.append(EvalMeasurement(.validAfterRepair, condition, sampler, Double(valid) / n)) }
             }
@@ -267,6 +275,12 @@ public struct ModelEvaluation {
 
     /// p(token the input held) at every position under the first step's logits: `pCurrent` where the step
     /// left the token alone, the change's `pFrom` where it edited, remasked or froze it.
+    /// The first pass's most probable token other than the one in place: what an edit at `position` would
+    /// write, whatever its confidence. Nil without a pass or when every kept candidate is the current token.
+    static func bestReplacement(first step: RefinementStep?, position: Int, current: TokenID) -> TokenID? {
+        step?.candidates.candidates(at: position).first { $0.id != current }?.id
+    }
+
     static func probabilityOfInput(first step: RefinementStep?, canvas: [TokenID]) -> [Float] {
         guard let step else { return [Float](repeating: 1, count: canvas.count) }
         var p = step.pCurrent

@@ -66,6 +66,8 @@ final class MirrorDenoiser: Denoiser {
         #expect(Self.value(m, .falseEditRate, "substituted 0 %", .editsOn) == 0)
         let auroc = try #require(Self.value(m, .detectionAUROC, "substituted 5 %", nil))
         #expect(auroc > 0.9)
+        // A substitution whose mirror is intact has the original as its best replacement.
+        #expect(try #require(Self.value(m, .restorable, "substituted 5 %", nil)) > 0.8)
         #expect(Self.value(m, .infillExact, "holes", .editsOff) == 1, "the holes' mirrors are visible")
         #expect(Self.value(m, .infillTokenAccuracy, "holes", .editsOff) == 1)
         let reference = try #require(Self.value(m, .unigramEntropy, "held-out references", nil))
@@ -86,6 +88,7 @@ final class MirrorDenoiser: Denoiser {
         }
         #expect(Self.value(m, .validity, "greedy, prompted, K=L/1", .remaskEqualPasses) == nil, "measured only on request")
         #expect(try #require(Self.value(m, .maskedAccuracy, "mask rate 0.5", nil)) < 0.5)
+        #expect(Self.value(m, .restorable, "substituted 10 %", nil) == 0, "the original is the one symbol it never favours")
     }
 
     @Test func theValidityCurveCoversEveryStepCountWithinItsBudget() throws {
