@@ -36,7 +36,7 @@ public struct SamplerKnobs: Sendable, Hashable, Codable {
     /// K: forward passes for the unmask phase (split evenly across blocks).
     public var steps: Int = 32
     /// L: generated answer length (used by whoever builds the canvas).
-    public var answerLength: Int = 64
+    public var answerLength: Int = 48
     /// Semi-autoregressive block length over the editable positions; 0 = one block.
     public var blockLength: Int = 0
     public var schedule: UnmaskSchedule = .linear

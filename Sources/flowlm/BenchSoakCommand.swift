@@ -26,7 +26,7 @@ struct BenchSoakCommand: ParsableCommand {
             let threads = self.threads, precision = inference.precision
             var options = TUIOptions(model: loaded.tuiModel, loadModel: { path in
                 try LoadedModel(directory: ModelLocator().directory(path), threads: threads, precision: precision).tuiModel
-            }, prompt: DefaultModel.prompt, knobs: try loaded.startingKnobs(defaultLength: SamplerOptions.defaultLength))
+            }, prompt: DefaultModel.prompt, knobs: try loaded.startingKnobs())
             options.mouse = false
             let report = SoakRun.run(options, seconds: minutes * 60, seed: seed, sampleEvery: sampleEvery) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))

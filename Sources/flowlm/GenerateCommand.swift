@@ -39,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
             let loaded = try LoadedModel(directory: ModelLocator().directory(self.model),
                                          threads: threads, precision: inference.precision)
             let task = TaskDefaults.of(loaded)
-            let knobs = sampler.knobs(base: try loaded.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength))
+            let knobs = sampler.knobs(base: try loaded.startingKnobs(answerLength: task?.length))
             let model = loaded.textModel
             let colored = !json && color.usesColor(isTerminal: ColorMode.standardOutputIsTerminal,
                                                    environment: ProcessInfo.processInfo.environment)

@@ -10,7 +10,7 @@ extension ConfidenceMeasure: ExpressibleByArgument {}
 struct SamplerOptions: ParsableArguments {
     // Help and defaults come from the knob table (SamplerKnobs.descriptors).
     @Option(help: "\(Samplers.kindsHelp).") var sampler: SamplerKind?
-    @Option(help: ArgumentHelp(SamplerKnobs.help("length", defaults: lengthDefaults) + " A synthetic-task model uses its own."))
+    @Option(help: ArgumentHelp(SamplerKnobs.help("length") + " A synthetic-task model uses its own."))
     var length: Int?
     @Option(help: ArgumentHelp(SamplerKnobs.help("steps"))) var steps: Int?
     @Option(name: .customLong("block-length"), help: ArgumentHelp(SamplerKnobs.help("block_length"))) var blockLength: Int?
@@ -30,14 +30,9 @@ struct SamplerOptions: ParsableArguments {
     var correctionSteps: Int?
     @Option(help: ArgumentHelp(SamplerKnobs.help("seed"))) var seed: UInt64?
 
-    static let defaultLength = 48
-    /// The knobs the CLI starts from when a model recommends none: SamplerKnobs' defaults, answer `defaultLength`.
-    static var lengthDefaults: SamplerKnobs { var k = SamplerKnobs(); k.answerLength = defaultLength; return k }
-
-    /// `base` with every flag given on the command line applied. Without a recommended length, the answer
-    /// is `defaultLength` long.
-    func knobs(base: SamplerKnobs? = nil, defaultLength: Int = SamplerOptions.defaultLength) -> SamplerKnobs {
-        var k = base ?? { var k = SamplerKnobs(); k.answerLength = defaultLength; return k }()
+    /// `base` (SamplerKnobs' defaults when nil) with every flag given on the command line applied.
+    func knobs(base: SamplerKnobs? = nil) -> SamplerKnobs {
+        var k = base ?? SamplerKnobs()
         func set<T>(_ value: T?, _ path: WritableKeyPath<SamplerKnobs, T>) { if let value { k[keyPath: path] = value } }
         set(sampler, \.sampler); set(length, \.answerLength); set(steps, \.steps); set(blockLength, \.blockLength)
         set(schedule, \.schedule); set(confidence, \.confidence); set(sample.map { $0 ? .sample : .argmax }, \.proposal)

@@ -49,8 +49,7 @@ struct TUICommand: ParsableCommand {
                 ? LoadedModel(directory: ModelLocator().directory(model), threads: threads, precision: precision)
                 : nil
             let task = loaded.flatMap(TaskDefaults.of)
-            let knobs = try sampler.knobs(base: loaded?.startingKnobs(defaultLength: task?.length ?? SamplerOptions.defaultLength),
-                                          defaultLength: task?.length ?? SamplerOptions.defaultLength)
+            let knobs = try sampler.knobs(base: loaded?.startingKnobs(answerLength: task?.length))
             var options = TUIOptions(loadModel: load, prompt: prompt ?? task?.prompt ?? DefaultModel.prompt, knobs: knobs, theme: theme)
             options.mouse = mouse
             if let repair {

@@ -32,7 +32,7 @@ import Testing
             let bytes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("model.safetensors").path)[.size] as? Int
             #expect((bytes ?? .max) < 20_000_000, "\(directory.path) is not well under 20 MB")
             // Recommended sampler settings, where a model has them, are valid for it.
-            let knobs = try model.startingKnobs(defaultLength: 48)
+            let knobs = try model.startingKnobs()
             try knobs.validate(contextLength: model.denoiser.contextLength)
         }
     }

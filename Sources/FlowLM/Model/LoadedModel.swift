@@ -45,11 +45,11 @@ public struct LoadedModel: @unchecked Sendable {
 }
 
 extension LoadedModel {
-    /// The knobs `flowlm tui` and `generate` start from: SamplerKnobs' defaults with an answer of `defaultLength`,
-    /// then the model folder's recommended settings (flowlm_sampler.json), if it has them.
-    public func startingKnobs(defaultLength: Int) throws -> SamplerKnobs {
+    /// The knobs `flowlm tui` and `generate` start from: SamplerKnobs' defaults (with `answerLength` when given,
+    /// a synthetic task's own), then the model folder's recommended settings (flowlm_sampler.json), if it has them.
+    public func startingKnobs(answerLength: Int? = nil) throws -> SamplerKnobs {
         var base = SamplerKnobs()
-        base.answerLength = defaultLength
+        if let answerLength { base.answerLength = answerLength }
         let file = directory.appendingPathComponent(RecommendedKnobs.fileName)
         guard FileManager.default.fileExists(atPath: file.path) else {
             base.sampler = Self.impliedSampler(directory: directory)

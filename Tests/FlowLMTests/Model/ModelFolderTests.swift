@@ -42,7 +42,7 @@ import Testing
     @Test(arguments: names)
     func modelsFromElsewhereStartWithTheLLaDASamplerAndGenerate(name: String) throws {
         let loaded = try LoadedModel(directory: Self.folder(name), threads: 1)
-        var knobs = try loaded.startingKnobs(defaultLength: 8)
+        var knobs = try loaded.startingKnobs(answerLength: 8)
         #expect(knobs.sampler == .llada)
         knobs.steps = 4
         let result = try Generation.run(prompt: "the quick", knobs: knobs, model: loaded.textModel)
