@@ -8,7 +8,9 @@
 #   two-stage-floor0.1     the same with the floor-only schedule (p_sub 0, floor 0.1) in the second stage
 # `Tools/try_ideas.sh report` then trains the idea that did best there on the reported seeds 0–2 with §4.1's C&C
 # recipe (1,500 steps) and evaluates it as Tools/run_eval.sh does, into <runs>/ideas-report/<task>.md and .json.
-# Usage: Tools/try_ideas.sh [report]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
+#   model-subs0.5          the §5 C&C recipe (p_sub 0.2) with half of the substitutions re-drawn from the model
+#   floor0.1-model-subs0.5 the floor-only schedule with the same (`Tools/try_ideas.sh model-subs` runs these two)
+# Usage: Tools/try_ideas.sh [report|model-subs]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${FLOWLM_RUNS:-runs}"
@@ -39,6 +41,13 @@ if [ "${1:-}" = report ]; then
     done
     "$bin" eval --task "$task" "${models[@]}" --samples 200 --seeds 1 --validity-curve --remask \
       --report "$runs/ideas-report/$task.md" --json > "$runs/ideas-report/$task.json"
+  done
+  exit 0
+fi
+if [ "${1:-}" = model-subs ]; then
+  for task in palindrome dyck; do
+    cell "$task" model-subs0.5 "${shape[@]}" --model-substitutes 0.5
+    cell "$task" floor0.1-model-subs0.5 "${shape[@]}" --p-sub 0 --sub-floor 0.1 --model-substitutes 0.5
   done
   exit 0
 fi

@@ -53,6 +53,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("w-keep"), help: "Loss weight of kept positions (0 = the seed reference's loss).") var wKeep: Float = 1
     @Flag(name: .customLong("unigram-substitutes"), help: "Draw substitutes by corpus frequency instead of uniformly.")
     var unigramSubstitutes = false
+    @Option(name: .customLong("model-substitutes"),
+            help: "Share of substitutions re-drawn from the model's own prediction at that position (0–1; one more forward pass per step).")
+    var modelSubstitutes: Double = 0
     @Option(help: "Override the preset's hidden size.") var hidden: Int?
     @Option(help: "Override the preset's MLP intermediate size.") var intermediate: Int?
     @Option(help: "Override the preset's attention head count.") var heads: Int?
@@ -80,6 +83,7 @@ struct TrainCommand: ParsableCommand {
             options.decayFloor = decayFloor
             options.weightMasked = wMask; options.weightSubstituted = wSub; options.weightKept = wKeep
             options.unigramSubstitutes = unigramSubstitutes
+            options.modelSubstituteShare = modelSubstitutes
             options.shape = ModelShapeOverride(hiddenSize: hidden, intermediateSize: intermediate, headCount: heads, layerCount: layers)
             options.command = (["flowlm"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             if let dumpBatch {

@@ -43,6 +43,8 @@ public struct TrainOptions: Sendable {
     public var weightSubstituted: Float = 1
     public var weightKept: Float = 1
     public var unigramSubstitutes = false
+    /// Share of substitutions re-drawn from the model's own prediction (one more forward pass per step).
+    public var modelSubstituteShare = 0.0
     /// The command line, recorded in the model card.
     public var command = ""
     /// Overrides of the preset's shape (quick experiments, and tests where a tiny model trains in milliseconds).
@@ -85,6 +87,7 @@ public struct TrainOptions: Sendable {
         knobs.weightMasked = weightMasked
         knobs.weightSubstituted = weightSubstituted
         knobs.weightKept = weightKept
+        knobs.modelSubstituteShare = modelSubstituteShare
         return knobs
     }
 
@@ -98,7 +101,7 @@ public struct TrainOptions: Sendable {
         try check(accumulation >= 1, "--accumulation must be at least 1")
         try check(beta2 > 0 && beta2 < 1, "--beta2 must be in (0, 1) (got \(beta2))")
         try check(decayFloor >= 0 && decayFloor <= 1, "--decay-floor must be in [0, 1] (got \(decayFloor))")
-        do { try corruptionKnobs.validate() } catch { try check(false, "--min-noise, --p-sub or --sub-floor: \(error.message)") }
+        do { try corruptionKnobs.validate() } catch { try check(false, "--min-noise, --p-sub, --sub-floor or --model-substitutes: \(error.message)") }
         try check(evaluateEvery > 0 && saveEvery > 0, "--eval-every and --save-every must be positive")
         try check(threads >= 1, "--threads must be at least 1")
         try check(preset.trainsHere, "the \(preset.rawValue) preset is too large to train here; use toy or small (or python/flowlm_train)")

@@ -40,6 +40,9 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
     public var bertMaskFraction: Double = 0.8
     public var bertRandomFraction: Double = 0.1
     public var substitutes: SubstituteDistribution = .uniform
+    /// Share of the substitutions the trainer re-draws from the model's own prediction at that position
+    /// (`ModelDrawnSubstitutes`); the rest keep their `substitutes` draw.
+    public var modelSubstituteShare: Double = 0
 
     public init(objective: Objective) { self.objective = objective }
 
@@ -54,11 +57,15 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
         case .flowlm:
             return "flowlm: t ~ U[\(minimumNoise), 1], mask rate t, substitution \(substitutionPeak)·4r(1−r)"
                 + (substitutionFloor > 0 ? " + \(substitutionFloor)·(1−r)" : "") + ", "
-                + "weights mask/sub/keep \(weightMasked)/\(weightSubstituted)/\(weightKept), substitutes \(substitutes.name)"
+                + "weights mask/sub/keep \(weightMasked)/\(weightSubstituted)/\(weightKept), substitutes \(substitutesSummary)"
         case .uniform:
             return "uniform: t ~ U[\(minimumNoise), 1], substitution rate t, weights sub/keep \(weightSubstituted)/\(weightKept), "
-                + "substitutes \(substitutes.name)"
+                + "substitutes \(substitutesSummary)"
         }
+    }
+
+    private var substitutesSummary: String {
+        modelSubstituteShare > 0 ? "\(substitutes.name), a share \(modelSubstituteShare) re-drawn from the model" : substitutes.name
     }
 
     /// Checks ranges; the message names the knob.
@@ -69,6 +76,8 @@ public struct CorruptionKnobs: Sendable, Equatable, Codable {
         try require(minimumNoise > 0 && minimumNoise <= 1, "minimum noise must be in (0, 1], got \(minimumNoise)")
         try require((0...1).contains(substitutionPeak), "substitution peak must be in [0, 1], got \(substitutionPeak)")
         try require((0...1).contains(substitutionFloor), "substitution floor must be in [0, 1], got \(substitutionFloor)")
+        try require((0...1).contains(modelSubstituteShare),
+                    "the share of model-drawn substitutes must be in [0, 1], got \(modelSubstituteShare)")
         for (name, w) in [("mask", weightMasked), ("substitute", weightSubstituted), ("keep", weightKept)] {
             try require(w.isFinite && w >= 0, "\(name) weight must be finite and non-negative, got \(w)")
         }
@@ -95,6 +104,7 @@ extension CorruptionKnobs {
         bertMaskFraction = try c.decode(Double.self, forKey: .bertMaskFraction)
         bertRandomFraction = try c.decode(Double.self, forKey: .bertRandomFraction)
         substitutes = try c.decode(SubstituteDistribution.self, forKey: .substitutes)
+        modelSubstituteShare = try c.decodeIfPresent(Double.self, forKey: .modelSubstituteShare) ?? 0
     }
 }
 

@@ -1,4 +1,5 @@
 import FlowCore
+import Foundation
 
 /// Draws a substitute for a token: an ordinary token (never a reserved id) different from the original.
 /// Drawing "any token but the original" makes every substitution a real corruption, so the substituted
@@ -65,6 +66,26 @@ public struct SubstituteSampler: Sendable {
         var k = rng.nextInt(below: ordinary.count - 1)
         if k >= originalIndex { k += 1 }
         return ordinary[k]
+    }
+
+    /// A substitute drawn from a model's predictive distribution (`logits`, one vocabulary row, temperature 1)
+    /// over the ordinary ids other than `original`. Nil when the row gives those ids no finite mass.
+    public func draw(fromLogits logits: UnsafeBufferPointer<Float>, replacing original: TokenID,
+                     using rng: inout FlowRandom) -> TokenID? {
+        var top = -Float.infinity
+        for id in ordinary where id != original && logits[Int(id)] > top { top = logits[Int(id)] }
+        guard top.isFinite else { return nil }
+        var total = 0.0
+        for id in ordinary where id != original { total += Double(expf(logits[Int(id)] - top)) }
+        guard total > 0, total.isFinite else { return nil }
+        let u = rng.nextDouble() * total
+        var running = 0.0, last: TokenID? = nil
+        for id in ordinary where id != original {
+            running += Double(expf(logits[Int(id)] - top))
+            last = id
+            if running > u { return id }
+        }
+        return last
     }
 
     private func drawUnigram(using rng: inout FlowRandom) -> TokenID {

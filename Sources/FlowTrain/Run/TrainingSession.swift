@@ -96,7 +96,7 @@ public final class TrainingSession<Model: TrainableModel> {
     /// untouched) when the loss or the gradient norm is not finite.
     public func trainStep() throws -> StepReport {
         let start = DispatchTime.now().uptimeNanoseconds
-        let micro = (0..<knobs.accumulation).map { _ in batcher.nextBatch() }
+        var micro = (0..<knobs.accumulation).map { _ in batcher.nextBatch() }
         // Normalising every micro-batch by the step's total weight makes the summed gradients those of
         // one big batch (docs/DECISIONS.md, "Loss normalisation").
         let totalWeight = micro.reduce(0.0) { $0 + $1.scoredWeight }
@@ -109,6 +109,13 @@ public final class TrainingSession<Model: TrainableModel> {
             let now = DispatchTime.now().uptimeNanoseconds
             phases[keyPath: phase] += Double(now - mark) / 1e9
             mark = now
+        }
+        let corruptor = batcher.corruptor
+        var drawRandom = ModelDrawnSubstitutes.random(seed: knobs.seed, step: step)
+        for m in micro.indices {
+            _ = try ModelDrawnSubstitutes.redraw(&micro[m], share: corruptor.knobs.modelSubstituteShare, model: model,
+                                                 sampler: corruptor.substitutes, mask: corruptor.specials.mask,
+                                                 using: &drawRandom)
         }
         for batch in micro {
             let logits = try model.forward(batch)
