@@ -11,7 +11,7 @@ public enum PositionRole: String, Sendable, Hashable, Codable {
     /// A generated answer position.
     case answer
 
-    public var isEditable: Bool { self == .hole || self == .answer }
+    @inlinable public var isEditable: Bool { self == .hole || self == .answer }
 }
 
 /// A piece of an already tokenized prompt: literal tokens, or a run of infill holes.

@@ -25,6 +25,8 @@ public struct StepTree<Value> {
     // frame or a loop state holds arrays; copying one per visited node made every redraw O(nodes) retains).
     // Ids are never reused, so old ids held elsewhere stay unambiguous.
     private var storedValues: [Value?] = []
+    // Whether an id is kept, apart from the values: asking must not copy one (a generic optional check does).
+    private var kept: [Bool] = []
     private var parents: [Int?] = []
     private var branchOf: [Int] = []
     private var childLists: [[Int]] = []
@@ -38,13 +40,13 @@ public struct StepTree<Value> {
         return Node(id: id, parent: parents[id], branch: branchOf[id], value: value)
     }
 
-    public func isKept(_ id: Int) -> Bool { storedValues.indices.contains(id) && storedValues[id] != nil }
+    public func isKept(_ id: Int) -> Bool { kept.indices.contains(id) && kept[id] }
 
     /// The branch a kept node belongs to.
     public func branch(of id: Int) -> Int? { isKept(id) ? branchOf[id] : nil }
 
     /// Ids of the nodes kept, oldest first.
-    public var ids: [Int] { storedValues.indices.filter(isKept) }
+    public var ids: [Int] { kept.indices.filter { kept[$0] } }
     public var values: [Value] { storedValues.compactMap { $0 } }
 
     /// Children of a node (nil = the roots), oldest first.
@@ -87,6 +89,7 @@ public struct StepTree<Value> {
         }
         let id = storedValues.count
         storedValues.append(value)
+        kept.append(true)
         parents.append(parent)
         branchOf.append(branch)
         childLists.append([])
@@ -160,6 +163,7 @@ public struct StepTree<Value> {
     /// Frees a node's value and child list; its id stays taken.
     private mutating func drop(_ id: Int) {
         storedValues[id] = nil
+        kept[id] = false
         childLists[id] = []
     }
 }

@@ -122,9 +122,9 @@ func drawInspector(_ grid: inout CellGrid, _ state: AppState, in rect: Rect) {
     y += 1
     guard y < rect.bottom else { return }
     line("History", theme.style(.title))
-    let chain = historyChain(position: p, state: state)
-    let wrapped = TokenWrap.wrap(chain.map { DisplayPiece(text: $0) }, width: max(1, rect.width - 2))
     let rows = rect.bottom - y
+    let chain = historyChain(position: p, state: state, atLeast: rows * max(1, rect.width - 2))
+    let wrapped = TokenWrap.wrap(chain.map { DisplayPiece(text: $0) }, width: max(1, rect.width - 2))
     let firstLine = max(0, wrapped.lines - rows)
     for piece in wrapped.placed where piece.line >= firstLine {
         grid.write(piece.text, x: rect.x + 1 + piece.column, y: y + piece.line - firstLine, style: theme.style(.text), clipRight: right)
@@ -172,20 +172,24 @@ func displayName(_ token: TokenID, _ state: AppState) -> String {
 }
 
 /// `MASK → mind 0.22 → mind 0.41 → heart 0.63`: the position at each step up to the one viewed,
-/// repeated only when its token or rounded p(current) moved.
-func historyChain(position: Int, state: AppState) -> [String] {
+/// repeated only when its token or rounded p(current) moved. The inspector shows the newest end, so the
+/// chain is built from the viewed step backwards and stops once it holds `atLeast` characters: a render
+/// costs what fits on screen, not what a long history holds.
+func historyChain(position: Int, state: AppState, atLeast characters: Int = .max) -> [String] {
     guard let history = state.history else { return [] }
-    var parts: [String] = []
-    var previous = ""
-    for frame in history.frames.prefix(history.viewIndex + 1) where position < frame.tokens.count {
+    var entries: [String] = []
+    var length = 0, truncated = false
+    for frame in history.frames.prefix(history.viewIndex + 1).reversed() where position < frame.tokens.count {
         let token = frame.tokens[position]
         let entry = token == state.maskToken ? "MASK"
             : "\(displayName(token, state)) \(position < frame.pCurrent.count ? format(Double(frame.pCurrent[position])) : "")"
-        if entry == previous { continue }
-        parts.append(parts.isEmpty ? entry : " → " + entry)
-        previous = entry
+        if entry == entries.last { continue }
+        if length >= characters { truncated = true; break }
+        entries.append(entry)
+        length += entry.count + 3
     }
-    return parts
+    // The oldest entry shown carries an arrow when older ones were left out, as it would in the whole chain.
+    return entries.reversed().enumerated().map { i, entry in i == 0 && !truncated ? entry : " → " + entry }
 }
 
 extension String {
