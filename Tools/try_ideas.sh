@@ -10,7 +10,10 @@
 # recipe (1,500 steps) and evaluates it as Tools/run_eval.sh does, into <runs>/ideas-report/<task>.md and .json.
 #   model-subs0.5          the §5 C&C recipe (p_sub 0.2) with half of the substitutions re-drawn from the model
 #   floor0.1-model-subs0.5 the floor-only schedule with the same (`Tools/try_ideas.sh model-subs` runs these two)
-# Usage: Tools/try_ideas.sh [report|model-subs]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
+#   model-subs-text        the shipped C&C Shakespeare model's full-precision run (<runs>/shakespeare-flowlm) trained
+#                          1,000 more steps with and without --model-substitutes 0.5, then generation edits on seeds
+#                          100–109 (Tools/measure_edits.py, generation from the model's own prompt and settings)
+# Usage: Tools/try_ideas.sh [report|model-subs|model-subs-text]   (FLOWLM_RUNS as for the sweep; python3 Tools/summarize_ideas.py <runs>)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${FLOWLM_RUNS:-runs}"
@@ -41,6 +44,21 @@ if [ "${1:-}" = report ]; then
     done
     "$bin" eval --task "$task" "${models[@]}" --samples 200 --seeds 1 --validity-curve --remask \
       --report "$runs/ideas-report/$task.md" --json > "$runs/ideas-report/$task.json"
+  done
+  exit 0
+fi
+if [ "${1:-}" = model-subs-text ]; then
+  for variant in control msub0.5; do
+    out="$runs/msub-text/$variant"
+    extra=(); [ "$variant" = msub0.5 ] && extra=(--model-substitutes 0.5)
+    if [ ! -f "$out/model.safetensors" ]; then
+      mkdir -p "$out"
+      "$bin" train --data corpus/shakespeare --init "$runs/shakespeare-flowlm" --out "$out" --objective flowlm \
+        --batch 16 --length 128 --lr 3e-4 --warmup 50 --decay cosine --decay-floor 0.1 --p-sub 0.2 --sub-floor 0.1 \
+        --seed 0 --threads 1 --eval-every 250 --save-every 250 --steps 1000 "${extra[@]}" > "$out/stdout.log" 2>&1
+    fi
+    cp checkpoints/shakespeare-flowlm/flowlm_sampler.json "$out/"
+    python3 Tools/measure_edits.py --model "$out" --seeds 100-109 --bin "$bin" --run-args ''
   done
   exit 0
 fi
