@@ -59,4 +59,19 @@ struct TextCorpusTests {
         let error = try #require(throws: DataError.self) { try TextCorpus.load(dangling) }
         #expect(error.description.contains("symbolic link to") && error.description.contains("gone.txt"))
     }
+
+    @Test func aFolderReadsLinksToFilesAndSkipsLoopsAndLinksToFolders() throws {
+        let dir = FixturePath.temporaryDirectory(), elsewhere = FixturePath.temporaryDirectory()
+        let real = writeFile("to be, or not to be\n", "hamlet.txt", in: elsewhere)
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("linked.txt").path,
+                                                   withDestinationPath: real.path)
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("a.txt").path, withDestinationPath: "b.txt")
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("b.txt").path, withDestinationPath: "a.txt")
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("up").path, withDestinationPath: "..")
+        let documents = try TextCorpus.load(corpus)
+        #expect(documents.map(\.text) == ["to be, or not to be\n"])
+        #expect(documents.first?.path.hasSuffix("corpus/linked.txt") == true, "named by the link the user put there")
+    }
 }

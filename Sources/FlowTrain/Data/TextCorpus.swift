@@ -49,11 +49,14 @@ public enum TextCorpus {
         return "a loop of symbolic links (it never reaches a file)"
     }
 
+    /// `.txt` files, and `.txt` links that reach a file (a corpus folder of links is common). Links to folders are
+    /// not followed, so a link back up the tree cannot loop; a loop of file links never reaches a file and is left out.
     static func textFiles(under folder: URL) -> [URL] {
         guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
         var files: [URL] = []
         for case let file as URL in walker where file.pathExtension == "txt" {
-            if (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(file) }
+            let target = file.resolvingSymlinksInPath()
+            if (try? target.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { files.append(file) }
         }
         return files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
